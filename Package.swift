@@ -1,0 +1,91 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One set of settings for every target of ours: Swift 6 mode (complete
+// concurrency checking) plus the upcoming features our model packages use.
+// Warnings are errors in our own targets; dependencies are not affected.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "civicq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "civicq", targets: ["civicq"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "JobQueue", targets: ["JobQueue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // libpq from the system (Debian: libpq-dev), with a shim header.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // A safe Swift wrapper over libpq. Knows nothing of civicq.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Durable job queue on PostgreSQL. Knows nothing of complaints.
+        .target(name: "JobQueue", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        // The domain: cases, routing, clocks, surveys, figures.
+        .target(name: "Casework", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
+        // HTTP: intake API, Open311, metrics, dashboard.
+        .target(name: "CivicHTTP", dependencies: ["Casework"], swiftSettings: swiftSettings),
+        // The SQL migrations in schemas/sql, bundled as resources.
+        .target(
+            name: "CivicSchema",
+            dependencies: ["Postgres"],
+            path: "schemas",
+            exclude: ["README.md"],
+            sources: ["CivicSchema.swift"],
+            resources: [.copy("sql")],
+            swiftSettings: swiftSettings
+        ),
+        // The executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "civicq",
+            dependencies: [
+                "CivicHTTP",
+                "CivicSchema",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks run by scripts/bench (release build).
+        .executableTarget(
+            name: "civicq-bench",
+            dependencies: ["Postgres"],
+            path: "Benchmarks/civicq-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "civicqTests",
+            dependencies: ["civicq", "CivicSchema", "Postgres"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,37 @@
+import ArgumentParser
+import CivicSchema
+import Postgres
+
+/// `civicq doctor`: checks that the database is reachable and the schema is current.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the database connection and whether the schema is up to date.",
+        discussion: "Exits 0 when all is well, 69 when the database cannot be reached, 78 when migrations are pending or changed."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let migrator = try CivicSchema.migrator(schema: global.schemaName)
+            let configuration = try global.connectionConfiguration()
+            print("database   \(configuration.summary)")
+            try await global.withClient { client, _ in
+                let (version, user) = try await client.withConnection { connection in
+                    try connection.query("SELECT current_setting('server_version'), current_user").first!.decode((String, String).self)
+                }
+                print("server     PostgreSQL \(version), connected as \(user)")
+                let statuses = try await migrator.status(using: client)
+                let pending = statuses.filter { $0.state == .pending }.count
+                let changed = statuses.filter { $0.state == .changed }.count
+                print("schema     \(migrator.schema): \(statuses.count - pending) applied, \(pending) pending, \(changed) changed")
+                if pending > 0 || changed > 0 {
+                    print("run `civicq migrate` to bring the schema up to date")
+                    throw ExitCode(CommandFailure.Code.configuration.rawValue)
+                }
+                print("ok")
+            }
+        }
+    }
+}

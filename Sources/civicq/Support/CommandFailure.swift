@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Postgres
+
+/// Turns errors into a plain sentence on standard error and a documented exit code.
+enum CommandFailure {
+    /// The exit codes of `civicq` (from sysexits.h).
+    enum Code: Int32 {
+        case dataError = 65
+        case unavailable = 69
+        case software = 70
+        case temporaryFailure = 75
+        case permissionDenied = 77
+        case configuration = 78
+    }
+
+    /// Runs a command's work; on failure prints `civicq: <sentence>` and exits with its code.
+    static func guarding<R>(_ work: () async throws -> R) async throws -> R {
+        do {
+            return try await work()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            let (code, sentence) = describe(error)
+            FileHandle.standardError.write(Data("civicq: \(sentence)\n".utf8))
+            throw ExitCode(code.rawValue)
+        }
+    }
+
+    static func describe(_ error: any Error) -> (Code, String) {
+        if let error = error as? PostgresError {
+            switch error.code {
+            case .invalidConfiguration: return (.configuration, error.reason)
+            case .connectionFailed, .connectionLost, .poolClosed: return (.unavailable, error.reason)
+            case .server:
+                if error.sqlState == .insufficientPrivilege { return (.permissionDenied, "permission denied: \(error.reason)") }
+                if error.isTransient { return (.temporaryFailure, "\(error.reason); try again") }
+                return (.software, "the database refused the request: \(error)")
+            default: return (.software, error.description)
+            }
+        }
+        if error is CancellationError { return (.temporaryFailure, "interrupted") }
+        return (.software, "unexpected error: \(type(of: error))")
+    }
+}

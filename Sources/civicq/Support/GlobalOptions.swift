@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+/// Options every command that talks to the database takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "A libpq URI or conninfo string. Default: DATABASE_URL, else the PG* variables.")
+    var databaseURL: String?
+
+    @Option(help: "The PostgreSQL schema that holds civicq's tables. Default: CIVICQ_SCHEMA, else civicq.")
+    var schema: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Default: LOG_LEVEL, else warning.")
+    var logLevel: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var schemaName: String { schema ?? environment["CIVICQ_SCHEMA"] ?? "civicq" }
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if schemaName.isEmpty { throw ValidationError("--schema must not be empty") }
+    }
+
+    /// A logger writing to standard error at the chosen level.
+    func makeLogger(label: String = "civicq") -> Logger {
+        let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// The connection settings: `--database-url`, else `DATABASE_URL`, else libpq's `PG*` defaults.
+    func connectionConfiguration() throws -> PostgresConfiguration {
+        let options = PostgresConfiguration.Options(fallbackApplicationName: "civicq")
+        if let databaseURL { return try PostgresConfiguration(conninfo: databaseURL, options: options) }
+        return try PostgresConfiguration.fromEnvironment(environment, options: options)
+    }
+
+    /// Runs `body` with a small pool, closing it afterwards.
+    func withClient<R>(size: Int = 1, _ body: (PostgresClient, Logger) async throws -> R) async throws -> R {
+        let logger = makeLogger()
+        let client = PostgresClient(configuration: .init(connection: try connectionConfiguration(), size: size, name: "civicq-db"), logger: logger)
+        do {
+            let value = try await body(client, logger)
+            await client.close()
+            return value
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+public import Postgres
+
+/// civicq's database schema: the migrations in `schemas/sql`, bundled with the program.
+public enum CivicSchema {
+    /// The PostgreSQL schema civicq uses unless configured otherwise.
+    public static let defaultSchemaName = "civicq"
+
+    /// Every migration, by ascending version.
+    /// - Throws: ``PostgresError`` if the bundle is missing or a file is misnamed.
+    public static func migrations() throws -> [PostgresMigration] {
+        guard let directory = Bundle.module.url(forResource: "sql", withExtension: nil) else {
+            throw PostgresError(code: .invalidConfiguration, reason: "the bundled migrations (sql/) are missing")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".sql") }
+            .sorted()
+        return try files.map { file in
+            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            return try PostgresMigration(fileName: file, sql: sql)
+        }
+    }
+
+    /// A migrator for civicq's migrations into `schema`.
+    public static func migrator(schema: String = defaultSchemaName) throws -> PostgresMigrator {
+        try PostgresMigrator(schema: schema, migrations: migrations())
+    }
+}
