@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicqTests",
-            dependencies: ["civicq", "CivicSchema", "Postgres"],
+            dependencies: ["civicq", "CivicSchema", "Postgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -56,6 +56,21 @@ public struct PostgresConfiguration: Sendable {
         self.conninfo = conninfo
         self.options = options
         self.parameters = try Self.parse(conninfo)
+        try Self.checkNumbers(parameters)
+    }
+
+    /// libpq checks ports and timeouts only when connecting; say so now, before anything is sent.
+    private static func checkNumbers(_ parameters: [String: String]) throws {
+        if let ports = parameters["port"] {
+            for port in ports.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let number = Int(port), (1...65535).contains(number) else {
+                    throw PostgresError.invalidConfiguration("the port must be a number from 1 to 65535")
+                }
+            }
+        }
+        if let timeout = parameters["connect_timeout"], Int(timeout) == nil {
+            throw PostgresError.invalidConfiguration("connect_timeout must be a whole number of seconds")
+        }
     }
 
     /// The configuration the environment describes: `DATABASE_URL` when set and not empty,

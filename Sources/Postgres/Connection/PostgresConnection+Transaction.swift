@@ -13,6 +13,7 @@ extension PostgresConnection {
     ///   - readOnly: start a `READ ONLY` transaction.
     /// - Throws: what `body` throws, or the error of `BEGIN`/`COMMIT` (a serialization failure
     ///   surfaces at commit). Beginning inside a transaction is an error: use ``savepoint(_:)``.
+    @discardableResult
     public func transaction<R>(
         isolation: PostgresIsolationLevel = .readCommitted,
         readOnly: Bool = false,
@@ -40,6 +41,7 @@ extension PostgresConnection {
 
     /// Runs `body` inside a savepoint of the open transaction: released when it returns,
     /// rolled back to (leaving the outer transaction usable) when it throws.
+    @discardableResult
     public func savepoint<R>(_ body: (PostgresConnection) throws -> R) throws -> R {
         guard transactionStatus == .inTransaction else {
             throw PostgresError(code: .transactionState, reason: "a savepoint needs an open, healthy transaction")

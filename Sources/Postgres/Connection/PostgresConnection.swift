@@ -137,10 +137,14 @@ public final class PostgresConnection {
     /// Any stray notifications are discarded.
     func isHealthyWhileIdle() -> Bool {
         guard isConnected else { return false }
+        // A terminated backend sends its FATAL message and closes the socket; libpq sees the
+        // end of the stream only on a later read, so keep reading while there is input.
         var descriptor = pollfd(fd: PQsocket(raw), events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, 0) > 0 {
+        var reads = 0
+        while reads < 8, poll(&descriptor, 1, 0) > 0 {
             if PQconsumeInput(raw) == 0 { return false }
             while let notification = PQnotifies(raw) { PQfreemem(notification) }
+            reads += 1
         }
         return isConnected
     }

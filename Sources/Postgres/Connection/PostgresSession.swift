@@ -38,6 +38,7 @@ public actor PostgresSession {
     /// next call connects again.
     /// - Throws: what `body` throws; ``PostgresError`` if no connection can be had;
     ///   `CancellationError` if the task is cancelled (the running statement is cancelled too).
+    @discardableResult
     public nonisolated func withConnection<R: Sendable>(
         _ body: @Sendable (PostgresConnection) throws -> R
     ) async throws -> R {

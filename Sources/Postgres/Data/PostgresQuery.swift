@@ -43,6 +43,12 @@ public struct PostgresQuery: Sendable, Equatable, ExpressibleByStringInterpolati
             sql += "$\(binds.count)"
         }
 
+        /// A parameter that may be NULL.
+        public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T?) {
+            binds.append(value)
+            sql += "$\(binds.count)"
+        }
+
         /// A parameter with an explicit cast, e.g. `\(ids, as: "bigint[]")`.
         public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T, as castType: StaticString) {
             appendInterpolation(value)

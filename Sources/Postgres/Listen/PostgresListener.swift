@@ -114,25 +114,38 @@ public final class PostgresListener: Sendable, Service {
         var hasListened = false
         var backoff: Duration = .milliseconds(50)
         while !isStopping {
-            let connection: PostgresConnection
-            do {
-                connection = try PostgresConnection(configuration: configuration, logger: logger)
-                for channel in channels { try connection.executeScript("LISTEN \(PostgresQuery.quoteIdentifier(channel))") }
-            } catch {
-                let failure = error as? PostgresError ?? PostgresError(code: .connectionFailed, reason: "\(error)")
+            switch session(announce: hasListened ? .reconnected : .listening) {
+            case .stopped:
+                return
+            case .lost:
+                hasListened = true
+                backoff = .milliseconds(50)
+                continuation.yield(.disconnected(PostgresError(code: .connectionLost, reason: "the listener's connection was lost")))
+                logger.info("postgres listener lost its connection; reconnecting")
+            case .failed(let failure):
                 continuation.yield(.disconnected(failure))
                 logger.warning("postgres listener cannot connect; retrying", metadata: ["db.error": "\(failure)"])
                 if waitForWake(timeout: backoff) { return }
                 backoff = min(backoff * 2, .seconds(5))
-                continue
             }
-            backoff = .milliseconds(50)
-            continuation.yield(hasListened ? .reconnected : .listening)
-            hasListened = true
-            if listen(on: connection) { return }
-            continuation.yield(.disconnected(PostgresError(code: .connectionLost, reason: "the listener's connection was lost")))
-            logger.info("postgres listener lost its connection; reconnecting")
         }
+    }
+
+    private enum SessionEnd {
+        case stopped, lost, failed(PostgresError)
+    }
+
+    /// One connection's life: connect, listen, deliver. The connection is closed when this returns.
+    private func session(announce: Event) -> SessionEnd {
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection(configuration: configuration, logger: logger)
+            for channel in channels { try connection.executeScript("LISTEN \(PostgresQuery.quoteIdentifier(channel))") }
+        } catch {
+            return .failed(error as? PostgresError ?? PostgresError(code: .connectionFailed, reason: "\(error)"))
+        }
+        continuation.yield(announce)
+        return listen(on: connection) ? .stopped : .lost
     }
 
     /// Delivers notifications until the connection is lost (returns false) or shutdown (true).

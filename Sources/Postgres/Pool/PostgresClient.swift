@@ -65,6 +65,7 @@ public final class PostgresClient: Sendable, Service {
     /// Runs `body` with a pooled connection on that connection's thread.
     /// - Throws: what `body` throws; ``PostgresError`` with code `poolClosed` after ``close()``;
     ///   `CancellationError` when the task is cancelled while waiting or running.
+    @discardableResult
     public func withConnection<R: Sendable>(_ body: @Sendable (PostgresConnection) throws -> R) async throws -> R {
         let index = try await lease()
         defer { release(index) }
@@ -73,6 +74,7 @@ public final class PostgresClient: Sendable, Service {
 
     /// Runs `body` in a transaction on a pooled connection: committed when it returns, rolled
     /// back when it throws.
+    @discardableResult
     public func withTransaction<R: Sendable>(
         isolation: PostgresIsolationLevel = .readCommitted,
         readOnly: Bool = false,

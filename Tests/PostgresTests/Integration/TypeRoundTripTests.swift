@@ -1,0 +1,135 @@
+import Foundation
+import Postgres
+import Testing
+
+@Suite("Type round trips (PostgreSQL)")
+struct TypeRoundTripTests {
+    /// Binds `value` as a parameter, lets the server cast it to `sqlType`, and reads it back.
+    private func roundTrip<T: PostgresEncodable & PostgresDecodable>(
+        _ value: T, as sqlType: String, on client: PostgresClient
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT $1::\(sqlType)", binds: { var b = PostgresBindings(); b.append(value); return b }()))
+            return try rows[0].decode(T.self, at: 0)
+        }
+    }
+
+    @Test("text, integers, bool and double, at their edges")
+    func scalars() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            for text in ["", "plain", "井盖缺失，东城区和平里街道", "emoji 🚧 and\ttab\nnewline", String(repeating: "長", count: 100_000)] {
+                #expect(try await roundTrip(text, as: "text", on: client) == text)
+            }
+            for number in [Int.min, -1, 0, 1, Int.max] { #expect(try await roundTrip(number, as: "int8", on: client) == number) }
+            for number in [Int32.min, 0, Int32.max] { #expect(try await roundTrip(number, as: "int4", on: client) == number) }
+            for number in [Int16.min, Int16.max] { #expect(try await roundTrip(number, as: "int2", on: client) == number) }
+            #expect(try await roundTrip(true, as: "bool", on: client) == true)
+            #expect(try await roundTrip(false, as: "bool", on: client) == false)
+            for number in [0.1, -1.5e300, Double.leastNonzeroMagnitude, .infinity, -.infinity] {
+                #expect(try await roundTrip(number, as: "float8", on: client) == number)
+            }
+            #expect(try await roundTrip(Double.nan, as: "float8", on: client).isNaN)
+        }
+    }
+
+    @Test("timestamptz keeps microseconds whatever the session's time zone")
+    func timestamps() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            let date = Date(timeIntervalSince1970: 1_795_370_579.123456)
+            #expect(abs(try await roundTrip(date, as: "timestamptz", on: client).timeIntervalSince1970 - date.timeIntervalSince1970) < 1e-6)
+            let (shanghai, utc) = try await client.withConnection { connection in
+                try connection.executeScript("SET TimeZone = 'Asia/Shanghai'")
+                let local = try connection.query("SELECT '2026-11-22 18:02:59.5+00'::timestamptz, now()")[0]
+                let text = try connection.query("SELECT '2026-11-22 18:02:59.5+00'::timestamptz::text").scalar(String.self)
+                try connection.executeScript("RESET TimeZone")
+                #expect(text == "2026-11-23 02:02:59.5+08")
+                _ = try local.decode(Date.self, at: 1)
+                return (try local.decode(Date.self, at: 0), Date(timeIntervalSince1970: 1_795_370_579.5))
+            }
+            #expect(shanghai == utc)
+            #expect(try await roundTrip(Date.distantFuture, as: "timestamptz", on: client) == .distantFuture)
+        }
+    }
+
+    @Test("interval, uuid, jsonb and bytea, large ones too")
+    func structured() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            let interval = PostgresInterval(months: -14, days: 3, microseconds: 4_000_001)
+            #expect(try await roundTrip(interval, as: "interval", on: client) == interval)
+            #expect(try await roundTrip(Duration.seconds(7200), as: "interval", on: client) == .seconds(7200))
+            let uuid = UUID()
+            #expect(try await roundTrip(uuid, as: "uuid", on: client) == uuid)
+
+            struct Payload: Codable, Equatable { var title: String; var tags: [String]; var n: Int }
+            let items = (0..<20_000).map { Payload(title: "第\($0)号投诉 \"quoted\" \\", tags: ["a", "b"], n: $0) }
+            let json = try PostgresJSONB(encoding: items)
+            #expect(json.text.utf8.count > 1_000_000)
+            let back = try await roundTrip(json, as: "jsonb", on: client)
+            #expect(try back.decode([Payload].self) == items)
+
+            let blob = Data((0..<2_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            #expect(try await roundTrip(blob, as: "bytea", on: client) == blob)
+            #expect(try await roundTrip(Data(), as: "bytea", on: client) == Data())
+        }
+    }
+
+    @Test("text[] and int8[], with awkward elements and NULLs")
+    func arrays() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            let words = ["a,b", "{x}", "say \"hi\"", "back\\slash", "NULL", "", "漏水 报修"]
+            #expect(try await roundTrip(words, as: "text[]", on: client) == words)
+            #expect(try await roundTrip([Int](), as: "int8[]", on: client) == [])
+            #expect(try await roundTrip([Int.min, 0, Int.max], as: "int8[]", on: client) == [Int.min, 0, Int.max])
+            let withNull: [String?] = ["x", nil, "y"]
+            #expect(try await roundTrip(withNull, as: "text[]", on: client) == withNull)
+            let serverMade = try await client.withConnection { try $0.query("SELECT ARRAY['a b', NULL, 'c']::text[]").scalar([String?].self) }
+            #expect(serverMade == ["a b", nil, "c"])
+        }
+    }
+
+    @Test("NULL of every type reads as nil, and refuses a non-optional type")
+    func nulls() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            try await client.withConnection { connection in
+                let row = try connection.query(
+                    """
+                    SELECT \(String?.none), \(Int?.none), \(Bool?.none), \(Double?.none), \(Date?.none), \(UUID?.none),
+                           \(Data?.none), \(PostgresJSONB?.none), \(PostgresInterval?.none), \([String]?.none), \([Int]?.none)
+                    """)[0]
+                #expect(try row.decode(String?.self, at: 0) == nil)
+                #expect(try row.decode(Int?.self, at: 1) == nil)
+                #expect(try row.decode(Bool?.self, at: 2) == nil)
+                #expect(try row.decode(Double?.self, at: 3) == nil)
+                #expect(try row.decode(Date?.self, at: 4) == nil)
+                #expect(try row.decode(UUID?.self, at: 5) == nil)
+                #expect(try row.decode(Data?.self, at: 6) == nil)
+                #expect(try row.decode(PostgresJSONB?.self, at: 7) == nil)
+                #expect(try row.decode(PostgresInterval?.self, at: 8) == nil)
+                #expect(try row.decode([String]?.self, at: 9) == nil)
+                #expect(try row.decode([Int]?.self, at: 10) == nil)
+                #expect(throws: PostgresError.self) { try row.decode(String.self, at: 0) }
+                #expect(throws: PostgresError.self) { try row.decode(Int.self, at: 99) }
+            }
+        }
+    }
+
+    @Test("rows decode by name and as tuples; affected counts are reported")
+    func rowsAndCounts() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            try await client.withConnection { connection in
+                try connection.executeScript("CREATE TABLE items (id int8 PRIMARY KEY, title text)")
+                let inserted = try connection.execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5) g")
+                #expect(inserted == 5)
+                let rows = try connection.query("SELECT id, title FROM items WHERE id > \(2) ORDER BY id")
+                #expect(rows.count == 3)
+                #expect(rows.columns.map(\.name) == ["id", "title"])
+                #expect(rows.columns[0].type == .int8)
+                #expect(try rows[0].decode(String.self, named: "title") == "item 3")
+                let (id, title) = try rows[2].decode((Int, String).self)
+                #expect(id == 5 && title == "item 5")
+                #expect(try connection.execute("DELETE FROM items WHERE id <= \(2)") == 2)
+                #expect(throws: PostgresError.self) { try rows[0].decode(Int.self, named: "title") }
+            }
+        }
+    }
+}

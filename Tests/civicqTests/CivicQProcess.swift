@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs the built `civicq` executable, as an operator would from a shell.
+struct CivicQProcess {
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The executable beside the test bundle in the build folder.
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("civicq").path), directory.pathComponents.count > 1 {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("civicq")
+    }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    static var databaseURL: String {
+        get throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard let url = environment["CIVICQ_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"], !url.isEmpty else {
+                throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "no test database: run scripts/test"])
+            }
+            return url
+        }
+    }
+}
