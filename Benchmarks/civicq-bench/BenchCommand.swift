@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import Postgres
+
+/// `civicq-bench`: release-built benchmarks run by scripts/bench.
+///
+///     civicq-bench postgres [--rows N] [--repeat N] [--json]
+///
+/// Connects with DATABASE_URL (or the PG* variables) and works in a schema of its own,
+/// dropped at the end. Prints a table, and with --json one JSON object as the last line.
+@main
+struct BenchCommand {
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let suite = arguments.isEmpty || arguments[0].hasPrefix("-") ? "postgres" : arguments.removeFirst()
+        var options = BenchOptions()
+        do {
+            try options.parse(arguments)
+            switch suite {
+            case "postgres": try await PostgresBench(options: options).run()
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+struct BenchOptions {
+    var rows = 10_000
+    var repeats = 3
+    var json = false
+
+    mutating func parse(_ arguments: [String]) throws {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--json": json = true
+            case "--rows": rows = try Self.number(iterator.next(), for: argument)
+            case "--repeat": repeats = try Self.number(iterator.next(), for: argument)
+            default: throw BenchError("unknown option \(argument); use --rows N, --repeat N, --json")
+            }
+        }
+    }
+
+    private static func number(_ text: String?, for option: String) throws -> Int {
+        guard let text, let value = Int(text), value > 0 else { throw BenchError("\(option) takes a positive whole number") }
+        return value
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One measured case: the median of its runs.
+struct BenchResult {
+    let name: String
+    let operations: Int
+    let seconds: Double
+
+    var rate: Double { Double(operations) / seconds }
+}
+
+/// Runs `body` `repeats` times (after `prepare` each time) and keeps the median duration.
+func measure(
+    _ name: String, operations: Int, repeats: Int,
+    prepare: () async throws -> Void = {}, _ body: () async throws -> Void
+) async throws -> BenchResult {
+    var durations: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<repeats {
+        try await prepare()
+        let elapsed = try await clock.measure { try await body() }
+        durations.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    durations.sort()
+    return BenchResult(name: name, operations: operations, seconds: durations[durations.count / 2])
+}
+
+func printTable(title: String, _ results: [BenchResult], unit: String) {
+    print(title)
+    print("  case                                     ops      ms (median)    \(unit)/s")
+    for result in results {
+        let name = result.name.padding(toLength: 38, withPad: " ", startingAt: 0)
+        print(String(format: "  %@ %7d %14.1f %12.0f", name, result.operations, result.seconds * 1000, result.rate))
+    }
+}
+
+func jsonLine(_ object: [String: Any]) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
+}
