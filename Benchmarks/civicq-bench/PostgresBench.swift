@@ -8,7 +8,8 @@ struct PostgresBench {
 
     func run() async throws {
         let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
-        let logger = Logger(label: "civicq-bench")
+        var logger = Logger(label: "civicq-bench")
+        logger.logLevel = .warning
         let admin = PostgresClient(configuration: .init(connection: try .fromEnvironment(), size: 1), logger: logger)
         try await admin.withConnection { try $0.executeScript("CREATE SCHEMA \(schema)") }
         let configuration = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [schema]))
@@ -84,12 +85,23 @@ struct PostgresBench {
             title: "Postgres wrapper — PostgreSQL \(settings.0), fsync=\(settings.1), synchronous_commit=\(settings.2), "
                 + "median of \(options.repeats) runs",
             results, unit: "ops")
+        // The floor, measured by scripts/bench with pgbench (one client, extended protocol).
+        let floor = ProcessInfo.processInfo.environment["CIVICQ_BENCH_PGBENCH_SELECT1_TPS"].flatMap(Double.init)
+        if let floor {
+            let ratio = results[0].rate / floor
+            print(String(format: "  floor: pgbench SELECT 1, 1 client: %.0f/s; the wrapper reaches %.0f%% of it", floor, ratio * 100))
+        }
         if options.json {
             let cases = results.map { ["name": $0.name, "operations": $0.operations, "ms": $0.seconds * 1000, "per_second": $0.rate] as [String: Any] }
-            print(jsonLine([
+            var object: [String: Any] = [
                 "suite": "postgres", "server_version": settings.0, "fsync": settings.1,
                 "synchronous_commit": settings.2, "repeats": options.repeats, "cases": cases,
-            ]))
+            ]
+            if let floor {
+                object["floor_pgbench_select1_per_second"] = floor
+                object["select1_fraction_of_floor"] = results[0].rate / floor
+            }
+            print(jsonLine(object))
         }
     }
 }
