@@ -45,33 +45,18 @@ func parseInteger<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type) 
     return value
 }
 
-extension Int: PostgresDecodable {
+extension PostgresDecodable where Self: FixedWidthInteger {
+    /// Integers are read straight from the text bytes; a value out of range is an error.
     public init(postgresCell cell: PostgresCell) throws {
-        guard let value = parseInteger(cell.bytes, as: Int.self) else { throw cell.failure(Int.self) }
+        guard let value = parseInteger(cell.bytes, as: Self.self) else { throw cell.failure(Self.self) }
         self = value
     }
 }
 
-extension Int64: PostgresDecodable {
-    public init(postgresCell cell: PostgresCell) throws {
-        guard let value = parseInteger(cell.bytes, as: Int64.self) else { throw cell.failure(Int64.self) }
-        self = value
-    }
-}
-
-extension Int32: PostgresDecodable {
-    public init(postgresCell cell: PostgresCell) throws {
-        guard let value = parseInteger(cell.bytes, as: Int32.self) else { throw cell.failure(Int32.self) }
-        self = value
-    }
-}
-
-extension Int16: PostgresDecodable {
-    public init(postgresCell cell: PostgresCell) throws {
-        guard let value = parseInteger(cell.bytes, as: Int16.self) else { throw cell.failure(Int16.self) }
-        self = value
-    }
-}
+extension Int: PostgresDecodable {}
+extension Int64: PostgresDecodable {}
+extension Int32: PostgresDecodable {}
+extension Int16: PostgresDecodable {}
 
 extension Bool: PostgresDecodable {
     public init(postgresCell cell: PostgresCell) throws {

@@ -53,24 +53,24 @@ extension Substring: PostgresEncodable {
     public var postgresValue: PostgresBind.Value? { .text(String(self)) }
 }
 
+extension PostgresEncodable where Self: FixedWidthInteger {
+    public var postgresValue: PostgresBind.Value? { .text(String(self)) }
+}
+
 extension Int: PostgresEncodable {
     public static var postgresType: PostgresDataType { .int8 }
-    public var postgresValue: PostgresBind.Value? { .text(String(self)) }
 }
 
 extension Int64: PostgresEncodable {
     public static var postgresType: PostgresDataType { .int8 }
-    public var postgresValue: PostgresBind.Value? { .text(String(self)) }
 }
 
 extension Int32: PostgresEncodable {
     public static var postgresType: PostgresDataType { .int4 }
-    public var postgresValue: PostgresBind.Value? { .text(String(self)) }
 }
 
 extension Int16: PostgresEncodable {
     public static var postgresType: PostgresDataType { .int2 }
-    public var postgresValue: PostgresBind.Value? { .text(String(self)) }
 }
 
 extension Bool: PostgresEncodable {
