@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // libpq from the system (Debian: libpq-dev), with a shim header.
@@ -43,7 +44,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Durable job queue on PostgreSQL. Knows nothing of complaints.
-        .target(name: "JobQueue", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .target(
+            name: "JobQueue",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The domain: cases, routing, clocks, surveys, figures.
         .target(name: "Casework", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
         // HTTP: intake API, Open311, metrics, dashboard.
@@ -64,8 +75,11 @@ let package = Package(
             dependencies: [
                 "CivicHTTP",
                 "CivicSchema",
+                "JobQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -76,14 +90,30 @@ let package = Package(
             path: "Benchmarks/civicq-bench",
             swiftSettings: swiftSettings
         ),
+        // Helpers the test targets share: a schema per test on the test database.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "CivicSchema", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JobQueueTests",
+            dependencies: [
+                "JobQueue", "Postgres", "CivicSchema", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "civicqTests",
-            dependencies: ["civicq", "CivicSchema", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["civicq", "CivicSchema", "Postgres", "JobQueue", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -14,7 +14,7 @@ struct CivicQ: AsyncParsableCommand {
             78 configuration error.
             """,
         version: CivicQVersion.current,
-        subcommands: [MigrateCommand.self, DoctorCommand.self]
+        subcommands: [MigrateCommand.self, DoctorCommand.self, WorkerCommand.self, JobsCommand.self]
     )
 }
 

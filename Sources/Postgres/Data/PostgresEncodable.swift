@@ -20,8 +20,9 @@ public struct PostgresBind: Sendable, Equatable {
         self.value = value
     }
 
-    /// The value as text, as it would appear in a `COPY` text stream or an array literal.
-    var textForm: String? {
+    /// The value as text, as it would appear in a `COPY` text stream or an array literal;
+    /// `nil` for NULL.
+    public var textForm: String? {
         switch value {
         case nil: nil
         case .text(let text): text

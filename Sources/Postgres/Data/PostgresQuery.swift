@@ -55,6 +55,12 @@ public struct PostgresQuery: Sendable, Equatable, ExpressibleByStringInterpolati
             sql += "::\(castType)"
         }
 
+        /// SQL text taken as it is, for fragments the program itself built from quoted
+        /// identifiers (a schema-qualified table name computed once). Never for input.
+        public mutating func appendInterpolation(unsafe fragment: String) {
+            sql += fragment
+        }
+
         /// A quoted identifier (schema, table, column, channel).
         public mutating func appendInterpolation(identifier: String) {
             sql += PostgresQuery.quoteIdentifier(identifier)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Errors and broken connections (PostgreSQL)")

@@ -1,12 +1,13 @@
 import Foundation
-import Logging
-import Postgres
+public import Logging
+public import Postgres
+import CivicSchema
 import Testing
 
 /// The database integration tests run against: `CIVICQ_TEST_DATABASE_URL`, else `DATABASE_URL`
 /// (scripts/test starts a private server and sets it). Each test works in a schema of its own.
-enum TestDatabase {
-    static var conninfo: String {
+public enum TestDatabase {
+    public static var conninfo: String {
         get throws {
             let environment = ProcessInfo.processInfo.environment
             guard let url = environment["CIVICQ_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"], !url.isEmpty else {
@@ -16,7 +17,7 @@ enum TestDatabase {
         }
     }
 
-    static func configuration(
+    public static func configuration(
         schema: String? = nil,
         applicationName: String? = nil,
         statementTimeout: Duration? = nil
@@ -33,15 +34,15 @@ enum TestDatabase {
         return try PostgresConfiguration(conninfo: conninfo, options: options)
     }
 
-    static let logger = Logger(label: "civicq.tests") { _ in SwiftLogNoOpLogHandler() }
+    public static let logger = Logger(label: "civicq.tests") { _ in SwiftLogNoOpLogHandler() }
 
-    static func uniqueName(_ prefix: String) -> String {
+    public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
     }
 
     /// Makes a fresh schema, runs `body` with a pool whose search_path is that schema, then
     /// closes the pool and drops the schema.
-    static func withSchema<R>(
+    public static func withSchema<R>(
         size: Int = 2,
         statementTimeout: Duration? = nil,
         logger: Logger = TestDatabase.logger,
@@ -68,7 +69,7 @@ enum TestDatabase {
     }
 
     /// Terminates a backend from a separate connection, as an operator would.
-    static func terminate(backend pid: Int32) async throws {
+    public static func terminate(backend pid: Int32) async throws {
         let admin = PostgresClient(configuration: .init(connection: try configuration(), size: 1), logger: logger)
         let killed = try await admin.withConnection { try $0.query("SELECT pg_terminate_backend(\(pid))").scalar(Bool.self) }
         await admin.close()
@@ -76,7 +77,36 @@ enum TestDatabase {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension TestDatabase {
+    /// Like ``withSchema(size:statementTimeout:logger:_:)``, with civicq's migrations applied
+    /// to the schema first.
+    public static func withMigratedSchema<R>(
+        size: Int = 6,
+        logger: Logger = TestDatabase.logger,
+        _ body: (PostgresClient, String) async throws -> R
+    ) async throws -> R {
+        try await withSchema(size: size, logger: logger) { client, schema in
+            let migrator = try PostgresMigrator(schema: schema, migrations: try CivicSchema.migrations())
+            _ = try await migrator.migrate(using: client, logger: logger)
+            return try await body(client, schema)
+        }
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+    public static func eventually(
+        within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
 }

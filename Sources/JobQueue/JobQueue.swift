@@ -1,2 +1,0 @@
-// The durable job queue on PostgreSQL (issue: "The job queue and the worker daemon").
-// Depends on Postgres only; knows nothing of complaints.

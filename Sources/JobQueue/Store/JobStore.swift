@@ -1,0 +1,128 @@
+import Foundation
+public import Postgres
+import Synchronization
+
+/// The job queue's SQL, for one schema.
+///
+/// Every method takes a ``PostgresConnection`` and runs on it synchronously, so it composes
+/// with the caller's own statements inside one `withConnection`/`withTransaction` closure: a
+/// case and its routing job commit together or not at all. ``JobQueueClient`` wraps the
+/// common calls for code that has only a pool.
+///
+/// `Sendable`: immutable SQL text plus a lock-protected debouncer.
+public struct JobStore: Sendable {
+    /// The schema holding `jobs` (migration 002).
+    public let schema: String
+    /// The NOTIFY channel workers listen on: `<schema>.jobs`.
+    public let channel: String
+    let jobs: String
+    let jobState: String
+    let throughput: String
+    let history: String
+    private let debouncer: NotifyDebouncer
+    /// Where the queue's metrics go (shared with the workers that use this store).
+    public let metrics: JobMetrics
+
+    /// - Parameters:
+    ///   - schema: where the queue's tables are. Default `civicq`.
+    ///   - notifyDebounce: a process sends at most one wake-up per queue in this window; a
+    ///     worker that misses one finds the job at its next poll. Default 10 ms.
+    ///   - metrics: the metrics to update. Default: through the process's bootstrapped factory.
+    public init(schema: String = "civicq", notifyDebounce: Duration = .milliseconds(10), metrics: JobMetrics = JobMetrics()) {
+        self.metrics = metrics
+        self.schema = schema
+        let quoted = PostgresQuery.quoteIdentifier(schema)
+        self.channel = String("\(schema).jobs".prefix(63))
+        self.jobs = "\(quoted).jobs"
+        self.jobState = "\(quoted).job_state"
+        self.throughput = "\(quoted).job_throughput"
+        self.history = "\(quoted).job_history"
+        self.debouncer = NotifyDebouncer(window: notifyDebounce)
+    }
+
+    // MARK: Enqueue
+
+    /// Enqueues one job on `connection` (inside the caller's transaction, if one is open).
+    /// Idle workers of its queue are woken when the transaction commits.
+    /// - Returns: the job's id, or the id of the live job with the same unique key.
+    @discardableResult
+    public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
+        try enqueue([request], on: connection)[0]
+    }
+
+    /// Enqueues many jobs in one statement. Requests with the same unique key (in the batch
+    /// or already live) yield one job; each result says which.
+    /// - Returns: one result per request, in order.
+    @discardableResult
+    public func enqueue(_ requests: [JobRequest], on connection: PostgresConnection) throws -> [EnqueuedJob] {
+        guard !requests.isEmpty else { return [] }
+        for request in requests { try request.validate() }
+        // Within one statement a row may be hit by ON CONFLICT only once: send each key once.
+        var firstIndexOfKey: [String: Int] = [:]
+        var sent: [Int] = []
+        var sameAs: [Int: Int] = [:]
+        for (index, request) in requests.enumerated() {
+            if let key = request.uniqueKey {
+                if let first = firstIndexOfKey[key] {
+                    sameAs[index] = first
+                    continue
+                }
+                firstIndexOfKey[key] = index
+            }
+            sent.append(index)
+        }
+        let batch = sent.map { requests[$0] }
+        let now = Date()
+        let wake = Set(batch.filter { ($0.runAt ?? now) <= now }.map(\.queue)).filter(debouncer.shouldNotify)
+        let rows = try connection.query(
+            """
+            WITH inserted AS (
+                INSERT INTO \(unsafe: jobs) (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
+                SELECT r.queue, r.kind, r.payload::jsonb, r.priority::smallint, coalesce(r.run_at::timestamptz, now()),
+                       r.max_attempts::integer, r.unique_key,
+                       (CASE WHEN coalesce(r.run_at::timestamptz, now()) > now() THEN 'scheduled' ELSE 'available' END)::\(unsafe: jobState)
+                FROM unnest(\(batch.map(\.queue)), \(batch.map(\.kind)), \(batch.map(\.payload.text)), \(batch.map { Int($0.priority) }),
+                            \(batch.map { $0.runAt?.postgresBind.textForm }), \(batch.map(\.maxAttempts)), \(batch.map(\.uniqueKey)))
+                     WITH ORDINALITY AS r(queue, kind, payload, priority, run_at, max_attempts, unique_key, n)
+                ORDER BY r.n
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')
+                DO UPDATE SET unique_key = EXCLUDED.unique_key
+                RETURNING id, (xmax = 0) AS inserted
+            ), woken AS (
+                SELECT pg_notify(\(channel), queue) FROM unnest(\(wake.sorted())) AS queue
+            )
+            SELECT id, inserted FROM inserted, (SELECT count(*) FROM woken) AS w
+            """)
+        guard rows.count == batch.count else {
+            throw PostgresError(code: .protocolViolation, reason: "enqueue returned \(rows.count) rows for \(batch.count) jobs")
+        }
+        var results = [EnqueuedJob?](repeating: nil, count: requests.count)
+        for (position, index) in sent.enumerated() {
+            let (id, inserted) = try rows[position].decode((Int64, Bool).self)
+            results[index] = EnqueuedJob(id: id, inserted: inserted)
+        }
+        for (index, first) in sameAs { results[index] = EnqueuedJob(id: results[first]!.id, inserted: false) }
+        var perKind: [String: Int] = [:]
+        for request in requests { perKind[request.kind, default: 0] += 1 }
+        for (kind, count) in perKind { metrics.count("civicq_jobs_enqueued_total", kind: kind, by: count) }
+        return results.map { $0! }
+    }
+}
+
+/// Sends at most one wake-up per queue per window from this process.
+/// `Sendable`: its state is behind a `Mutex`.
+final class NotifyDebouncer: Sendable {
+    private let window: Duration
+    private let lastSent = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init(window: Duration) { self.window = window }
+
+    func shouldNotify(_ queue: String) -> Bool {
+        let now = ContinuousClock.now
+        return lastSent.withLock { lastSent in
+            if let last = lastSent[queue], now - last < window { return false }
+            lastSent[queue] = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,80 @@
+public import CoreMetrics
+import Metrics
+import Synchronization
+
+/// The queue's metrics, through swift-metrics (exported by whatever backend the process
+/// bootstraps, Prometheus in civicq). Metric objects are made once per label set and cached.
+///
+/// | name | type | labels |
+/// |---|---|---|
+/// | `civicq_jobs_enqueued_total` | counter | kind |
+/// | `civicq_jobs_completed_total` | counter | kind |
+/// | `civicq_jobs_failed_total` | counter | kind (attempts that failed and will be retried) |
+/// | `civicq_jobs_dead_total` | counter | kind |
+/// | `civicq_jobs_snoozed_total` | counter | kind |
+/// | `civicq_jobs_settle_refused_total` | counter | (outcomes refused: the lease had been lost) |
+/// | `civicq_jobs_claim_duration_seconds` | timer | |
+/// | `civicq_jobs_run_duration_seconds` | timer | kind |
+/// | `civicq_jobs_queue_depth` | gauge | queue, state |
+/// | `civicq_jobs_oldest_available_seconds` | gauge | queue |
+/// | `civicq_jobs_rescued_total` | counter | (jobs put back after their lease ran out) |
+/// | `civicq_jobs_listener_reconnects_total` | counter | |
+///
+/// `Sendable`: the caches are behind a `Mutex`; swift-metrics objects are thread-safe.
+public final class JobMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let counters = Mutex<[String: Counter]>([:])
+    private let timers = Mutex<[String: Timer]>([:])
+    private let gauges = Mutex<[String: Gauge]>([:])
+
+    let claimDuration: Timer
+    let refused: Counter
+    let rescued: Counter
+    let listenerReconnects: Counter
+
+    /// - Parameter factory: where the metrics go. Default: the factory the process bootstrapped.
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        claimDuration = Timer(label: "civicq_jobs_claim_duration_seconds", factory: factory)
+        refused = Counter(label: "civicq_jobs_settle_refused_total", factory: factory)
+        rescued = Counter(label: "civicq_jobs_rescued_total", factory: factory)
+        listenerReconnects = Counter(label: "civicq_jobs_listener_reconnects_total", factory: factory)
+    }
+
+    func count(_ name: String, kind: String, by amount: Int = 1) {
+        guard amount > 0 else { return }
+        let key = name + "\u{1}" + kind
+        let counter = counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(label: name, dimensions: [("kind", kind)], factory: factory)
+            cache[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
+    }
+
+    func recordRun(kind: String, duration: Duration) {
+        let timer = timers.withLock { cache in
+            if let timer = cache[kind] { return timer }
+            let timer = Timer(label: "civicq_jobs_run_duration_seconds", dimensions: [("kind", kind)], factory: factory)
+            cache[kind] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    func gauge(_ name: String, _ dimensions: [(String, String)], _ value: Double) {
+        let key = name + dimensions.map { "\u{1}\($0.0)=\($0.1)" }.joined()
+        let gauge = gauges.withLock { cache in
+            if let gauge = cache[key] { return gauge }
+            let gauge = Gauge(label: name, dimensions: dimensions, factory: factory)
+            cache[key] = gauge
+            return gauge
+        }
+        gauge.record(value)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}

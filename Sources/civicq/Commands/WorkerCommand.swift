@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import Postgres
+import ServiceLifecycle
+import UnixSignals
+
+/// `civicq worker`: runs jobs until SIGTERM or SIGINT.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run jobs from the queue until SIGTERM or SIGINT.",
+        discussion: """
+            On SIGTERM or SIGINT the worker stops claiming, lets running jobs finish for the grace
+            period, releases the rest for other workers and exits 0. Any number of workers on any
+            number of hosts may share one database.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Jobs run at once.")
+    var concurrency = 10
+
+    @Option(help: "Comma-separated queues to work, in order of preference.")
+    var queues = "default"
+
+    @Option(help: "Most jobs claimed in one statement.")
+    var claimBatch = 500
+
+    @Option(help: "Seconds a claim holds a job before others may take it back (renewed while it runs).")
+    var leaseSeconds = 30
+
+    @Option(help: "Seconds running jobs may take to finish after SIGTERM.")
+    var graceSeconds = 25
+
+    @Option(help: "Milliseconds an idle worker waits for a wake-up before looking anyway.")
+    var pollMs = 1000
+
+    @Flag(help: "Do not LISTEN for wake-ups; poll only (for transaction-mode poolers).")
+    var noListen = false
+
+    @Flag(help: "Keep completed jobs in job_history (pruned after 24 h).")
+    var keepHistory = false
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
+        guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
+        guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must not be negative") }
+        guard pollMs >= 10 else { throw ValidationError("--poll-ms must be at least 10") }
+        guard !queueList.isEmpty else { throw ValidationError("--queues names no queue") }
+    }
+
+    var queueList: [String] {
+        queues.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let logger = global.makeLogger(label: "civicq.worker")
+            let connection = try global.connectionConfiguration()
+            let client = PostgresClient(configuration: .init(connection: connection, size: 4, name: "civicq-worker"), logger: logger)
+            let lease = Duration.seconds(leaseSeconds)
+            let worker = JobWorker(
+                client: client,
+                store: JobStore(schema: global.schemaName),
+                handlers: WorkerCommand.handlers,
+                configuration: .init(
+                    queues: queueList, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
+                    heartbeatInterval: lease / 3, pollInterval: .milliseconds(pollMs), gracePeriod: .seconds(graceSeconds),
+                    keepHistory: keepHistory),
+                listens: !noListen,
+                logger: logger)
+            // Services stop in reverse order: the worker drains first, then the pool closes.
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: client), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            try await group.run()
+        }
+    }
+
+    /// The handlers this worker runs. Domain handlers join as their issues land.
+    static let handlers: [any JobHandler] = [DiagnosticJobs.noop, DiagnosticJobs.sleep]
+}

@@ -1,0 +1,172 @@
+import Foundation
+import JobQueue
+import MetricsTestKit
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Enqueue, unique keys and claims (PostgreSQL)")
+struct EnqueueClaimTests {
+    @Test("enqueue one and many; a future run time is scheduled; a rolled-back transaction leaves no job")
+    func enqueue() async throws {
+        try await QueueTests.withQueue { client, store, metrics async throws in
+            let one = try await client.withConnection { try store.enqueue(JobRequest(kind: "a"), on: $0) }
+            #expect(one.inserted)
+            let many = try await client.withConnection { connection in
+                try store.enqueue((0..<100).map { JobRequest(kind: "b", payload: PostgresJSONB(text: "{\"n\": \($0)}")) }, on: connection)
+            }
+            #expect(many.count == 100)
+            #expect(Set(many.map(\.id)).count == 100)
+            #expect(many.map(\.id) == many.map(\.id).sorted())
+            let later = try await client.withConnection {
+                try store.enqueue(JobRequest(kind: "c", runAt: Date().addingTimeInterval(3600)), on: $0)
+            }
+            let state = try await client.withConnection { try store.state(of: later.id, on: $0) }
+            #expect(state?.state == .scheduled)
+
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await client.withTransaction { connection in
+                    try connection.executeScript("CREATE TABLE \(store.schema).cases (id int)")
+                    try store.enqueue(JobRequest(kind: "case.route"), on: connection)
+                    throw Abort()
+                }
+            }
+            #expect(try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).jobs WHERE kind = 'case.route'") == 0)
+            #expect(try metrics.expectCounter("civicq_jobs_enqueued_total", [("kind", "b")]).totalValue == 100)
+        }
+    }
+
+    @Test("bad requests are refused before anything is stored")
+    func invalid() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            await #expect(throws: JobQueueError.self) {
+                try await client.withConnection { try store.enqueue([JobRequest(kind: "ok"), JobRequest(kind: "")], on: $0) }
+            }
+            await #expect(throws: JobQueueError.self) {
+                try await client.withConnection { try store.enqueue(JobRequest(kind: "x", maxAttempts: 0), on: $0) }
+            }
+            #expect(try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).jobs") == 0)
+        }
+    }
+
+    @Test("a unique key yields one live job: twice, in one batch, and from many tasks at once")
+    func uniqueKeys() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let first = try await client.withConnection { try store.enqueue(JobRequest(kind: "k", uniqueKey: "case-1:route"), on: $0) }
+            let second = try await client.withConnection { try store.enqueue(JobRequest(kind: "k", uniqueKey: "case-1:route"), on: $0) }
+            #expect(first.inserted && !second.inserted)
+            #expect(first.id == second.id)
+
+            let batch = try await client.withConnection { connection in
+                try store.enqueue(
+                    [JobRequest(kind: "k", uniqueKey: "case-2"), JobRequest(kind: "k"), JobRequest(kind: "k", uniqueKey: "case-2"),
+                     JobRequest(kind: "k", uniqueKey: "case-1:route")], on: connection)
+            }
+            #expect(batch[0].inserted && batch[1].inserted && !batch[2].inserted && !batch[3].inserted)
+            #expect(batch[2].id == batch[0].id)
+            #expect(batch[3].id == first.id)
+
+            let racers = try await withThrowingTaskGroup(of: EnqueuedJob.self) { group in
+                for _ in 0..<16 {
+                    group.addTask { try await client.withConnection { try store.enqueue(JobRequest(kind: "k", uniqueKey: "case-3"), on: $0) } }
+                }
+                return try await group.reduce(into: [EnqueuedJob]()) { $0.append($1) }
+            }
+            #expect(Set(racers.map(\.id)).count == 1)
+            #expect(racers.filter(\.inserted).count == 1)
+            #expect(try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).jobs WHERE unique_key = 'case-3'") == 1)
+
+            // Once the job is done, the key is free again.
+            let claimed = try await client.withConnection { try store.claim(queue: "default", limit: 100, lease: .seconds(30), worker: "t", on: $0) }
+            try await client.withConnection { connection in
+                try store.settle(claimed.map { JobSettlement(id: $0.id, attempt: $0.attempt, result: .completed) }, worker: "t", on: connection)
+            }
+            let again = try await client.withConnection { try store.enqueue(JobRequest(kind: "k", uniqueKey: "case-3"), on: $0) }
+            #expect(again.inserted && again.id != racers[0].id)
+        }
+    }
+
+    @Test("claims follow priority, then run time, then id; the plan walks jobs_claim_idx with no sort")
+    func claimOrderAndPlan() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let ids = try await client.withConnection { connection in
+                try store.enqueue(
+                    [JobRequest(kind: "x", priority: 5), JobRequest(kind: "x", priority: 0), JobRequest(kind: "x", priority: 5),
+                     JobRequest(kind: "x", priority: -1), JobRequest(kind: "x", queue: "other", priority: -9)], on: connection
+                ).map(\.id)
+            }
+            let order = try await client.withConnection { try store.claim(queue: "default", limit: 10, lease: .seconds(30), worker: "t", on: $0) }
+            #expect(order.map(\.id) == [ids[3], ids[1], ids[0], ids[2]])
+            #expect(order.allSatisfy { $0.attempt == 1 })
+
+            let plan = try await client.withConnection { connection in
+                try connection.executeScript("SET enable_seqscan = off")
+                defer { try? connection.executeScript("RESET enable_seqscan") }
+                return try connection.query(
+                    """
+                    EXPLAIN SELECT id FROM \(unsafe: store.schema).jobs WHERE state = 'available' AND queue = 'default'
+                    ORDER BY priority, run_at, id LIMIT 10 FOR NO KEY UPDATE SKIP LOCKED
+                    """
+                ).map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+            }
+            #expect(plan.contains("Index Scan using jobs_claim_idx"), "\(plan)")
+            #expect(!plan.contains("Sort"), "\(plan)")
+        }
+    }
+
+    @Test("two claimers at once never get the same job")
+    func skipLocked() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            try await client.withConnection { connection in
+                try store.enqueue((0..<2_000).map { _ in JobRequest(kind: "x") }, on: connection)
+            }
+            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let jobs = try await client.withConnection {
+                                try store.claim(queue: "default", limit: 50, lease: .seconds(30), worker: "w\(worker)", on: $0)
+                            }
+                            if jobs.isEmpty { return mine }
+                            mine += jobs.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 2_000)
+            #expect(Set(all).count == 2_000)
+        }
+    }
+
+    @Test("a stale outcome is refused: the guard is id, attempt and running state")
+    func staleCompletionRefused() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let id = try await client.withConnection { try store.enqueue(JobRequest(kind: "x"), on: $0).id }
+            let first = try await client.withConnection { try store.claim(queue: "default", limit: 1, lease: .milliseconds(1), worker: "old", on: $0) }
+            try await Task.sleep(for: .milliseconds(20))
+            let rescued = try await client.withConnection { try store.rescueExpired(on: $0) }
+            #expect(rescued.available == 1)
+            // Rescued but not yet claimed again: the old worker's completion is refused.
+            let early = try await client.withConnection {
+                try store.settle([JobSettlement(id: id, attempt: first[0].attempt, result: .completed)], worker: "old", on: $0)
+            }
+            #expect(early.refused == 1)
+            let second = try await client.withConnection { try store.claim(queue: "default", limit: 1, lease: .seconds(30), worker: "new", on: $0) }
+            #expect(second.first?.attempt == 2)
+            let late = try await client.withConnection {
+                try store.settle([JobSettlement(id: id, attempt: 1, result: .failed(error: "old", retryAfter: .zero, permanent: true))], worker: "old", on: $0)
+            }
+            #expect(late.refused == 1)
+            #expect(try await client.withConnection { try store.state(of: id, on: $0) }?.state == .running)
+            let current = try await client.withConnection {
+                try store.settle([JobSettlement(id: id, attempt: 2, result: .completed)], worker: "new", on: $0)
+            }
+            #expect(current.completed == 1)
+            #expect(try await client.withConnection { try store.state(of: id, on: $0) } == nil)
+        }
+    }
+}

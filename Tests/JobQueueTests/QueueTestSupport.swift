@@ -1,0 +1,73 @@
+import Foundation
+import JobQueue
+import Logging
+import MetricsTestKit
+import Postgres
+import TestSupport
+
+/// A recording handler: stores each run's job id and attempt in `runs`, optionally sleeping.
+struct RecordingHandler: JobHandler {
+    let kind: String
+    let schema: String
+    let client: PostgresClient
+    var sleep: Duration = .zero
+    var timeout: Duration = .seconds(60)
+
+    func run(_ job: Job) async throws -> JobOutcome {
+        if sleep > .zero { try await Task.sleep(for: sleep) }
+        try await client.withConnection { [schema] connection in
+            try connection.execute("INSERT INTO \(identifier: schema).runs (job_id, attempt) VALUES (\(job.id), \(job.attempt))")
+        }
+        return .completed
+    }
+}
+
+enum QueueTests {
+    /// A migrated schema, a `runs` table for handlers to record into, and a store with test metrics.
+    static func withQueue<R>(
+        _ body: (PostgresClient, JobStore, TestMetrics) async throws -> R
+    ) async throws -> R {
+        try await TestDatabase.withMigratedSchema(size: 8) { client, schema in
+            try await client.withConnection { connection in
+                try connection.executeScript(
+                    "CREATE TABLE \(schema).runs (job_id bigint NOT NULL, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), UNIQUE (job_id, attempt))")
+            }
+            let metrics = TestMetrics()
+            return try await body(client, JobStore(schema: schema, metrics: JobMetrics(factory: metrics)), metrics)
+        }
+    }
+
+    /// A worker tuned for tests: short leases and intervals.
+    static func worker(
+        _ client: PostgresClient, _ store: JobStore, handlers: [any JobHandler], concurrency: Int = 10,
+        lease: Duration = .seconds(5), heartbeat: Duration = .seconds(1), poll: Duration = .milliseconds(200),
+        grace: Duration = .seconds(5), retry: RetryPolicy = RetryPolicy(base: .milliseconds(50), cap: .seconds(1)),
+        maintenance: Duration = .milliseconds(200), queues: [String] = ["default"], listens: Bool = true
+    ) -> JobWorker {
+        JobWorker(
+            client: client, store: store, handlers: handlers,
+            configuration: .init(
+                queues: queues, concurrency: concurrency, claimBatch: 100, lease: lease, heartbeatInterval: heartbeat,
+                pollInterval: poll, gracePeriod: grace, retry: retry, maintenanceInterval: maintenance),
+            listens: listens, logger: TestDatabase.logger)
+    }
+
+    /// Runs `worker` while `body` runs, then shuts it down gracefully and waits for it.
+    static func running<R>(_ worker: JobWorker, _ body: () async throws -> R) async throws -> R {
+        let task = Task { try await worker.run() }
+        do {
+            let result = try await body()
+            worker.shutdownGracefully()
+            try await task.value
+            return result
+        } catch {
+            worker.shutdownGracefully()
+            _ = await task.result
+            throw error
+        }
+    }
+
+    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
+        try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: sql)).scalar(Int.self) ?? 0 }
+    }
+}
