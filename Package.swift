@@ -86,7 +86,13 @@ let package = Package(
         // Benchmarks run by scripts/bench (release build).
         .executableTarget(
             name: "civicq-bench",
-            dependencies: ["Postgres"],
+            dependencies: [
+                "Postgres", "JobQueue", "CivicSchema",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             path: "Benchmarks/civicq-bench",
             swiftSettings: swiftSettings
         ),

@@ -18,7 +18,10 @@ struct BenchCommand {
             try options.parse(arguments)
             switch suite {
             case "postgres": try await PostgresBench(options: options).run()
-            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres")
+            case "queue": try await QueueBench(options: options).run()
+            case "soak": try await SoakBench(options: options).run()
+            case "chaos-worker": try await ChaosWorker(options: options).run()
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, chaos-worker")
             }
         } catch {
             FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))
@@ -31,6 +34,13 @@ struct BenchOptions {
     var rows = 10_000
     var repeats = 3
     var json = false
+    var jobs = 100_000
+    var workers = [1, 2, 4]
+    var concurrency = 1000
+    var batch = 1000
+    var schema: String?
+    var seconds = 60
+    var rate = 5_000
 
     mutating func parse(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -39,7 +49,16 @@ struct BenchOptions {
             case "--json": json = true
             case "--rows": rows = try Self.number(iterator.next(), for: argument)
             case "--repeat": repeats = try Self.number(iterator.next(), for: argument)
-            default: throw BenchError("unknown option \(argument); use --rows N, --repeat N, --json")
+            case "--jobs": jobs = try Self.number(iterator.next(), for: argument)
+            case "--concurrency": concurrency = try Self.number(iterator.next(), for: argument)
+            case "--batch": batch = try Self.number(iterator.next(), for: argument)
+            case "--schema": schema = iterator.next()
+            case "--seconds": seconds = try Self.number(iterator.next(), for: argument)
+            case "--rate": rate = try Self.number(iterator.next(), for: argument)
+            case "--workers":
+                workers = try (iterator.next() ?? "").split(separator: ",").map { try Self.number(String($0), for: argument) }
+            default:
+                throw BenchError("unknown option \(argument); use --rows, --repeat, --jobs, --workers 1,2,4, --concurrency, --batch, --schema, --seconds, --rate, --json")
             }
         }
     }

@@ -39,6 +39,20 @@ struct CivicQProcess {
         )
     }
 
+    /// Starts the executable without waiting for it; its output goes to the null device.
+    static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static var databaseURL: String {
         get throws {
             let environment = ProcessInfo.processInfo.environment

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The floor: pgbench running the queue's own SQL cycle with the same batch size, one client
+/// per worker. Two cycles are timed: claim-and-complete of a backlog (what a drain does) and
+/// insert-claim-complete (a queue in steady state).
+struct PgbenchFloor {
+    let schema: String
+    let batch: Int
+
+    struct Result {
+        let clients: Int
+        /// Jobs claimed and completed per second, per cycle.
+        let claimComplete: Double
+        let insertClaimComplete: Double
+    }
+
+    func run(clients: [Int]) throws -> [Result]? {
+        guard let pgbench = Self.pgbench else { return nil }
+        return try clients.map { clients in
+            try prepareBacklog(clients: clients)
+            let drain = try cycle(pgbench, clients: clients, script: claimSQL + completeSQL)
+            let steady = try cycle(pgbench, clients: clients, script: insertSQL + claimSQL + completeSQL)
+            return Result(clients: clients, claimComplete: drain, insertClaimComplete: steady)
+        }
+    }
+
+    private var insertSQL: String {
+        "INSERT INTO \(schema).jobs (kind) SELECT 'queue.noop' FROM generate_series(1, \(batch));\n"
+    }
+
+    private var claimSQL: String {
+        """
+        WITH picked AS (SELECT id FROM \(schema).jobs WHERE state = 'available' AND queue = 'default' ORDER BY priority, run_at, id LIMIT \(batch) FOR NO KEY UPDATE SKIP LOCKED) UPDATE \(schema).jobs AS j SET state = 'running', attempt = j.attempt + 1, locked_by = 'pgbench-' || :client_id, attempted_at = now(), lease_until = now() + interval '30 seconds' FROM picked WHERE j.id = picked.id;
+
+        """
+    }
+
+    private var completeSQL: String {
+        "DELETE FROM \(schema).jobs WHERE state = 'running' AND locked_by = 'pgbench-' || :client_id;\n"
+    }
+
+    /// Transactions per client: about 100,000 jobs per client, and never more than the backlog.
+    /// (A count, not pgbench's -T: -T needs SIGALRM, which a child of this process may find blocked.)
+    private func transactions(clients: Int) -> Int { max(10, 400_000 / (batch * max(clients, 1))) }
+
+    /// A backlog large enough that the claim-and-complete run never empties it.
+    private func prepareBacklog(clients: Int) throws {
+        _ = try Self.execute(
+            Self.psql ?? "psql",
+            ["-q", "-v", "ON_ERROR_STOP=1",
+             "-c", "TRUNCATE \(schema).jobs",
+             "-c", "INSERT INTO \(schema).jobs (kind) SELECT 'queue.noop' FROM generate_series(1, \(transactions(clients: clients) * clients * batch + batch))",
+             "-c", "VACUUM ANALYZE \(schema).jobs"] + Self.connectionArguments)
+    }
+
+    private func cycle(_ pgbench: String, clients: Int, script: String) throws -> Double {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-floor-\(UUID().uuidString).sql")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try Self.execute(
+            pgbench,
+            ["-n", "-M", "extended", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions(clients: clients))", "-f", file.path]
+                + Self.connectionArguments)
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
+        else { throw BenchError("pgbench printed no tps") }
+        return tps * Double(batch)
+    }
+
+    private static var connectionArguments: [String] {
+        let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        return url.isEmpty ? [] : [url]
+    }
+
+    private static func tool(_ name: String) -> String? {
+        let fm = FileManager.default
+        let versions = (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted { $0.compare($1, options: .numeric) == .orderedAscending } ?? []
+        for version in versions.reversed() {
+            let path = "/usr/lib/postgresql/\(version)/bin/\(name)"
+            if fm.isExecutableFile(atPath: path) { return path }
+        }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(directory)/\(name)"
+            if fm.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static var pgbench: String? { tool("pgbench") }
+    static var psql: String? { tool("psql") }
+
+    private static func execute(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw BenchError("\(executable) failed: \(output.suffix(300))") }
+        return output
+    }
+}

@@ -1,0 +1,152 @@
+import CivicSchema
+import Foundation
+import JobQueue
+import Logging
+import Postgres
+import Synchronization
+
+/// The job queue's speed: enqueue rates, drain rates with 1, 2 and 4 workers, idle
+/// enqueue-to-start latency, and the floor (pgbench running the same SQL cycle).
+struct QueueBench {
+    let options: BenchOptions
+
+    func run() async throws {
+        var logger = Logger(label: "civicq-bench")
+        logger.logLevel = .warning
+        let schema = "benchq_\(UUID().uuidString.prefix(8).lowercased())"
+        let connection = try PostgresConfiguration.fromEnvironment()
+        let admin = PostgresClient(configuration: .init(connection: connection, size: 2), logger: logger)
+        _ = try await CivicSchema.migrator(schema: schema).migrate(using: admin, logger: logger)
+        defer { Task { await admin.close() } }
+        do {
+            let settings = try await admin.withConnection { connection in
+                try connection.query("SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit')")[0]
+                    .decode((String, String, String).self)
+            }
+            let report = try await measure(schema: schema, admin: admin, connection: connection, logger: logger)
+            try await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
+            print(report.render(settings: settings, options: options))
+            if options.json { print(report.json(settings: settings, options: options)) }
+        } catch {
+            _ = try? await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
+            throw error
+        }
+    }
+
+    private func measure(schema: String, admin: PostgresClient, connection: PostgresConfiguration, logger: Logger) async throws -> QueueReport {
+        let store = JobStore(schema: schema)
+        var report = QueueReport()
+        let reset: () async throws -> Void = {
+            try await admin.withConnection { connection in
+                try connection.executeScript("TRUNCATE \(schema).jobs, \(schema).job_throughput")
+                try connection.executeScript("VACUUM ANALYZE \(schema).jobs")
+            }
+        }
+
+        // Enqueue, one job per statement (each its own transaction).
+        let singles = 5_000
+        try await reset()
+        report.enqueueSingle = try await rate(singles) {
+            try await admin.withConnection { connection in
+                for _ in 0..<singles { try store.enqueue(JobRequest(kind: "queue.noop"), on: connection) }
+            }
+        }
+
+        // Drain, after a batched enqueue of the backlog each time.
+        for workers in options.workers {
+            try await reset()
+            let enqueue = try await rate(options.jobs) { try await enqueueBacklog(store, admin) }
+            report.enqueueBatched.append(enqueue)
+            try await admin.withConnection { try $0.executeScript("VACUUM ANALYZE \(schema).jobs") }
+            report.drain.append((workers, try await drain(schema: schema, workers: workers, connection: connection, logger: logger)))
+        }
+
+        try await reset()
+        report.latency = try await latency(schema: schema, connection: connection, logger: logger)
+        report.floor = try PgbenchFloor(schema: schema, batch: options.batch).run(clients: options.workers)
+        return report
+    }
+
+    private func enqueueBacklog(_ store: JobStore, _ client: PostgresClient) async throws {
+        let batch = (0..<options.batch).map { _ in JobRequest(kind: "queue.noop") }
+        let batches = (options.jobs + options.batch - 1) / options.batch
+        try await client.withConnection { connection in
+            for index in 0..<batches {
+                let count = min(options.batch, options.jobs - index * options.batch)
+                try store.enqueue(Array(batch.prefix(count)), on: connection)
+            }
+        }
+    }
+
+    /// Runs `workers` workers (each with its own pool, as separate processes would have) until
+    /// every job's completion is committed; returns jobs per second.
+    private func drain(schema: String, workers: Int, connection: PostgresConfiguration, logger: Logger) async throws -> Double {
+        let counter = CompletionCounter()
+        let store = JobStore(schema: schema, metrics: JobMetrics(factory: counter))
+        let clients = (0..<workers).map { index in
+            PostgresClient(configuration: .init(connection: connection, size: 4, name: "bench-\(index)"), logger: logger)
+        }
+        let runners = clients.map { client in
+            JobWorker(
+                client: client, store: store, handlers: [DiagnosticJobs.noop],
+                configuration: .init(concurrency: options.concurrency, claimBatch: options.batch, runsMaintenance: false),
+                logger: logger)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let tasks = runners.map { worker in Task { try await worker.run() } }
+        while counter.value < options.jobs {
+            try await Task.sleep(for: .milliseconds(1))
+            if clock.now - start > .seconds(600) { throw BenchError("the drain did not finish within 10 minutes") }
+        }
+        let elapsed = clock.now - start
+        for worker in runners { worker.shutdownGracefully() }
+        for task in tasks { try await task.value }
+        for client in clients { await client.close() }
+        return Double(options.jobs) / seconds(elapsed)
+    }
+
+    /// Enqueues one job at a time into an idle queue and measures until its handler starts.
+    private func latency(schema: String, connection: PostgresConfiguration, logger: Logger) async throws -> [Double] {
+        let store = JobStore(schema: schema)
+        let started = Mutex<[Int64: ContinuousClock.Instant]>([:])
+        let handler = ClosureJobHandler(kind: "bench.ping") { job in
+            let now = ContinuousClock.now
+            started.withLock { $0[job.id] = now }
+            return .completed
+        }
+        let client = PostgresClient(configuration: .init(connection: connection, size: 4), logger: logger)
+        let enqueuer = PostgresClient(configuration: .init(connection: connection, size: 1), logger: logger)
+        let worker = JobWorker(client: client, store: store, handlers: [handler], logger: logger)
+        let task = Task { try await worker.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        var samples: [Double] = []
+        for _ in 0..<200 {
+            let before = ContinuousClock.now
+            let id = try await enqueuer.withConnection { try store.enqueue(JobRequest(kind: "bench.ping"), on: $0).id }
+            var startedAt: ContinuousClock.Instant?
+            while startedAt == nil {
+                try await Task.sleep(for: .microseconds(200))
+                startedAt = started.withLock { $0[id] }
+                if ContinuousClock.now - before > .seconds(5) { throw BenchError("a job did not start within 5 s") }
+            }
+            samples.append(seconds(startedAt! - before) * 1000)
+            try await Task.sleep(for: .milliseconds(20))  // idle again
+        }
+        worker.shutdownGracefully()
+        try await task.value
+        await client.close()
+        await enqueuer.close()
+        return samples.sorted()
+    }
+
+    private func rate(_ count: Int, _ body: () async throws -> Void) async throws -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { try await body() }
+        return Double(count) / seconds(elapsed)
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
