@@ -78,8 +78,10 @@ public final class PostgresListener: Sendable, Service {
             return true
         }
         guard begin else { return }
-        let thread = Thread { [self] in self.threadMain() }
-        thread.name = "postgres-listener"
+        let thread = Thread { [self] in
+            Thread.current.name = "postgres-listener"
+            self.threadMain()
+        }
         thread.start()
     }
 

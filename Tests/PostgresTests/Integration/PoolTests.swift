@@ -44,6 +44,28 @@ struct PoolTests {
         }
     }
 
+    @Test("statements run on the session's own thread, never on the cooperative pool")
+    func dedicatedThreads() async throws {
+        try await TestDatabase.withSchema(size: 3) { client, _ async throws in
+            let names = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await client.withConnection { connection in
+                            _ = try connection.query("SELECT pg_sleep(0.05)")
+                            return Thread.current.name
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            // The pool's threads are named after the pool: "postgres-0" ... "postgres-2".
+            #expect(names.allSatisfy { $0?.hasPrefix("postgres-") == true }, "\(names)")
+            #expect(Set(names).count <= 3)
+        }
+    }
+
+    /// Timing-sensitive: scripts/test runs it alone, after the parallel run, so that other
+    /// tests' work on the cooperative pool cannot delay the unrelated task.
     @Test("8 tasks in pg_sleep(0.5) do not stall an unrelated task")
     func cooperativePoolStaysFree() async throws {
         try await TestDatabase.withSchema(size: 8) { client, _ async throws in
