@@ -7,27 +7,15 @@ struct PostgresBench {
     let options: BenchOptions
 
     func run() async throws {
-        let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
-        var logger = Logger(label: "civicq-bench")
-        logger.logLevel = .warning
-        let admin = PostgresClient(configuration: .init(connection: try .fromEnvironment(), size: 1), logger: logger)
-        try await admin.withConnection { try $0.executeScript("CREATE SCHEMA \(schema)") }
-        let configuration = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [schema]))
-        let client = PostgresClient(configuration: .init(connection: configuration, size: 1), logger: logger)
-        defer { Task { await client.close(); await admin.close() } }
-        do {
-            let settings = try await client.withConnection { connection in
+        try await BenchDatabase.with(prefix: "bench", migrated: false) { database in
+            var configuration = database.connection
+            configuration.options.searchPath = [database.schema]
+            let client = PostgresClient(configuration: .init(connection: configuration, size: 1), logger: database.logger)
+            defer { Task { await client.close() } }
+            try await client.withConnection { connection in
                 try connection.executeScript("CREATE TABLE items (id int8 PRIMARY KEY, title text NOT NULL, n int4 NOT NULL)")
-                return try connection.query(
-                    "SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit')"
-                )[0].decode((String, String, String).self)
             }
-            let results = try await cases(client)
-            try await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
-            report(results, settings: settings)
-        } catch {
-            _ = try? await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
-            throw error
+            report(try await cases(client), settings: try await database.settings())
         }
     }
 

@@ -11,25 +11,12 @@ struct QueueBench {
     let options: BenchOptions
 
     func run() async throws {
-        var logger = Logger(label: "civicq-bench")
-        logger.logLevel = .warning
-        let schema = "benchq_\(UUID().uuidString.prefix(8).lowercased())"
-        let connection = try PostgresConfiguration.fromEnvironment()
-        let admin = PostgresClient(configuration: .init(connection: connection, size: 2), logger: logger)
-        _ = try await CivicSchema.migrator(schema: schema).migrate(using: admin, logger: logger)
-        defer { Task { await admin.close() } }
-        do {
-            let settings = try await admin.withConnection { connection in
-                try connection.query("SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit')")[0]
-                    .decode((String, String, String).self)
-            }
-            let report = try await measure(schema: schema, admin: admin, connection: connection, logger: logger)
-            try await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
+        try await BenchDatabase.with(prefix: "benchq", migrated: true) { database in
+            let settings = try await database.settings()
+            let report = try await measure(
+                schema: database.schema, admin: database.admin, connection: database.connection, logger: database.logger)
             print(report.render(settings: settings, options: options))
             if options.json { print(report.json(settings: settings, options: options)) }
-        } catch {
-            _ = try? await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
-            throw error
         }
     }
 

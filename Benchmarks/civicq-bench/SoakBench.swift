@@ -20,12 +20,12 @@ struct SoakBench {
     }
 
     func run() async throws {
-        var logger = Logger(label: "civicq-bench")
-        logger.logLevel = .warning
-        let schema = "soak_\(UUID().uuidString.prefix(8).lowercased())"
-        let connection = try PostgresConfiguration.fromEnvironment()
-        let admin = PostgresClient(configuration: .init(connection: connection, size: 2), logger: logger)
-        _ = try await CivicSchema.migrator(schema: schema).migrate(using: admin, logger: logger)
+        try await BenchDatabase.with(prefix: "soak", migrated: true) { database in
+            try await soak(schema: database.schema, admin: database.admin, connection: database.connection, logger: database.logger)
+        }
+    }
+
+    private func soak(schema: String, admin: PostgresClient, connection: PostgresConfiguration, logger: Logger) async throws {
         let store = JobStore(schema: schema)
         let clients = (0..<2).map { PostgresClient(configuration: .init(connection: connection, size: 4, name: "soak-\($0)"), logger: logger) }
         let workers = clients.map { client in
@@ -70,8 +70,6 @@ struct SoakBench {
         for client in clients { await client.close() }
         let enqueued = rate / 50 * 50 * seconds
         let left = try await admin.withConnection { try $0.query("SELECT count(*) FROM \(unsafe: schema).jobs").scalar(Int.self) ?? 0 }
-        try await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
-        await admin.close()
         report(samples, enqueued: enqueued, left: left)
     }
 

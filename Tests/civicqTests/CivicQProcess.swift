@@ -17,13 +17,17 @@ struct CivicQProcess {
         return directory.appendingPathComponent("civicq")
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+    /// A process of the executable with these arguments and extra environment, not started.
+    private static func process(_ arguments: [String], environment extra: [String: String]) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        return process
+    }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        let process = process(arguments, environment: extra)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -41,12 +45,7 @@ struct CivicQProcess {
 
     /// Starts the executable without waiting for it; its output goes to the null device.
     static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
+        let process = process(arguments, environment: extra)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

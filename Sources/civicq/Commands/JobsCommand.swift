@@ -46,19 +46,30 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make dead jobs available again, attempts reset.")
-        @OptionGroup var global: GlobalOptions
+    /// Which dead jobs a command acts on: ids, or all of them.
+    struct DeadSelection: ParsableArguments {
         @Argument(help: "Ids of dead jobs.") var ids: [Int64] = []
         @Flag(help: "Every dead job.") var allDead = false
 
-        func validate() throws { try JobsCommand.checkSelection(ids: ids, all: allDead) }
+        /// The ids to pass to the store: nil for all.
+        var selected: [Int64]? { allDead ? nil : ids }
+
+        func validate() throws {
+            if ids.isEmpty && !allDead { throw ValidationError("name job ids, or pass --all-dead") }
+            if !ids.isEmpty && allDead { throw ValidationError("name job ids or pass --all-dead, not both") }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make dead jobs available again, attempts reset.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: DeadSelection
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let revived = try await JobsCommand.withQueue(global) { try await $0.retryDead(ids: allDead ? nil : ids) }
+                let revived = try await JobsCommand.withQueue(global) { try await $0.retryDead(ids: selection.selected) }
                 print("retried \(revived.count) job(s)\(revived.isEmpty ? "" : ": " + revived.map(String.init).joined(separator: ", "))")
-                try JobsCommand.reportMissing(asked: ids, done: revived, all: allDead, state: "dead (or held by a live job with the same unique key)")
+                try JobsCommand.reportMissing(asked: selection.selected, done: revived, state: "dead (or held by a live job with the same unique key)")
             }
         }
     }
@@ -66,16 +77,13 @@ struct JobsCommand: AsyncParsableCommand {
     struct Discard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete dead jobs.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Ids of dead jobs.") var ids: [Int64] = []
-        @Flag(help: "Every dead job.") var allDead = false
-
-        func validate() throws { try JobsCommand.checkSelection(ids: ids, all: allDead) }
+        @OptionGroup var selection: DeadSelection
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let gone = try await JobsCommand.withQueue(global) { try await $0.discardDead(ids: allDead ? nil : ids) }
+                let gone = try await JobsCommand.withQueue(global) { try await $0.discardDead(ids: selection.selected) }
                 print("discarded \(gone.count) job(s)")
-                try JobsCommand.reportMissing(asked: ids, done: gone, all: allDead, state: "dead")
+                try JobsCommand.reportMissing(asked: selection.selected, done: gone, state: "dead")
             }
         }
     }
@@ -89,7 +97,7 @@ struct JobsCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let cancelled = try await JobsCommand.withQueue(global) { try await $0.cancel(ids: ids) }
                 print("cancelled \(cancelled.count) job(s)")
-                try JobsCommand.reportMissing(asked: ids, done: cancelled, all: false, state: "scheduled, available or running")
+                try JobsCommand.reportMissing(asked: ids, done: cancelled, state: "scheduled, available or running")
             }
         }
     }
@@ -125,14 +133,9 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    static func checkSelection(ids: [Int64], all: Bool) throws {
-        if ids.isEmpty && !all { throw ValidationError("name job ids, or pass --all-dead") }
-        if !ids.isEmpty && all { throw ValidationError("name job ids or pass --all-dead, not both") }
-    }
-
-    /// Exits 65 when some named jobs were not in the expected state.
-    static func reportMissing(asked: [Int64], done: [Int64], all: Bool, state: String) throws {
-        guard !all else { return }
+    /// Exits 65 when some named jobs were not in the expected state (`asked` nil: all, nothing to report).
+    static func reportMissing(asked: [Int64]?, done: [Int64], state: String) throws {
+        guard let asked else { return }
         let missing = Set(asked).subtracting(done).sorted()
         guard !missing.isEmpty else { return }
         FileHandle.standardError.write(Data("civicq: not \(state): \(missing.map(String.init).joined(separator: ", "))\n".utf8))
