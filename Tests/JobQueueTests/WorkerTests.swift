@@ -181,23 +181,41 @@ struct WorkerTests {
     @Test("graceful shutdown lets a short job finish and releases a long one for others")
     func gracefulShutdown() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in
-            let short = RecordingHandler(kind: "short", schema: store.schema, client: client, sleep: .milliseconds(400))
+            let short = RecordingHandler(kind: "short", schema: store.schema, client: client, sleep: .milliseconds(200))
             let long = RecordingHandler(kind: "long", schema: store.schema, client: client, sleep: .seconds(30))
             let ids = try await client.withConnection { connection in
                 try store.enqueue([JobRequest(kind: "short"), JobRequest(kind: "long")], on: connection).map(\.id)
             }
-            let worker = QueueTests.worker(client, store, handlers: [short, long], grace: .milliseconds(800))
+            let worker = QueueTests.worker(client, store, handlers: [short, long], grace: .seconds(3))
             let task = Task { try await worker.run() }
             #expect(try await TestDatabase.eventually { worker.runningCount == 2 })
             let clock = ContinuousClock()
             let stopAt = clock.now
             worker.shutdownGracefully()
             try await task.value
-            #expect(clock.now - stopAt < .seconds(5))
+            #expect(clock.now - stopAt < .seconds(8))
             #expect(try await client.withConnection { try store.state(of: ids[0], on: $0) } == nil)
             let released = try await client.withConnection { try store.state(of: ids[1], on: $0) }
             #expect(released?.state == .available)
             #expect(released?.attempt == 0)
+        }
+    }
+
+    @Test("a cancelled worker (a hard stop) returns at once, not after its grace period")
+    func hardStop() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let long = RecordingHandler(kind: "long", schema: store.schema, client: client, sleep: .seconds(30))
+            let id = try await client.withConnection { try store.enqueue(JobRequest(kind: "long"), on: $0).id }
+            let worker = QueueTests.worker(client, store, handlers: [long], grace: .seconds(20))
+            let task = Task { try await worker.run() }
+            #expect(try await TestDatabase.eventually { worker.runningCount == 1 })
+            let clock = ContinuousClock()
+            let stopAt = clock.now
+            task.cancel()
+            _ = await task.result
+            #expect(clock.now - stopAt < .seconds(3))
+            // Its outcome could not be written: the job waits for its lease to end, then runs again.
+            #expect(try await client.withConnection { try store.state(of: id, on: $0) }?.state == .running)
         }
     }
 

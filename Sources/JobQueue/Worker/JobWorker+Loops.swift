@@ -34,9 +34,14 @@ extension JobWorker {
                 return (batch, state.finished && state.pending.isEmpty)
             }
             if batch.isEmpty {
-                if done { return }
+                if done || Task.isCancelled { return }
                 await settleSignal.wait()
                 continue
+            }
+            if Task.isCancelled {
+                // A hard stop: nothing more can be written; those jobs run again when their leases end.
+                logger.warning("stopped before recording outcomes; their jobs run again when the leases end", metadata: ["jobs": "\(batch.count)"])
+                return
             }
             do {
                 let counts = try await client.withConnection { [store, configuration] connection in
@@ -85,7 +90,7 @@ extension JobWorker {
     func heartbeatLoop() async {
         let clock = ContinuousClock()
         var lastRenewal = clock.now
-        while !isFinished {
+        while !isFinished, !Task.isCancelled {
             await background.wait(timeout: .milliseconds(100))
             let now = clock.now
             let expired = state.withLock { state -> [Task<Void, Never>] in
@@ -131,7 +136,7 @@ extension JobWorker {
         let clock = ContinuousClock()
         var lastPrune = clock.now
         var lastGauges = clock.now - .seconds(3600)
-        while !isFinished {
+        while !isFinished, !Task.isCancelled {
             await background.wait(timeout: configuration.maintenanceInterval)
             if isFinished { return }
             let now = clock.now

@@ -238,7 +238,8 @@ public final class JobWorker: Sendable, Service {
     private func drain() async {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.gracePeriod
-        while runningCount > 0, clock.now < deadline {
+        // A cancelled worker (a hard stop) gives no grace period: its waits would return at once.
+        while runningCount > 0, clock.now < deadline, !Task.isCancelled {
             await slots.wait(timeout: deadline - clock.now)
         }
         let tasks = state.withLock { state -> [Task<Void, Never>] in
@@ -249,6 +250,12 @@ public final class JobWorker: Sendable, Service {
         logger.warning("grace period over; cancelling and releasing running jobs", metadata: ["jobs": "\(tasks.count)"])
         for task in tasks { task.cancel() }
         let giveUp = clock.now + .seconds(5)
-        while runningCount > 0, clock.now < giveUp { await slots.wait(timeout: giveUp - clock.now) }
+        while runningCount > 0, clock.now < giveUp {
+            if Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+            } else {
+                await slots.wait(timeout: giveUp - clock.now)
+            }
+        }
     }
 }

@@ -15,10 +15,8 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     /// Starts the thread. It runs until ``shutdown()`` and the queue is empty.
     init(name: String) {
-        // The name is set from the thread itself: on Linux a name given before start() is not
-        // applied, and the thread would carry the name of the thread that created it.
         let thread = Thread { [self] in
-            Thread.current.name = name
+            ThreadName.setCurrent(name)
             self.runLoop()
         }
         thread.start()

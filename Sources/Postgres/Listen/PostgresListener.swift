@@ -79,7 +79,7 @@ public final class PostgresListener: Sendable, Service {
         }
         guard begin else { return }
         let thread = Thread { [self] in
-            Thread.current.name = "postgres-listener"
+            ThreadName.setCurrent("postgres-listener")
             self.threadMain()
         }
         thread.start()
