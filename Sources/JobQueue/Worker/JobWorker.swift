@@ -123,12 +123,23 @@ public final class JobWorker: Sendable, Service {
         let clock = ContinuousClock()
         var lastStaging = clock.now - configuration.pollInterval
         var firstQueue = 0
+        // Under load slots free up one at a time; claiming each alone would cost a statement per
+        // job. Below a quarter of a batch, wait once (5 ms at most) for more slots to free up.
+        let lowWater = max(1, min(configuration.claimBatch, configuration.concurrency) / 4)
+        var deferred = false
         while !isStopping {
-            let free = configuration.concurrency - runningCount
+            let running = runningCount
+            let free = configuration.concurrency - running
             if free <= 0 {
                 await slots.wait()
                 continue
             }
+            if free < lowWater, running > 0, !deferred {
+                deferred = true
+                await slots.wait(timeout: .milliseconds(5))
+                continue
+            }
+            deferred = false
             let queues = configuration.queues
             let start = firstQueue
             firstQueue = (firstQueue + 1) % queues.count
