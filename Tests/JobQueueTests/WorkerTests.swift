@@ -238,6 +238,53 @@ struct WorkerTests {
         }
     }
 
+    @Test("after its listener's connection is killed, an idle worker reconnects and sweeps at once")
+    func reconnectSweep() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let started = Recorder<Int64>()
+            let handler = ClosureJobHandler(kind: "quiet") { job in
+                started.append(job.id)
+                return .completed
+            }
+            let worker = QueueTests.worker(client, store, handlers: [handler], poll: .seconds(60))
+            try await QueueTests.running(worker) { () async throws in
+                try await Task.sleep(for: .milliseconds(300))  // idle, listening
+                // A job inserted without a NOTIFY: only a poll (60 s away) or a sweep finds it.
+                try await client.withConnection { connection in
+                    try connection.execute("INSERT INTO \(unsafe: store.schema).jobs (kind) VALUES ('quiet')")
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(started.values.isEmpty)
+                let killed = try await client.withConnection { connection in
+                    try connection.query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = \("LISTEN " + PostgresQuery.quoteIdentifier(store.channel))")
+                        .count
+                }
+                #expect(killed == 1)
+                #expect(try await TestDatabase.eventually(within: .seconds(5)) { started.values.count == 1 })
+            }
+        }
+    }
+
+    @Test("kept history is pruned in bounded batches")
+    func historyPruned() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            try await client.withConnection { try store.enqueue((0..<30).map { _ in JobRequest(kind: "x") }, on: $0) }
+            let claimed = try await client.withConnection { try store.claim(queue: "default", limit: 30, lease: .seconds(30), worker: "t", on: $0) }
+            try await client.withConnection { connection in
+                try store.settle(claimed.map { JobSettlement(id: $0.id, attempt: $0.attempt, result: .completed) }, worker: "t", keepHistory: true, on: connection)
+            }
+            let history = "SELECT count(*) FROM \(store.schema).job_history"
+            #expect(try await QueueTests.count(client, history) == 30)
+            try await Task.sleep(for: .milliseconds(50))
+            let first = try await client.withConnection { try store.prune(historyRetention: .milliseconds(10), batch: 20, on: $0) }
+            #expect(first == 20)
+            let second = try await client.withConnection { try store.prune(historyRetention: .milliseconds(10), batch: 20, on: $0) }
+            #expect(second == 10)
+            #expect(try await QueueTests.count(client, history) == 0)
+        }
+    }
+
     @Test("dead jobs can be retried and discarded; cancelling a running job stops its handler")
     func adminActions() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in

@@ -17,15 +17,15 @@ struct WorkerProcessTests {
         try await TestDatabase.eventually(within: timeout) { !process.isRunning }
     }
 
-    @Test("SIGTERM lets the running job finish and the worker exits 0")
-    func sigterm() async throws {
+    @Test("SIGTERM and SIGINT let the running job finish and the worker exits 0", arguments: [SIGTERM, SIGINT])
+    func gracefulSignal(signal: Int32) async throws {
         try await withSchema { client, store, target async throws in
             let id = try await client.withConnection {
                 try store.enqueue(JobRequest(kind: "queue.sleep", payload: PostgresJSONB(text: "{\"ms\": 1500}")), on: $0).id
             }
             let worker = try CivicQProcess.launch(["worker", "--keep-history", "--poll-ms", "100"] + target)
             #expect(try await TestDatabase.eventually { try await client.withConnection { try store.state(of: id, on: $0) }?.state == .running })
-            worker.terminate()  // SIGTERM
+            kill(worker.processIdentifier, signal)
             #expect(try await waitForExit(worker, within: .seconds(15)))
             #expect(worker.terminationStatus == 0)
             #expect(try await client.withConnection { try store.state(of: id, on: $0) } == nil)
@@ -33,6 +33,45 @@ struct WorkerProcessTests {
                 try $0.query("SELECT attempt FROM \(unsafe: store.schema).job_history WHERE id = \(id)").scalar(Int.self)
             }
             #expect(attempt == 1)
+        }
+    }
+
+    @Test("civicq jobs: enqueue, stats, dead, retry and discard, with exit codes for ids in the wrong state")
+    func jobsCommands() async throws {
+        try await withSchema { client, store, target async throws in
+            let enqueued = try CivicQProcess.run(["jobs", "enqueue", "--kind", "x.fails", "--count", "3", "--queue", "calls"] + target)
+            #expect(enqueued.status == 0)
+            #expect(enqueued.stdout.contains("enqueued 3 job(s)"))
+            let bad = try CivicQProcess.run(["jobs", "enqueue", "--kind", "x", "--payload", "[1]"] + target)
+            #expect(bad.status == 64)
+
+            let stats = try CivicQProcess.run(["jobs", "stats", "--json"] + target)
+            let queues = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]]
+            #expect(queues?.first?["queue"] as? String == "calls")
+            #expect((queues?.first?["counts"] as? [String: Int])?["available"] == 3)
+
+            // Make them dead as a worker would after the last attempt.
+            let claimed = try await client.withConnection { try store.claim(queue: "calls", limit: 3, lease: .seconds(30), worker: "t", on: $0) }
+            try await client.withConnection { connection in
+                try store.settle(
+                    claimed.map { JobSettlement(id: $0.id, attempt: $0.attempt, result: .failed(error: "gateway down", retryAfter: .zero, permanent: true)) },
+                    worker: "t", on: connection)
+            }
+            let ids = claimed.map(\.id).sorted()
+            let dead = try CivicQProcess.run(["jobs", "dead"] + target)
+            #expect(dead.stdout.contains("gateway down"))
+            let retried = try CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
+            #expect(retried.status == 0)
+            #expect(retried.stdout.contains("retried 1 job(s): \(ids[0])"))
+            let again = try CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
+            #expect(again.status == 65)
+            #expect(again.stderr.contains("not dead"))
+            let neither = try CivicQProcess.run(["jobs", "discard"] + target)
+            #expect(neither.status == 64)
+            let discarded = try CivicQProcess.run(["jobs", "discard", "--all-dead"] + target)
+            #expect(discarded.stdout.contains("discarded 2 job(s)"))
+            let left = try await client.withConnection { try store.stats(on: $0) }
+            #expect(left.first?.counts == [.available: 1])
         }
     }
 
