@@ -247,8 +247,11 @@ struct WorkerTests {
                 return .completed
             }
             let worker = QueueTests.worker(client, store, handlers: [handler], poll: .seconds(60))
+            let listening = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN \(PostgresQuery.quoteIdentifier(store.channel))'"
             try await QueueTests.running(worker) { () async throws in
-                try await Task.sleep(for: .milliseconds(300))  // idle, listening
+                // Idle and listening: the listener has connected and the worker has swept once.
+                #expect(try await TestDatabase.eventually { try await QueueTests.count(client, listening) == 1 })
+                try await Task.sleep(for: .milliseconds(300))
                 // A job inserted without a NOTIFY: only a poll (60 s away) or a sweep finds it.
                 try await client.withConnection { connection in
                     try connection.execute("INSERT INTO \(unsafe: store.schema).jobs (kind) VALUES ('quiet')")

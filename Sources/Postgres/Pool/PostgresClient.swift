@@ -110,6 +110,11 @@ public final class PostgresClient: Sendable, Service {
         state.withLock { configuration.size - $0.idle.count }
     }
 
+    /// Callers waiting for a connection, for gauges and tests.
+    public var waitingCount: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     // MARK: Leasing
 
     private func lease() async throws -> Int {

@@ -115,17 +115,17 @@ struct PoolTests {
         try await TestDatabase.withSchema(size: 1) { client, _ async throws in
             let order = Recorder<String>()
             let holder = Task {
-                try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.4)") }
+                try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.5)") }
                 order.append("holder")
             }
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(client.leasedCount == 1)
+            #expect(try await TestDatabase.eventually { client.leasedCount == 1 })
             let waiter = Task {
                 try await client.withConnection { _ = try $0.query("SELECT 1") }
                 order.append("waiter")
             }
+            #expect(try await TestDatabase.eventually { client.waitingCount == 1 })
             let impatient = Task { try await client.withConnection { _ in "never" } }
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await TestDatabase.eventually { client.waitingCount == 2 })
             impatient.cancel()
             await #expect(throws: CancellationError.self) { try await impatient.value }
             try await holder.value
@@ -138,10 +138,10 @@ struct PoolTests {
     @Test("a closed pool refuses work and fails its waiters")
     func closedPool() async throws {
         let client = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-        let holder = Task { try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.3)") } }
-        try await Task.sleep(for: .milliseconds(100))
+        let holder = Task { try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.5)") } }
+        #expect(try await TestDatabase.eventually { client.leasedCount == 1 })
         let waiter = Task { try await client.withConnection { _ in 1 } }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await TestDatabase.eventually { client.waitingCount == 1 })
         await client.close()
         let error = await #expect(throws: PostgresError.self) { try await waiter.value }
         #expect(error?.code == .poolClosed)
