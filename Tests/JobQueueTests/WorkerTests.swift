@@ -152,10 +152,11 @@ struct WorkerTests {
     @Test("leases are renewed while a long job runs, so it is not rescued")
     func heartbeat() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in
-            let handler = RecordingHandler(kind: "long", schema: store.schema, client: client, sleep: .milliseconds(2500))
+            // The job runs for three leases; only renewals keep it from being rescued.
+            let handler = RecordingHandler(kind: "long", schema: store.schema, client: client, sleep: .milliseconds(4500))
             try await client.withConnection { try store.enqueue(JobRequest(kind: "long"), on: $0) }
             let worker = QueueTests.worker(
-                client, store, handlers: [handler], lease: .milliseconds(800), heartbeat: .milliseconds(200), maintenance: .milliseconds(100))
+                client, store, handlers: [handler], lease: .milliseconds(1500), heartbeat: .milliseconds(250), maintenance: .milliseconds(100))
             try await QueueTests.running(worker) { () async throws in
                 #expect(try await TestDatabase.eventually { try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).runs") == 1 })
             }

@@ -115,7 +115,7 @@ struct PoolTests {
         try await TestDatabase.withSchema(size: 1) { client, _ async throws in
             let order = Recorder<String>()
             let holder = Task {
-                try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.5)") }
+                try await client.withConnection { _ = try $0.query("SELECT pg_sleep(2)") }
                 order.append("holder")
             }
             #expect(try await TestDatabase.eventually { client.leasedCount == 1 })
@@ -138,7 +138,7 @@ struct PoolTests {
     @Test("a closed pool refuses work and fails its waiters")
     func closedPool() async throws {
         let client = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-        let holder = Task { try await client.withConnection { _ = try $0.query("SELECT pg_sleep(0.5)") } }
+        let holder = Task { try await client.withConnection { _ = try $0.query("SELECT pg_sleep(2)") } }
         #expect(try await TestDatabase.eventually { client.leasedCount == 1 })
         let waiter = Task { try await client.withConnection { _ in 1 } }
         #expect(try await TestDatabase.eventually { client.waitingCount == 1 })
