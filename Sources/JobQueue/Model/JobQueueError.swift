@@ -5,12 +5,6 @@ public struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertible
         private init(_ name: String) { self.name = name }
         /// A job request is malformed; nothing was stored.
         public static let invalidRequest = Code("invalidRequest")
-        /// No handler is registered for a job's kind.
-        public static let unknownKind = Code("unknownKind")
-        /// The handler ran past its timeout and was cancelled.
-        public static let timedOut = Code("timedOut")
-        /// The job does not exist or is not in a state the operation applies to.
-        public static let notFound = Code("notFound")
         public var description: String { name }
     }
 

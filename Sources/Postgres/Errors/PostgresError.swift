@@ -23,7 +23,6 @@ public struct PostgresError: Error, Sendable, Equatable {
             case poolClosed
             case transactionState
             case copyFailed
-            case listenerClosed
         }
 
         private let base: Base
@@ -47,8 +46,6 @@ public struct PostgresError: Error, Sendable, Equatable {
         public static let transactionState = Code(.transactionState)
         /// A `COPY FROM STDIN` failed on the client side.
         public static let copyFailed = Code(.copyFailed)
-        /// The listener was shut down.
-        public static let listenerClosed = Code(.listenerClosed)
 
         public var description: String { base.rawValue }
     }
