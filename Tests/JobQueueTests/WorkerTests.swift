@@ -18,6 +18,9 @@ struct WorkerTests {
             }
             #expect(try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).runs") == 500)
             #expect(try await QueueTests.count(client, "SELECT sum(completed) FROM \(store.schema).job_throughput") == 500)
+            // Unless the minute turned during the run, stats show them as this minute's.
+            let stats = try await client.withConnection { try store.stats(on: $0) }
+            #expect(stats.first.map { $0.completedThisMinute + $0.completedLastMinute } == 500)
             #expect(try metrics.expectCounter("civicq_jobs_completed_total", [("kind", "record")]).totalValue == 500)
             #expect(try metrics.expectTimer("civicq_jobs_run_duration_seconds", [("kind", "record")]).values.count == 500)
         }

@@ -12,6 +12,8 @@ public struct QueueStats: Sendable, Equatable {
     public var completedLastMinute = 0
     public var failedLastMinute = 0
     public var deadLastMinute = 0
+    /// Jobs completed so far in the current minute.
+    public var completedThisMinute = 0
 
     public init(queue: String) { self.queue = queue }
 }
@@ -45,8 +47,13 @@ extension JobStore {
         }
         let outcomes = try connection.query(
             """
-            SELECT queue, sum(completed), sum(failed), sum(dead) FROM \(unsafe: throughput)
-            WHERE minute = date_trunc('minute', now()) - interval '1 minute'
+            SELECT queue,
+                   coalesce(sum(completed) FILTER (WHERE minute < date_trunc('minute', now())), 0),
+                   coalesce(sum(failed) FILTER (WHERE minute < date_trunc('minute', now())), 0),
+                   coalesce(sum(dead) FILTER (WHERE minute < date_trunc('minute', now())), 0),
+                   coalesce(sum(completed) FILTER (WHERE minute = date_trunc('minute', now())), 0)
+            FROM \(unsafe: throughput)
+            WHERE minute >= date_trunc('minute', now()) - interval '1 minute'
             GROUP BY queue
             """)
         for row in outcomes {
@@ -55,6 +62,7 @@ extension JobStore {
             stats.completedLastMinute = try row.decode(Int.self, at: 1)
             stats.failedLastMinute = try row.decode(Int.self, at: 2)
             stats.deadLastMinute = try row.decode(Int.self, at: 3)
+            stats.completedThisMinute = try row.decode(Int.self, at: 4)
             byQueue[queue] = stats
         }
         return byQueue.values.sorted { $0.queue < $1.queue }

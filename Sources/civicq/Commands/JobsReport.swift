@@ -5,14 +5,15 @@ import JobQueue
 enum JobsReport {
     static func table(_ stats: [QueueStats]) -> String {
         guard !stats.isEmpty else { return "no jobs" }
-        var lines = ["queue            scheduled  available  running     dead  cancelled  oldest wait  done/min  failed/min  dead/min"]
+        var lines = ["queue            scheduled  available  running     dead  cancelled  oldest wait   done (this min, last min)  failed  dead (last min)"]
         for queue in stats {
             func count(_ state: JobState) -> String { String(queue.counts[state] ?? 0) }
             let wait = queue.oldestAvailableAge.map { String(format: "%.1f s", $0) } ?? "-"
             lines.append(
                 [pad(queue.queue, 16), lpad(count(.scheduled), 9), lpad(count(.available), 10), lpad(count(.running), 8),
-                 lpad(count(.dead), 8), lpad(count(.cancelled), 10), lpad(wait, 12), lpad(String(queue.completedLastMinute), 9),
-                 lpad(String(queue.failedLastMinute), 11), lpad(String(queue.deadLastMinute), 9)].joined(separator: " "))
+                 lpad(count(.dead), 8), lpad(count(.cancelled), 10), lpad(wait, 12),
+                 lpad(String(queue.completedThisMinute), 16), lpad(String(queue.completedLastMinute), 10),
+                 lpad(String(queue.failedLastMinute), 7), lpad(String(queue.deadLastMinute), 5)].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }
@@ -23,6 +24,7 @@ enum JobsReport {
             for state in JobState.allCases { counts[state.rawValue] = queue.counts[state] ?? 0 }
             var item: [String: Any] = [
                 "queue": queue.queue, "counts": counts, "completed_last_minute": queue.completedLastMinute,
+                "completed_this_minute": queue.completedThisMinute,
                 "failed_last_minute": queue.failedLastMinute, "dead_last_minute": queue.deadLastMinute,
             ]
             if let age = queue.oldestAvailableAge { item["oldest_available_seconds"] = age }
