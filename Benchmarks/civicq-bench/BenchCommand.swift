@@ -93,7 +93,7 @@ func measure(
     for _ in 0..<repeats {
         try await prepare()
         let elapsed = try await clock.measure { try await body() }
-        durations.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        durations.append(elapsed.seconds)
     }
     durations.sort()
     return BenchResult(name: name, operations: operations, seconds: durations[durations.count / 2])

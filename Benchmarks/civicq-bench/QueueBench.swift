@@ -90,7 +90,7 @@ struct QueueBench {
         for worker in runners { worker.shutdownGracefully() }
         for task in tasks { try await task.value }
         for client in clients { await client.close() }
-        return Double(options.jobs) / seconds(elapsed)
+        return Double(options.jobs) / elapsed.seconds
     }
 
     /// Enqueues one job at a time into an idle queue and measures until its handler starts.
@@ -117,7 +117,7 @@ struct QueueBench {
                 startedAt = started.withLock { $0[id] }
                 if ContinuousClock.now - before > .seconds(5) { throw BenchError("a job did not start within 5 s") }
             }
-            samples.append(seconds(startedAt! - before) * 1000)
+            samples.append((startedAt! - before).seconds * 1000)
             try await Task.sleep(for: .milliseconds(20))  // idle again
         }
         worker.shutdownGracefully()
@@ -130,10 +130,6 @@ struct QueueBench {
     private func rate(_ count: Int, _ body: () async throws -> Void) async throws -> Double {
         let clock = ContinuousClock()
         let elapsed = try await clock.measure { try await body() }
-        return Double(count) / seconds(elapsed)
+        return Double(count) / elapsed.seconds
     }
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }

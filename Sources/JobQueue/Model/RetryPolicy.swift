@@ -1,3 +1,5 @@
+import Postgres
+
 /// How long a failed job waits before its next attempt: exponential, capped, with jitter.
 ///
 /// `delay(attempt:)` for attempt n is `base * 2^(n-1)`, at most `cap`, then spread by up to
@@ -21,8 +23,8 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The delay before the attempt after `attempt` (which failed), using `random` in 0..<1.
     public func delay(afterAttempt attempt: Int, random: Double) -> Duration {
         let exponent = min(max(attempt - 1, 0), 62)
-        let baseSeconds = Self.seconds(base)
-        let capSeconds = Self.seconds(cap)
+        let baseSeconds = base.seconds
+        let capSeconds = cap.seconds
         let raw = min(baseSeconds * Double(UInt64(1) << UInt64(exponent)), capSeconds)
         let spread = raw * jitter * (random * 2 - 1)
         return .milliseconds(Int64(max(0, raw + spread) * 1000))
@@ -31,9 +33,5 @@ public struct RetryPolicy: Sendable, Equatable {
     /// As above, with the system's random numbers.
     public func delay(afterAttempt attempt: Int) -> Duration {
         delay(afterAttempt: attempt, random: Double.random(in: 0..<1))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -54,7 +54,7 @@ extension JobStore {
             )
             UPDATE \(unsafe: jobs) AS j
             SET state = 'running', attempt = j.attempt + 1, locked_by = \(worker), attempted_at = now(),
-                lease_until = now() + \(Self.milliseconds(lease)) * interval '1 millisecond'
+                lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
             FROM picked
             WHERE j.id = picked.id
             RETURNING j.id, j.kind, j.queue, j.attempt, j.max_attempts, j.priority, j.payload, j.created_at
@@ -76,14 +76,14 @@ extension JobStore {
         _ settlements: [JobSettlement], worker: String, keepHistory: Bool = false, on connection: PostgresConnection
     ) throws -> SettleCounts {
         var completed: [JobSettlement] = []
-        var failed: [(JobSettlement, String, Int, Bool)] = []
-        var snoozed: [(JobSettlement, Int)] = []
+        var failed: [(JobSettlement, String, Int64, Bool)] = []
+        var snoozed: [(JobSettlement, Int64)] = []
         var released: [JobSettlement] = []
         for settlement in settlements {
             switch settlement.result {
             case .completed: completed.append(settlement)
-            case .failed(let error, let after, let permanent): failed.append((settlement, error, Self.milliseconds(after), permanent))
-            case .snoozed(let after): snoozed.append((settlement, Self.milliseconds(after)))
+            case .failed(let error, let after, let permanent): failed.append((settlement, error, after.wholeMilliseconds, permanent))
+            case .snoozed(let after): snoozed.append((settlement, after.wholeMilliseconds))
             case .released: released.append(settlement)
             }
         }
@@ -188,7 +188,7 @@ extension JobStore {
         guard !held.isEmpty else { return [] }
         let rows = try connection.query(
             """
-            UPDATE \(unsafe: jobs) AS j SET lease_until = now() + \(Self.milliseconds(lease)) * interval '1 millisecond'
+            UPDATE \(unsafe: jobs) AS j SET lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
             FROM unnest(\(held.map(\.id)), \(held.map(\.attempt))) AS d(id, attempt)
             WHERE j.id = d.id AND j.attempt = d.attempt AND j.state = 'running'
             RETURNING j.id
@@ -196,7 +196,4 @@ extension JobStore {
         return Set(try rows.map { try $0.decode(Int64.self, at: 0) })
     }
 
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
 }

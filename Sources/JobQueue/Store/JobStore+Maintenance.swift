@@ -82,12 +82,12 @@ extension JobStore {
             """
             DELETE FROM \(unsafe: history) WHERE ctid = ANY(ARRAY(
                 SELECT ctid FROM \(unsafe: history)
-                WHERE finished_at < now() - \(Self.milliseconds(historyRetention)) * interval '1 millisecond' LIMIT \(batch)))
+                WHERE finished_at < now() - \(historyRetention.wholeMilliseconds) * interval '1 millisecond' LIMIT \(batch)))
             """,
             """
             DELETE FROM \(unsafe: jobs) WHERE ctid = ANY(ARRAY(
                 SELECT ctid FROM \(unsafe: jobs)
-                WHERE state = 'cancelled' AND finished_at < now() - \(Self.milliseconds(cancelledRetention)) * interval '1 millisecond'
+                WHERE state = 'cancelled' AND finished_at < now() - \(cancelledRetention.wholeMilliseconds) * interval '1 millisecond'
                 LIMIT \(batch)))
             """,
         ]

@@ -1,4 +1,5 @@
 public import CoreMetrics
+import Postgres
 import Metrics
 import Synchronization
 
@@ -60,7 +61,7 @@ public final class JobMetrics: Sendable {
             cache[kind] = timer
             return timer
         }
-        timer.recordNanoseconds(Self.nanoseconds(duration))
+        timer.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     func gauge(_ name: String, _ dimensions: [(String, String)], _ value: Double) {
@@ -72,9 +73,5 @@ public final class JobMetrics: Sendable {
             return gauge
         }
         gauge.record(value)
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }

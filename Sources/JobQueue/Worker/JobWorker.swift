@@ -161,7 +161,7 @@ public final class JobWorker: Sendable, Service {
                 await wake.wait(timeout: configuration.pollInterval)
                 continue
             }
-            metrics.claimDuration.recordNanoseconds(JobMetrics.nanoseconds(clock.now - began))
+            metrics.claimDuration.recordNanoseconds((clock.now - began).wholeNanoseconds)
             for job in claimed { launch(job) }
             // Scheduled jobs fall due whether or not the queue is busy: stage them now and then.
             let idle = claimed.count < limit

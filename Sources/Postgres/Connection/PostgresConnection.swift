@@ -61,8 +61,8 @@ public final class PostgresConnection {
 
     private func setUpSession(_ options: PostgresConfiguration.Options) throws {
         var settings: [(String, String)] = [("DateStyle", "ISO, YMD"), ("IntervalStyle", "iso_8601")]
-        if let timeout = options.statementTimeout { settings.append(("statement_timeout", Self.milliseconds(timeout))) }
-        if let timeout = options.lockTimeout { settings.append(("lock_timeout", Self.milliseconds(timeout))) }
+        if let timeout = options.statementTimeout { settings.append(("statement_timeout", "\(timeout.wholeMilliseconds)ms")) }
+        if let timeout = options.lockTimeout { settings.append(("lock_timeout", "\(timeout.wholeMilliseconds)ms")) }
         if let path = options.searchPath {
             settings.append(("search_path", path.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")))
         }
@@ -74,11 +74,6 @@ public final class PostgresConnection {
             calls.append("set_config($\(binds.count - 1), $\(binds.count), false)")
         }
         try query(PostgresQuery(unsafeSQL: "SELECT " + calls.joined(separator: ", "), binds: binds))
-    }
-
-    private static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 
     // MARK: Statements

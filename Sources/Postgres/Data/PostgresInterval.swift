@@ -16,8 +16,7 @@ public struct PostgresInterval: Hashable, Sendable, PostgresEncodable, PostgresD
 
     /// An interval of exactly this duration (no months or days).
     public init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self.init(microseconds: seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        self.init(microseconds: duration.wholeMicroseconds)
     }
 
     public static var postgresType: PostgresDataType { .interval }

@@ -153,7 +153,7 @@ public final class PostgresListener: Sendable, Service {
     /// Delivers notifications until the connection is lost (returns false) or shutdown (true).
     private func listen(on connection: PostgresConnection) -> Bool {
         let socket = PQsocket(connection.raw)
-        let timeout = Int32(healthCheckInterval.components.seconds * 1000)
+        let timeout = Int32(healthCheckInterval.wholeMilliseconds)
         while true {
             var descriptors = [
                 pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
@@ -184,8 +184,7 @@ public final class PostgresListener: Sendable, Service {
     /// Sleeps up to `timeout`, waking early on shutdown. Returns true when shutting down.
     private func waitForWake(timeout: Duration) -> Bool {
         var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        _ = poll(&descriptor, 1, milliseconds)
+        _ = poll(&descriptor, 1, Int32(timeout.wholeMilliseconds))
         return isStopping
     }
 }
