@@ -152,11 +152,8 @@ extension JobWorker {
                     }
                     if prune { try store.prune(historyRetention: configuration.historyRetention, on: connection) }
                     if try store.deadTuples(on: connection) > configuration.vacuumThreshold {
-                        let key = "civicq-jobs-vacuum:" + store.schema
-                        if try connection.query("SELECT pg_try_advisory_lock(hashtextextended(\(key), 0))").scalar(Bool.self) == true {
-                            defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))") }
-                            try store.vacuum(on: connection)
-                        }
+                        // One process vacuums at a time; the others skip this round.
+                        try connection.withAdvisoryLockIfFree("civicq-jobs-vacuum:" + store.schema) { try store.vacuum(on: connection) }
                     }
                     return gauges ? try store.stats(on: connection) : nil
                 }

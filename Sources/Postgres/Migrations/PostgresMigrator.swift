@@ -34,7 +34,7 @@ public struct PostgresMigrator: Sendable {
         let schema = self.schema
         let migrations = self.migrations
         return try await client.withConnection { connection in
-            try Self.withLock(schema: schema, on: connection) {
+            try connection.withAdvisoryLock("postgres-migrator:" + schema) {
                 try Self.ensureBookkeeping(schema: schema, on: connection)
                 let statuses = try Self.statuses(schema: schema, migrations: migrations, on: connection)
                 if let changed = statuses.first(where: { $0.state == .changed }) {
@@ -75,13 +75,6 @@ public struct PostgresMigrator: Sendable {
             }
             return try Self.statuses(schema: schema, migrations: migrations, on: connection)
         }
-    }
-
-    private static func withLock<R>(schema: String, on connection: PostgresConnection, _ body: () throws -> R) throws -> R {
-        let key = "postgres-migrator:" + schema
-        try connection.query("SELECT pg_advisory_lock(hashtextextended(\(key), 0))")
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))") }
-        return try body()
     }
 
     private static func ensureBookkeeping(schema: String, on connection: PostgresConnection) throws {

@@ -72,6 +72,33 @@ struct TransactionTests {
         }
     }
 
+    @Test("an advisory lock held by one session is skipped by another's try, and free again afterwards")
+    func advisoryLocks() async throws {
+        try await TestDatabase.withSchema(size: 2) { client, schema async throws in
+            let key = "test-lock:" + schema
+            let holder = Task {
+                try await client.withConnection { connection in
+                    try connection.withAdvisoryLock(key) { _ = try connection.query("SELECT pg_sleep(1)") }
+                }
+            }
+            // This key's lock only (a bigint key is split into classid, high, and objid, low).
+            let held = """
+                SELECT count(*) FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                  AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('\(key)', 0)
+                """
+            #expect(try await TestDatabase.eventually {
+                try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: held)).scalar(Int.self) } == 1
+            })
+            let whileHeld = try await client.withConnection { connection in try connection.withAdvisoryLockIfFree(key) { "ran" } }
+            #expect(whileHeld == nil)
+            try await holder.value
+            let afterwards = try await client.withConnection { connection in try connection.withAdvisoryLockIfFree(key) { "ran" } }
+            #expect(afterwards == "ran")
+            #expect(try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: held)).scalar(Int.self) } == 0)
+        }
+    }
+
     @Test("many tasks run transactions concurrently through a small pool without losing an update")
     func concurrentTransactions() async throws {
         try await TestDatabase.withSchema(size: 4) { client, _ async throws in
