@@ -69,10 +69,7 @@ extension PostgresConnection {
         guard PQpipelineSync(raw) == 1 else { throw connectionError() }
         reader.sent += 1
         while !reader.isDone { try pump(&reader, wait: true) }
-        if let error = reader.firstError {
-            if error.sqlState == .queryCanceled, interrupt.wasCancelled { throw CancellationError() }
-            throw error
-        }
+        if let error = reader.firstError { throw error }
         return reader.rows
     }
 
@@ -98,16 +95,15 @@ extension PostgresConnection {
 /// Tracks the results of a pipeline: each command yields its results then a NULL; the sync
 /// yields `PGRES_PIPELINE_SYNC`.
 struct PipelineReader {
-    let statementCount: Int
+    /// 1 when a prepare precedes the statements, else 0.
     let offset: Int
     var sent = 0
     var completed = 0
     var rows: [PostgresRows]
-    var firstError: PostgresError?
+    var firstError: (any Error)?
     private(set) var isDone = false
 
     init(statementCount: Int, offset: Int) {
-        self.statementCount = statementCount
         self.offset = offset
         self.rows = Array(repeating: .empty, count: statementCount)
     }
@@ -128,10 +124,7 @@ struct PipelineReader {
             break
         default:
             if firstError == nil {
-                var error = PostgresConnection.serverError(from: result)
-                if !connection.isConnected { error.code = .connectionLost }
-                if statement >= 0 { error.batchIndex = statement }
-                firstError = error
+                firstError = connection.error(from: result, batchIndex: statement >= 0 ? statement : nil)
             }
         }
     }

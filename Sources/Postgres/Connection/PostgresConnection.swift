@@ -161,10 +161,12 @@ public final class PostgresConnection {
     }
 
     /// The error a failed result describes, or `CancellationError` if this unit of work was
-    /// cancelled and the server says the statement was cancelled.
-    func error(from result: OpaquePointer) -> any Error {
+    /// cancelled and the server says the statement was cancelled. `batchIndex` is the failing
+    /// statement's position in a pipeline.
+    func error(from result: OpaquePointer, batchIndex: Int? = nil) -> any Error {
         var error = Self.serverError(from: result)
         if error.sqlState == .queryCanceled, interrupt.wasCancelled { return CancellationError() }
+        error.batchIndex = batchIndex
         if !isConnected {
             error.code = .connectionLost
             error.reason = "the connection was lost (\(error.reason))"

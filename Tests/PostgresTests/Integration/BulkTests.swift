@@ -62,6 +62,22 @@ struct BulkTests {
         }
     }
 
+    @Test("a cancelled pipeline throws CancellationError and leaves the connection usable")
+    func pipelineCancelled() async throws {
+        try await TestDatabase.withSchema(size: 1) { client, _ async throws in
+            let task = Task {
+                try await client.withConnection { try $0.pipeline(["SELECT 1", "SELECT pg_sleep(10)", "SELECT 2"]) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            let clock = ContinuousClock()
+            let start = clock.now
+            await #expect(throws: CancellationError.self) { try await task.value }
+            #expect(clock.now - start < .seconds(2))
+            #expect(try await client.withConnection { try $0.query("SELECT 3").scalar(Int.self) } == 3)
+        }
+    }
+
     @Test("COPY stores 10,000 rows, escaping tabs, newlines, backslashes, NULLs and Chinese text")
     func copyRows() async throws {
         try await TestDatabase.withSchema { client, _ async throws in
