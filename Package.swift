@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicqTests",
-            dependencies: ["civicq", "CivicSchema", "Postgres", "JobQueue", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["civicq", "CivicSchema", "Postgres", "JobQueue", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

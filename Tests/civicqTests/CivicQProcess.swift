@@ -51,14 +51,4 @@ struct CivicQProcess {
         try process.run()
         return process
     }
-
-    static var databaseURL: String {
-        get throws {
-            let environment = ProcessInfo.processInfo.environment
-            guard let url = environment["CIVICQ_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"], !url.isEmpty else {
-                throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "no test database: run scripts/test"])
-            }
-            return url
-        }
-    }
 }

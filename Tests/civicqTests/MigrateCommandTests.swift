@@ -1,13 +1,13 @@
 import CivicSchema
 import Foundation
-import Logging
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("civicq migrate and doctor (PostgreSQL)")
 struct MigrateCommandTests {
     private func dropSchema(_ schema: String) async throws {
-        let client = PostgresClient(configuration: .init(connection: try PostgresConfiguration(conninfo: try CivicQProcess.databaseURL)), logger: .init(label: "t"))
+        let client = PostgresClient(configuration: .init(connection: try TestDatabase.configuration()), logger: TestDatabase.logger)
         try await client.withConnection { try $0.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
         await client.close()
     }
@@ -15,7 +15,7 @@ struct MigrateCommandTests {
     @Test("migrate applies every bundled migration once; status and doctor report it")
     func migrateTwiceAndReport() async throws {
         let schema = "cli_\(UUID().uuidString.prefix(8).lowercased())"
-        let url = try CivicQProcess.databaseURL
+        let url = try TestDatabase.conninfo
         let count = try CivicSchema.migrations().count
         #expect(count >= 1)
 

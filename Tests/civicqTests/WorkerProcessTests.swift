@@ -9,7 +9,7 @@ struct WorkerProcessTests {
     /// A migrated schema, and the arguments that point `civicq` at it.
     private func withSchema(_ body: (PostgresClient, JobStore, [String]) async throws -> Void) async throws {
         try await TestDatabase.withMigratedSchema(size: 2) { client, schema in
-            try await body(client, JobStore(schema: schema), ["--schema", schema, "--database-url", try CivicQProcess.databaseURL])
+            try await body(client, JobStore(schema: schema), ["--schema", schema, "--database-url", try TestDatabase.conninfo])
         }
     }
 
