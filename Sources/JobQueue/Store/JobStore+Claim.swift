@@ -37,6 +37,11 @@ public struct SettleCounts: Sendable, Equatable {
     public init() {}
 }
 
+/// The statements of one settle call, in the order they are sent.
+private enum SettleStep {
+    case completed, failed, snoozed, released
+}
+
 extension JobStore {
     /// Claims up to `limit` available jobs of `queue` in one statement: locks them with
     /// `FOR NO KEY UPDATE SKIP LOCKED` in priority, run-time and id order (the order of
@@ -88,10 +93,10 @@ extension JobStore {
             }
         }
         var statements: [PostgresQuery] = []
-        var kinds: [Int] = []
+        var steps: [SettleStep] = []
         if !completed.isEmpty {
             statements.append(completeStatement(completed, worker: worker, keepHistory: keepHistory))
-            kinds.append(0)
+            steps.append(.completed)
         }
         if !failed.isEmpty {
             statements.append(
@@ -118,7 +123,7 @@ extension JobStore {
                 )
                 SELECT count(*) FILTER (WHERE state <> 'dead'), count(*) FILTER (WHERE state = 'dead') FROM failed
                 """)
-            kinds.append(1)
+            steps.append(.failed)
         }
         if !snoozed.isEmpty {
             statements.append(
@@ -130,7 +135,7 @@ extension JobStore {
                 FROM unnest(\(snoozed.map { $0.0.id }), \(snoozed.map { $0.0.attempt }), \(snoozed.map { $0.1 })) AS d(id, attempt, delay_ms)
                 WHERE j.id = d.id AND j.attempt = d.attempt AND j.state = 'running'
                 """)
-            kinds.append(2)
+            steps.append(.snoozed)
         }
         if !released.isEmpty {
             statements.append(
@@ -140,18 +145,18 @@ extension JobStore {
                 FROM unnest(\(released.map(\.id)), \(released.map(\.attempt))) AS d(id, attempt)
                 WHERE j.id = d.id AND j.attempt = d.attempt AND j.state = 'running'
                 """)
-            kinds.append(3)
+            steps.append(.released)
         }
         let results = statements.count == 1 ? [try connection.query(statements[0])] : try connection.pipeline(statements)
         var counts = SettleCounts()
-        for (kind, rows) in zip(kinds, results) {
-            switch kind {
-            case 0: counts.completed = try rows.scalar(Int.self) ?? 0
-            case 1:
+        for (step, rows) in zip(steps, results) {
+            switch step {
+            case .completed: counts.completed = try rows.scalar(Int.self) ?? 0
+            case .failed:
                 counts.retried = try rows[0].decode(Int.self, at: 0)
                 counts.dead = try rows[0].decode(Int.self, at: 1)
-            case 2: counts.snoozed = rows.affectedRows
-            default: counts.released = rows.affectedRows
+            case .snoozed: counts.snoozed = rows.affectedRows
+            case .released: counts.released = rows.affectedRows
             }
         }
         counts.refused = settlements.count - counts.completed - counts.retried - counts.dead - counts.snoozed - counts.released
