@@ -1,4 +1,3 @@
-import CivicSchema
 import Foundation
 import JobQueue
 import Logging
