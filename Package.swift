@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // libpq from the system (Debian: libpq-dev), with a shim header.
@@ -56,7 +58,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The domain: cases, routing, clocks, surveys, figures.
-        .target(name: "Casework", dependencies: ["JobQueue"], swiftSettings: swiftSettings),
+        .target(
+            name: "Casework",
+            dependencies: [
+                "JobQueue", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: intake API, Open311, metrics, dashboard.
         .target(name: "CivicHTTP", dependencies: ["Casework"], swiftSettings: swiftSettings),
         // The SQL migrations in schemas/sql, bundled as resources.
@@ -74,6 +85,7 @@ let package = Package(
             name: "civicq",
             dependencies: [
                 "CivicHTTP",
+                "Casework",
                 "CivicSchema",
                 "JobQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "civicq-bench",
             dependencies: [
-                "Postgres", "JobQueue", "CivicSchema",
+                "Postgres", "JobQueue", "Casework", "CivicSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,8 +130,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CaseworkTests",
+            dependencies: [
+                "Casework", "JobQueue", "Postgres", "CivicSchema", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "civicqTests",
-            dependencies: ["civicq", "CivicSchema", "Postgres", "JobQueue", "TestSupport"],
+            dependencies: ["civicq", "CivicSchema", "Postgres", "JobQueue", "Casework", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

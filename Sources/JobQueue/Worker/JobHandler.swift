@@ -55,3 +55,25 @@ public enum DiagnosticJobs {
         return .completed
     }
 }
+
+/// A handler that runs the jobs of its kind a batch at a time: one claim's worth, in one call,
+/// so it can read and write them with a few set-based statements instead of a few per job.
+///
+/// The worker still leases, times out and settles each job on its own: the result array has
+/// one entry per job, in order. Throwing fails every job of the batch.
+public protocol JobBatchHandler: JobHandler {
+    /// At most this many jobs per call. Default 100.
+    var batchSize: Int { get }
+    /// Runs one attempt of each job.
+    func run(batch: [Job]) async throws -> [Result<JobOutcome, any Error>]
+}
+
+extension JobBatchHandler {
+    public var batchSize: Int { 100 }
+
+    public func run(_ job: Job) async throws -> JobOutcome {
+        let results = try await run(batch: [job])
+        guard let first = results.first else { throw JobQueueError.invalidRequest("a batch handler returned no result") }
+        return try first.get()
+    }
+}

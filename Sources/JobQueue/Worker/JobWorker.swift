@@ -162,7 +162,7 @@ public final class JobWorker: Sendable, Service {
                 continue
             }
             metrics.claimDuration.recordNanoseconds((clock.now - began).wholeNanoseconds)
-            for job in claimed { launch(job) }
+            launchAll(claimed)
             // Scheduled jobs fall due whether or not the queue is busy: stage them now and then.
             let idle = claimed.count < limit
             if idle || clock.now - lastStaging >= configuration.pollInterval {
@@ -184,53 +184,7 @@ public final class JobWorker: Sendable, Service {
         return min(configuration.pollInterval, .milliseconds(Int64(seconds * 1000) + 1))
     }
 
-    private func launch(_ job: Job) {
-        guard let handler = handlers[job.kind] else {
-            let failure = JobSettlement.Result.failed(
-                error: "no handler for kind \(job.kind) in worker \(configuration.workerID)",
-                retryAfter: configuration.retry.delay(afterAttempt: job.attempt), permanent: false)
-            enqueueOutcome(job, failure)
-            return
-        }
-        let deadline = ContinuousClock.now + handler.timeout
-        state.withLock { $0.running[job.id] = Running(job: job, deadline: deadline) }
-        let task = Task { await self.execute(job, handler) }
-        state.withLock { state in
-            if state.running[job.id] != nil { state.running[job.id]?.task = task }
-        }
-    }
-
-    private func execute(_ job: Job, _ handler: any JobHandler) async {
-        let clock = ContinuousClock()
-        let began = clock.now
-        let result: JobSettlement.Result
-        do {
-            switch try await handler.run(job) {
-            case .completed: result = .completed
-            case .snooze(let delay): result = .snoozed(delay)
-            }
-        } catch {
-            let flags = state.withLock { ($0.running[job.id]?.timedOut ?? false, $0.running[job.id]?.releasing ?? false) }
-            if flags.1 {
-                result = .released
-            } else if flags.0 {
-                result = .failed(
-                    error: "timed out after \(handler.timeout)", retryAfter: configuration.retry.delay(afterAttempt: job.attempt),
-                    permanent: false)
-            } else if let permanent = error as? PermanentJobError {
-                result = .failed(error: permanent.reason, retryAfter: .zero, permanent: true)
-            } else {
-                result = .failed(
-                    error: Self.describe(error), retryAfter: configuration.retry.delay(afterAttempt: job.attempt), permanent: false)
-            }
-        }
-        metrics.recordRun(kind: job.kind, duration: clock.now - began)
-        state.withLock { _ = $0.running.removeValue(forKey: job.id) }
-        enqueueOutcome(job, result)
-        slots.notify()
-    }
-
-    private func enqueueOutcome(_ job: Job, _ result: JobSettlement.Result) {
+    func enqueueOutcome(_ job: Job, _ result: JobSettlement.Result) {
         var dead = false
         if case .failed(_, _, let permanent) = result { dead = permanent || job.attempt >= job.maxAttempts }
         let pending = Pending(settlement: JobSettlement(id: job.id, attempt: job.attempt, result: result), kind: job.kind, dead: dead)

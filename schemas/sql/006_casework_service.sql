@@ -1,0 +1,265 @@
+-- 006 casework service: callbacks (people), and what the workers and intake call (the
+-- service role only): routing results, clocks, new deadlines, new cases. Ends with the grants.
+
+-- solved and (basically) satisfied closes; anything else reopens. Same rule as
+-- CallbackOutcome in Swift (a test checks both on every combination).
+CREATE FUNCTION callback_outcome(p_solved boolean, p_rating text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_solved AND p_rating IN ('satisfied', 'basic') THEN 'close' ELSE 'reopen' END
+$$;
+
+-- Closes a resolved case (callback answered well, unanswered, or by office ruling).
+CREATE FUNCTION close_case(c cases, p_actor text, p_role text, p_reason text, p_details jsonb) RETURNS case_state
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_state case_state := check_transition(c, 'close', p_role);
+BEGIN
+    UPDATE cases SET state = new_state, closed_at = now(), close_reason = p_reason, version = version + 1, updated_at = now()
+    WHERE id = c.id;
+    PERFORM append_event(c.id, p_actor, 'closed', c.state, new_state, c.lead_department, p_reason, true, p_details);
+    RETURN new_state;
+END $$;
+
+-- 重办: the citizen says it is not solved; the lead department gets it again, on a new clock.
+CREATE FUNCTION reopen_case(c cases, p_actor text, p_role text, p_details jsonb) RETURNS case_state
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_state case_state := check_transition(c, 'reopen', p_role);
+BEGIN
+    UPDATE cases SET state = new_state, resolved_at = NULL, reopen_count = reopen_count + 1, resolution_overdue = false,
+        version = version + 1, updated_at = now()
+    WHERE id = c.id;
+    INSERT INTO case_tasks (case_id, department_code, role, final)
+    SELECT c.id, c.lead_department, 'lead', coalesce(bool_or(final), false)
+    FROM case_tasks WHERE case_id = c.id AND department_code = c.lead_department AND role = 'lead';
+    PERFORM append_event(c.id, p_actor, 'reopened', c.state, new_state, c.lead_department, NULL, true, p_details);
+    PERFORM enqueue_job('case.reclock', jsonb_build_object('case', c.id), now(), format('reclock:%s:%s', c.id, c.reopen_count + 1), 'clocks');
+    PERFORM notify_department(c.lead_department, 'reopened', c.id);
+    RETURN new_state;
+END $$;
+
+-- The next callback due, held for this agent for `callback.claim_minutes`.
+CREATE FUNCTION callback_next() RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    a civic_actor := require_actor(ARRAY['callback', 'admin'], 'make callbacks');
+    cb callbacks;
+    c cases;
+BEGIN
+    SELECT * INTO cb FROM callbacks
+    WHERE state = 'pending' AND next_try_at <= now() AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = a.login)
+    ORDER BY next_try_at, id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    UPDATE callbacks SET claimed_by = a.login,
+        claimed_until = now() + make_interval(mins => (SELECT value::text::integer FROM settings WHERE key = 'callback.claim_minutes'))
+    WHERE id = cb.id;
+    SELECT * INTO c FROM cases WHERE id = cb.case_id;
+    PERFORM append_event(c.id, a.login, 'contact_revealed', c.state, c.state, NULL, 'callback');
+    RETURN jsonb_build_object('case', c.id, 'callback', cb.id, 'tries', cb.tries, 'window_ends', cb.window_ends,
+        'title', c.title, 'reply', c.reply, 'lead_department', c.lead_department,
+        'citizen_name', c.citizen_name, 'citizen_phone', c.citizen_phone);
+END $$;
+
+-- Records a callback: an answer (solved? rating) or an unreachable citizen.
+-- Returns closed, reopened, retry (unreachable, will be tried again) or unanswered.
+CREATE FUNCTION callback_record(p_case bigint, p_unreachable boolean, p_solved boolean, p_rating text, p_no_reopen boolean DEFAULT false)
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    a civic_actor := require_actor(ARRAY['callback', 'dispatcher', 'admin'], 'record callbacks');
+    c cases := lock_case(p_case);
+    cb callbacks;
+    max_tries integer := (SELECT value::text::integer FROM settings WHERE key = 'callback.tries');
+BEGIN
+    SELECT * INTO cb FROM callbacks WHERE case_id = p_case AND state = 'pending' FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM cq_fail('CQ409', format('case %s has no open callback', p_case));
+    END IF;
+    IF p_no_reopen AND a.role NOT IN ('dispatcher', 'admin') THEN
+        PERFORM cq_fail('CQ403', 'only the hotline office may rule that a case stays closed');
+    END IF;
+    IF p_unreachable THEN
+        UPDATE callbacks SET tries = tries + 1, claimed_by = NULL, claimed_until = NULL,
+            next_try_at = least(window_ends, now() + (window_ends - created_at) / greatest(max_tries, 1))
+        WHERE id = cb.id;
+        PERFORM append_event(p_case, a.login, 'callback_unreachable', c.state, c.state, NULL, NULL, false,
+            jsonb_build_object('try', cb.tries + 1, 'of', max_tries));
+        IF cb.tries + 1 < max_tries THEN
+            RETURN 'retry';
+        END IF;
+        UPDATE callbacks SET state = 'unanswered', finished_at = now() WHERE id = cb.id;
+        PERFORM close_case(c, a.login, 'system', 'unanswered', jsonb_build_object('tries', cb.tries + 1));
+        RETURN 'unanswered';
+    END IF;
+    IF p_solved IS NULL OR p_rating IS NULL OR p_rating NOT IN ('satisfied', 'basic', 'dissatisfied') THEN
+        PERFORM cq_fail('CQ400', 'an answered callback needs solved (yes or no) and a rating: satisfied, basic or dissatisfied');
+    END IF;
+    UPDATE callbacks SET state = 'answered', solved = p_solved, rating = p_rating, finished_at = now(), tries = tries + 1 WHERE id = cb.id;
+    PERFORM append_event(p_case, a.login, 'callback_answered', c.state, c.state, c.lead_department, NULL, false,
+        jsonb_build_object('solved', p_solved, 'rating', p_rating));
+    IF callback_outcome(p_solved, p_rating) = 'close' THEN
+        PERFORM close_case(c, a.login, a.role, 'satisfied', jsonb_build_object('solved', p_solved, 'rating', p_rating));
+        RETURN 'closed';
+    ELSIF p_no_reopen THEN
+        PERFORM close_case(c, a.login, a.role, 'office_ruling', jsonb_build_object('solved', p_solved, 'rating', p_rating));
+        RETURN 'closed';
+    END IF;
+    PERFORM reopen_case(c, a.login, a.role, jsonb_build_object('solved', p_solved, 'rating', p_rating));
+    RETURN 'reopened';
+END $$;
+
+-- The callback window ended with no answer: closed as unanswered (worker: callback.expire).
+CREATE FUNCTION callback_expire(p_case bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    c cases;
+    cb callbacks;
+BEGIN
+    SELECT * INTO cb FROM callbacks WHERE case_id = p_case AND state = 'pending' FOR UPDATE;
+    IF NOT FOUND THEN RETURN 'done'; END IF;
+    IF cb.window_ends > now() THEN RETURN 'early'; END IF;
+    c := lock_case(p_case);
+    UPDATE callbacks SET state = 'unanswered', finished_at = now() WHERE id = cb.id;
+    PERFORM close_case(c, 'system', 'system', 'unanswered', jsonb_build_object('tries', cb.tries, 'window_ended', true));
+    RETURN 'unanswered';
+END $$;
+
+-- Applies routing decisions made by the worker (case.route). Each is a compare-and-set on
+-- the case's version: a case changed since it was read is skipped (its job reads it again).
+-- The first dispatch sets the deadlines, counted from intake; later ones keep them.
+CREATE FUNCTION route_apply(p_decisions jsonb) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    d record;
+    c cases;
+    new_state case_state;
+    applied integer := 0;
+    dept text;
+BEGIN
+    -- The job's completion is committed later with synchronous commit; WAL is flushed in
+    -- order, so a crash cannot keep the completion and lose this transaction.
+    PERFORM set_config('synchronous_commit', 'off', true);
+    FOR d IN SELECT * FROM jsonb_to_recordset(p_decisions) AS x(
+        case_id bigint, version integer, outcome case_state, lead text, assists text[], priority text, policy text,
+        rule_id text, rule_version integer, response_due timestamptz, resolution_due timestamptz, explanation text)
+    LOOP
+        SELECT * INTO c FROM cases WHERE id = d.case_id AND version = d.version FOR UPDATE;
+        CONTINUE WHEN NOT FOUND OR c.state NOT IN ('received', 'returned');
+        new_state := check_transition(c, CASE d.outcome WHEN 'dispatched' THEN 'route' ELSE 'route_manual' END, 'system');
+        UPDATE cases SET state = new_state, lead_department = d.lead, priority = coalesce(d.priority, priority),
+            policy = coalesce(policy, d.policy), rule_id = d.rule_id, rule_version = d.rule_version,
+            dispatched_at = CASE WHEN new_state = 'dispatched' THEN coalesce(dispatched_at, now()) ELSE dispatched_at END,
+            response_due = coalesce(response_due, d.response_due), resolution_due = coalesce(resolution_due, d.resolution_due),
+            version = version + 1, updated_at = now()
+        WHERE id = c.id;
+        IF new_state = 'dispatched' THEN
+            INSERT INTO case_tasks (case_id, department_code, role)
+            SELECT c.id, d.lead, 'lead' UNION ALL SELECT c.id, x, 'assist' FROM unnest(coalesce(d.assists, '{}')) AS x;
+        END IF;
+        PERFORM append_event(c.id, 'router', CASE WHEN new_state = 'dispatched' THEN 'dispatched' ELSE 'manual_dispatch' END,
+            c.state, new_state, d.lead, d.explanation, new_state = 'dispatched',
+            jsonb_build_object('rule', d.rule_id, 'version', d.rule_version, 'assists', to_jsonb(coalesce(d.assists, '{}'))));
+        IF c.response_due IS NULL AND d.response_due IS NOT NULL THEN
+            PERFORM schedule_clock(c.id, 'response', c.received_at, d.response_due);
+            PERFORM schedule_clock(c.id, 'resolution', c.received_at, d.resolution_due);
+        END IF;
+        IF new_state = 'dispatched' THEN
+            FOREACH dept IN ARRAY coalesce(d.assists, '{}') || d.lead LOOP
+                PERFORM notify_department(dept, 'dispatched', c.id);
+            END LOOP;
+        END IF;
+        applied := applied + 1;
+    END LOOP;
+    RETURN applied;
+END $$;
+
+-- A clock job fires (worker: case.clock). Stale when the deadline moved; nothing when met.
+-- A warning schedules the deadline; a missed deadline marks the case overdue and escalates (督办).
+CREATE FUNCTION clock_fire(p_case bigint, p_clock text, p_stage text, p_due timestamptz) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    c cases;
+    current_due timestamptz;
+    met boolean;
+    due_text text := to_char(p_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+BEGIN
+    SELECT * INTO c FROM cases WHERE id = p_case FOR UPDATE;
+    IF NOT FOUND THEN RETURN 'gone'; END IF;
+    current_due := CASE p_clock WHEN 'response' THEN c.response_due ELSE c.resolution_due END;
+    IF current_due IS DISTINCT FROM p_due THEN RETURN 'stale'; END IF;
+    met := c.state IN ('resolved', 'closed', 'merged', 'withdrawn', 'rejected')
+        OR (p_clock = 'response' AND c.accepted_at IS NOT NULL);
+    IF met THEN RETURN 'met'; END IF;
+    IF p_stage = 'warn' THEN
+        PERFORM append_event(c.id, 'clock', 'warned', c.state, c.state, c.lead_department, NULL, false,
+            jsonb_build_object('clock', p_clock, 'due', p_due));
+        PERFORM enqueue_job('case.clock', jsonb_build_object('case', c.id, 'clock', p_clock, 'stage', 'due', 'due', due_text),
+                            p_due, format('clock:%s:%s:due:%s', c.id, p_clock, due_text), 'clocks');
+        RETURN 'warned';
+    END IF;
+    IF p_clock = 'response' THEN
+        UPDATE cases SET response_overdue = true, updated_at = now() WHERE id = c.id;
+    ELSE
+        UPDATE cases SET resolution_overdue = true, updated_at = now() WHERE id = c.id;
+    END IF;
+    PERFORM append_event(c.id, 'clock', 'escalated', c.state, c.state, c.lead_department, NULL, true,
+        jsonb_build_object('clock', p_clock, 'due', p_due));
+    IF c.lead_department IS NOT NULL THEN
+        PERFORM notify_department(c.lead_department, 'escalated', c.id);
+    END IF;
+    RETURN 'escalated';
+END $$;
+
+-- A new resolution deadline after a reopen (worker: case.reclock computes it on the calendar).
+CREATE FUNCTION set_resolution_due(p_case bigint, p_due timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    c cases := lock_case(p_case);
+BEGIN
+    IF c.state NOT IN ('reopened', 'accepted', 'dispatched') THEN RETURN; END IF;
+    UPDATE cases SET resolution_due = p_due, resolution_overdue = false, updated_at = now() WHERE id = p_case;
+    PERFORM append_event(p_case, 'clock', 'reclocked', c.state, c.state, c.lead_department, NULL, true,
+        jsonb_build_object('clock', 'resolution', 'due', p_due, 'previous_due', c.resolution_due));
+    PERFORM schedule_clock(p_case, 'resolution', now(), p_due);
+END $$;
+
+-- A new case from an intake system (or SQL on the same database). The source system's
+-- external id makes it idempotent: a resubmission returns the existing case, created = false.
+CREATE FUNCTION submit_case(
+    p_source text, p_external_id text, p_category text, p_area text, p_title text, p_description text,
+    p_channel text DEFAULT 'phone', p_citizen_name text DEFAULT NULL, p_citizen_phone text DEFAULT NULL,
+    p_address text DEFAULT NULL, p_latitude double precision DEFAULT NULL, p_longitude double precision DEFAULT NULL,
+    p_priority text DEFAULT 'normal', p_received_at timestamptz DEFAULT now(),
+    OUT case_id bigint, OUT created boolean
+) LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM categories WHERE code = p_category) THEN
+        PERFORM cq_fail('CQ400', 'unknown category code');
+    END IF;
+    INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name,
+        citizen_phone, address, latitude, longitude, priority, received_at)
+    VALUES (p_source, p_external_id, p_channel, p_category, p_area, p_title, p_description, p_citizen_name,
+        p_citizen_phone, p_address, p_latitude, p_longitude, p_priority, p_received_at)
+    ON CONFLICT (source, external_id) DO NOTHING
+    RETURNING id INTO case_id;
+    created := case_id IS NOT NULL;
+    IF NOT created THEN
+        SELECT id INTO case_id FROM cases WHERE source = p_source AND external_id = p_external_id;
+        RETURN;
+    END IF;
+    PERFORM append_event(case_id, p_source, 'received', NULL, 'received', NULL, NULL, true,
+        jsonb_build_object('channel', p_channel));
+    PERFORM enqueue_job('case.route', jsonb_build_object('case', case_id), now(), format('route:%s:0', case_id), 'routing');
+END $$;
+
+-- Grants: PUBLIC executes nothing of ours; staff execute the people's functions (each checks
+-- role and department itself) and the helpers the read policies call.
+DO $$
+DECLARE
+    staff text := current_schema() || '_staff';
+BEGIN
+    EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM PUBLIC', current_schema());
+    EXECUTE format('GRANT EXECUTE ON FUNCTION current_actor(), actor_sees_all(), visible_case_ids(),
+        case_accept(bigint), case_note(bigint, text, boolean), case_resolve(bigint, text), case_return(bigint, text, text),
+        case_request_extension(bigint, timestamptz, text), extension_decide(bigint, boolean, text),
+        case_assign(bigint, text, text[], text), case_merge(bigint, bigint), case_end(bigint, text, text),
+        case_contact(bigint), callback_next(), callback_record(bigint, boolean, boolean, text, boolean) TO %I', staff);
+END $$;
