@@ -9,12 +9,17 @@ struct CivicQ: AsyncParsableCommand {
         discussion: """
             Connects to PostgreSQL through libpq: --database-url, else DATABASE_URL, else the
             PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...), as psql does.
-            Exit codes: 0 success, 64 usage, 65 bad data, 69 database unavailable,
-            70 internal error, 75 temporary failure (try again), 77 permission denied,
+            Exit codes: 0 success, 64 usage or bad option, 65 bad data, 66 unknown case,
+            67 not a civicq user, 69 database unavailable, 70 internal error, 73 wrong state for
+            the action, 75 temporary failure (try again), 77 not permitted (role or department),
             78 configuration error.
             """,
         version: CivicQVersion.current,
-        subcommands: [MigrateCommand.self, DoctorCommand.self, WorkerCommand.self, JobsCommand.self]
+        subcommands: [
+            MigrateCommand.self, DoctorCommand.self, WorkerCommand.self, JobsCommand.self,
+            CaseCommand.self, CallbackCommand.self, ExtensionsCommand.self, EscalationsCommand.self,
+            DepartmentsCommand.self, CategoriesCommand.self, CalendarCommand.self, RoutesCommand.self, UsersCommand.self,
+        ]
     )
 }
 

@@ -250,6 +250,26 @@ BEGIN
     PERFORM enqueue_job('case.route', jsonb_build_object('case', case_id), now(), format('route:%s:0', case_id), 'routing');
 END $$;
 
+-- Masked contact details, as lists and logs show them: 张三 → 张*, 13812345678 → 138****5678.
+CREATE FUNCTION mask_name(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN coalesce(p_name, '') = '' THEN '' ELSE left(p_name, 1) || repeat('*', length(p_name) - 1) END
+$$;
+CREATE FUNCTION mask_phone(p_phone text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN coalesce(p_phone, '') = '' THEN ''
+                WHEN length(p_phone) >= 11 THEN left(p_phone, 3) || repeat('*', length(p_phone) - 7) || right(p_phone, 4)
+                ELSE repeat('*', greatest(length(p_phone) - 2, 0)) || right(p_phone, 2) END
+$$;
+
+-- The masked name and phone of a case the caller may see (no event: nothing is revealed).
+CREATE FUNCTION case_contact_masked(p_case bigint, OUT citizen_name text, OUT citizen_phone text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NOT (actor_sees_all() OR p_case IN (SELECT visible_case_ids())) THEN
+        PERFORM cq_fail('CQ403', format('case %s is not with your department', p_case));
+    END IF;
+    SELECT mask_name(c.citizen_name), mask_phone(c.citizen_phone) INTO citizen_name, citizen_phone FROM cases c WHERE c.id = p_case;
+END $$;
+
 -- Grants: PUBLIC executes nothing of ours; staff execute the people's functions (each checks
 -- role and department itself) and the helpers the read policies call.
 DO $$
@@ -261,5 +281,5 @@ BEGIN
         case_accept(bigint), case_note(bigint, text, boolean), case_resolve(bigint, text), case_return(bigint, text, text),
         case_request_extension(bigint, timestamptz, text), extension_decide(bigint, boolean, text),
         case_assign(bigint, text, text[], text), case_merge(bigint, bigint), case_end(bigint, text, text),
-        case_contact(bigint), callback_next(), callback_record(bigint, boolean, boolean, text, boolean) TO %I', staff);
+        case_contact(bigint), case_contact_masked(bigint), mask_name(text), mask_phone(text), callback_next(), callback_record(bigint, boolean, boolean, text, boolean) TO %I', staff);
 END $$;

@@ -1,23 +1,8 @@
 public import Foundation
 
-/// How people see personal data and deadlines: masked names and phones, relative times.
+/// How people see deadlines: relative times. (Names and phones are masked by the database,
+/// `mask_name`/`mask_phone` in migration 006, since handlers may not read them unmasked.)
 public enum Presentation {
-    /// 张三 → 张*, 欧阳娜娜 → 欧***: the first character and one star per other character.
-    public static func maskName(_ name: String?) -> String {
-        guard let name, let first = name.first else { return "" }
-        return String(first) + String(repeating: "*", count: name.count - 1)
-    }
-
-    /// 13812345678 → 138****5678; shorter numbers keep only their last two digits.
-    public static func maskPhone(_ phone: String?) -> String {
-        guard let phone, !phone.isEmpty else { return "" }
-        let characters = Array(phone)
-        if characters.count >= 11 {
-            return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
-        }
-        return String(repeating: "*", count: max(0, characters.count - 2)) + String(characters.suffix(2))
-    }
-
     /// "due in 3 h", "overdue 2 d", "due in 40 min".
     public static func relative(due: Date, now: Date = Date()) -> String {
         let seconds = due.timeIntervalSince(now)

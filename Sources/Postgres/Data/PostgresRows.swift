@@ -82,9 +82,10 @@ public struct PostgresRow: Sendable {
         return try decode(T.self, at: column)
     }
 
-    /// Decodes the leading columns as a tuple: `let (id, name) = try row.decode((Int, String).self)`.
-    public func decode<each T: PostgresDecodable>(_ types: (repeat each T).Type) throws -> (repeat each T) {
-        var column = 0
+    /// Decodes consecutive columns as a tuple, from `startingAt` (default: the first):
+    /// `let (id, name) = try row.decode((Int, String).self)`.
+    public func decode<each T: PostgresDecodable>(_ types: (repeat each T).Type, startingAt first: Int = 0) throws -> (repeat each T) {
+        var column = first
         func next<U: PostgresDecodable>(_: U.Type) throws -> U {
             defer { column += 1 }
             return try decode(U.self, at: column)

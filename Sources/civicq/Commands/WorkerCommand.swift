@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Casework
 import JobQueue
 import Logging
 import Postgres
@@ -24,7 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var concurrency = 10
 
     @Option(help: "Comma-separated queues to work, in order of preference.")
-    var queues = "default"
+    var queues = "routing,clocks,webhooks,default"
 
     @Option(help: "Most jobs claimed in one statement.")
     var claimBatch = 500
@@ -61,12 +62,13 @@ struct WorkerCommand: AsyncParsableCommand {
         try await CommandFailure.guarding {
             let logger = global.makeLogger(label: "civicq.worker")
             let connection = try global.connectionConfiguration()
-            let client = PostgresClient(configuration: .init(connection: connection, size: 4, name: "civicq-worker"), logger: logger)
+            let client = PostgresClient(
+                configuration: .init(connection: connection, size: 4 + min(concurrency, 8), name: "civicq-worker"), logger: logger)
             let lease = Duration.seconds(leaseSeconds)
             let worker = JobWorker(
                 client: client,
                 store: JobStore(schema: global.schemaName),
-                handlers: WorkerCommand.handlers,
+                handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: CaseworkStore(schema: global.schemaName)),
                 configuration: .init(
                     queues: queueList, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
                     heartbeatInterval: lease / 3, pollInterval: .milliseconds(pollMs), gracePeriod: .seconds(graceSeconds),
@@ -83,6 +85,6 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
-    /// The handlers this worker runs. Domain handlers join as their issues land.
+    /// The diagnostic handlers every worker runs besides the casework's.
     static let handlers: [any JobHandler] = [DiagnosticJobs.noop, DiagnosticJobs.sleep]
 }

@@ -1,12 +1,17 @@
 import ArgumentParser
 import Foundation
+import Casework
 import Postgres
 
 /// Turns errors into a plain sentence on standard error and a documented exit code.
 enum CommandFailure {
     /// The exit codes of `civicq` (from sysexits.h).
     enum Code: Int32 {
+        case usage = 64
         case dataError = 65
+        case notFound = 66
+        case notAUser = 67
+        case wrongState = 73
         case unavailable = 69
         case software = 70
         case temporaryFailure = 75
@@ -30,6 +35,16 @@ enum CommandFailure {
     }
 
     static func describe(_ error: any Error) -> (Code, String) {
+        if let error = error as? CaseworkError {
+            switch error.code {
+            case .badInput: return (.usage, error.message)
+            case .notFound: return (.notFound, error.message)
+            case .notAUser: return (.notAUser, error.message)
+            case .notPermitted: return (.permissionDenied, error.message)
+            case .wrongState: return (.wrongState, error.message)
+            }
+        }
+        if let error = error as? PostgresError, let casework = CaseworkError(error) { return describe(casework) }
         if let error = error as? PostgresError {
             switch error.code {
             case .invalidConfiguration: return (.configuration, error.reason)

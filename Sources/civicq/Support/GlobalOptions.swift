@@ -35,7 +35,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// The connection settings: `--database-url`, else `DATABASE_URL`, else libpq's `PG*` defaults.
     func connectionConfiguration() throws -> PostgresConfiguration {
-        let options = PostgresConfiguration.Options(fallbackApplicationName: "civicq")
+        // civicq's tables and functions are found through the search path.
+        let options = PostgresConfiguration.Options(searchPath: [schemaName], fallbackApplicationName: "civicq")
         if let databaseURL { return try PostgresConfiguration(conninfo: databaseURL, options: options) }
         return try PostgresConfiguration.fromEnvironment(environment, options: options)
     }

@@ -41,14 +41,6 @@ struct StateMachineTests {
         #expect(CallbackOutcome.decide(solved: solved, rating: .dissatisfied) == .reopen)
     }
 
-    @Test func personalDataIsMasked() {
-        #expect(Presentation.maskName("张三") == "张*")
-        #expect(Presentation.maskName("欧阳娜娜") == "欧***")
-        #expect(Presentation.maskPhone("13812345678") == "138****5678")
-        #expect(Presentation.maskPhone("62001234") == "******34")
-        #expect(Presentation.maskName(nil) == "")
-    }
-
     @Test func deadlinesReadAsRelativeTimes() {
         let now = DeadlineTests.at("2026-11-22T10:00:00Z")
         #expect(Presentation.relative(due: now.addingTimeInterval(3 * 3600 + 60), now: now) == "due in 3 h")

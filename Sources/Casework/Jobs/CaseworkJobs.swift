@@ -1,0 +1,68 @@
+import Foundation
+public import JobQueue
+public import Postgres
+
+/// Every job handler of the casework, for a worker to register.
+public enum CaseworkJobs {
+    /// `case.route`, `case.clock`, `case.reclock`, `callback.expire` and `department.webhook`.
+    public static func handlers(client: PostgresClient, store: CaseworkStore, webhookTimeout: Duration = .seconds(10)) -> [any JobHandler] {
+        [
+            RouteJobHandler(client: client, store: store),
+            clock(client: client),
+            reclock(client: client, store: store),
+            callbackExpiry(client: client),
+            WebhookJobHandler(client: client, timeout: webhookTimeout),
+        ]
+    }
+
+    struct CasePayload: Decodable { let `case`: Int64 }
+
+    struct ClockPayload: Decodable {
+        let `case`: Int64
+        let clock: String
+        let stage: String
+        let due: String
+    }
+
+    /// `case.clock`: a warning or a deadline. The database decides whether it is stale (the
+    /// deadline moved), met, a warning, or an escalation (督办).
+    static func clock(client: PostgresClient) -> ClosureJobHandler {
+        ClosureJobHandler(kind: "case.clock") { job in
+            let payload = try job.decodePayload(ClockPayload.self)
+            guard ["response", "resolution"].contains(payload.clock), ["warn", "due"].contains(payload.stage) else {
+                throw PermanentJobError("unknown clock or stage")
+            }
+            _ = try await client.withConnection { connection in
+                try connection.query(
+                    "SELECT clock_fire(\(payload.case), \(payload.clock), \(payload.stage), \(payload.due)::timestamptz)")
+            }
+            return .completed
+        }
+    }
+
+    /// `case.reclock`: a reopened case gets a new resolution deadline from now, on its policy
+    /// and the calendar.
+    static func reclock(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
+        ClosureJobHandler(kind: "case.reclock") { job in
+            let id = try job.decodePayload(CasePayload.self).case
+            try await client.withConnection { connection in
+                let rows = try connection.query("SELECT coalesce(policy, 'ordinary') FROM cases WHERE id = \(id)")
+                guard let name = try rows.scalar(String.self) else { return }
+                let context = try store.loadContext(on: connection)
+                let due = context.policy(named: name).resolution.deadline(from: Date(), calendar: context.calendar)
+                try connection.execute("SELECT set_resolution_due(\(id), \(due))")
+            }
+            return .completed
+        }
+    }
+
+    /// `callback.expire`: the callback window ended; an unanswered callback closes the case.
+    static func callbackExpiry(client: PostgresClient) -> ClosureJobHandler {
+        ClosureJobHandler(kind: "callback.expire") { job in
+            let id = try job.decodePayload(CasePayload.self).case
+            let result = try await client.withConnection { try $0.query("SELECT callback_expire(\(id))").scalar(String.self) }
+            // Run early (a clock skew between hosts): look again in a minute.
+            return result == "early" ? .snooze(.seconds(60)) : .completed
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+public import JobQueue
+public import Postgres
+import Synchronization
+
+/// `case.route`: routes new and returned cases, a claimed batch at a time: one read of the
+/// cases, the rules in memory, one call that applies every decision (tasks, events, clocks,
+/// webhooks). The rules, calendar and policies are cached and reloaded when a new rule set is
+/// imported or after ``reloadInterval``.
+///
+/// `Sendable`: the cache is behind a `Mutex`.
+public final class RouteJobHandler: JobBatchHandler {
+    public let kind = "case.route"
+    public let batchSize: Int
+    public let reloadInterval: Duration
+    let client: PostgresClient
+    let store: CaseworkStore
+    private let cache = Mutex<CaseworkStore.Context?>(nil)
+
+    public init(client: PostgresClient, store: CaseworkStore, batchSize: Int = 200, reloadInterval: Duration = .seconds(10)) {
+        self.client = client
+        self.store = store
+        self.batchSize = batchSize
+        self.reloadInterval = reloadInterval
+    }
+
+    struct Payload: Decodable { let `case`: Int64 }
+
+    public func run(batch: [Job]) async throws -> [Result<JobOutcome, any Error>] {
+        var ids: [Int64] = []
+        var results = [Result<JobOutcome, any Error>](repeating: .success(.completed), count: batch.count)
+        for (index, job) in batch.enumerated() {
+            do {
+                ids.append(try job.decodePayload(Payload.self).case)
+            } catch {
+                results[index] = .failure(PermanentJobError("the payload has no case id"))
+            }
+        }
+        let cached = cache.withLock { $0 }
+        let context = try await client.withConnection { [store, reloadInterval, ids] connection -> CaseworkStore.Context in
+            let context: CaseworkStore.Context
+            if let cached, ContinuousClock.now - cached.loadedAt < reloadInterval,
+               try cached.router.version == store.currentRuleVersion(on: connection)
+            {
+                context = cached
+            } else {
+                context = try store.loadContext(on: connection)
+            }
+            let cases = try store.routingCases(ids: ids, on: connection)
+            let applications = cases.filter { $0.state == .received || $0.state == .returned }
+                .map { RouteApplication($0, context.router.route($0.input), context: context) }
+            try store.applyRoutes(applications, on: connection)
+            return context
+        }
+        cache.withLock { $0 = context }
+        return results
+    }
+}

@@ -1,0 +1,72 @@
+import Crypto
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+public import JobQueue
+public import Postgres
+
+/// `department.webhook`: POSTs a case event to a department's own system, signed with
+/// HMAC-SHA256 under the department's secret, until it answers 2xx. Failures retry with the
+/// queue's backoff and end in `civicq jobs dead` after 12 attempts.
+///
+/// Headers: `X-Civicq-Event`, `X-Civicq-Delivery` (the job id: the same on every retry, so
+/// the receiver can ignore duplicates), `X-Civicq-Timestamp` (Unix seconds) and
+/// `X-Civicq-Signature: sha256=<hex of HMAC(secret, timestamp + "." + body)>`.
+public struct WebhookJobHandler: JobHandler {
+    public let kind = "department.webhook"
+    public let timeout: Duration
+    let client: PostgresClient
+
+    public init(client: PostgresClient, timeout: Duration = .seconds(10)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    struct WebhookFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The signature header's value for `body` sent at `timestamp`.
+    public static func signature(body: Data, timestamp: Int, secret: String) -> String {
+        var message = Data("\(timestamp).".utf8)
+        message.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func run(_ job: Job) async throws -> JobOutcome {
+        guard let object = try JSONSerialization.jsonObject(with: Data(job.payload.text.utf8)) as? [String: Any],
+              let department = object["department"] as? String, let body = object["body"] as? [String: Any]
+        else { throw PermanentJobError("the payload has no department or body") }
+        let event = body["event"] as? String ?? "unknown"
+        let target = try await client.withConnection { connection in
+            try connection.query(
+                "SELECT webhook_url, webhook_secret FROM departments WHERE code = \(department) AND active AND webhook_url IS NOT NULL"
+            ).first.map { try $0.decode((String, String).self) }
+        }
+        // The department removed its webhook since: nothing to deliver.
+        guard let (address, secret) = target, let url = URL(string: address) else { return .completed }
+        let bytes = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var request = URLRequest(url: url, timeoutInterval: Double(timeout.components.seconds))
+        request.httpMethod = "POST"
+        request.httpBody = bytes
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(event, forHTTPHeaderField: "X-Civicq-Event")
+        request.setValue(String(job.id), forHTTPHeaderField: "X-Civicq-Delivery")
+        request.setValue(String(timestamp), forHTTPHeaderField: "X-Civicq-Timestamp")
+        request.setValue(Self.signature(body: bytes, timestamp: timestamp, secret: secret), forHTTPHeaderField: "X-Civicq-Signature")
+        let response: URLResponse
+        do {
+            (_, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw WebhookFailure(description: "department \(department) webhook unreachable (\((error as NSError).code))")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw WebhookFailure(description: "department \(department) webhook answered \(status)")
+        }
+        return .completed
+    }
+}

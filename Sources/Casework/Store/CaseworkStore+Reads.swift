@@ -1,0 +1,137 @@
+public import Foundation
+public import Postgres
+
+/// Filters for `civicq case list`.
+public struct CaseFilter: Sendable, Equatable {
+    /// Only cases in these states; empty: every open state.
+    public var states: [CaseState] = []
+    public var overdueOnly = false
+    /// Category and area code prefixes.
+    public var category: String?
+    public var area: String?
+    /// The inbox of this department (its active tasks); nil: every case the caller may see.
+    public var department: String?
+    public var limit = 50
+
+    public init() {}
+}
+
+/// Reads, as the connected login: row-level security shows each person what they may see.
+extension CaseworkStore {
+    static let summaryColumns = """
+        c.id, c.state, c.category_code, c.area_code, c.title, c.priority, c.lead_department, c.received_at,
+        c.response_due, c.resolution_due, c.accepted_at, c.response_overdue OR c.resolution_overdue
+        """
+
+    static func summary(_ row: PostgresRow, task: Bool) throws -> CaseSummary {
+        let (id, state, category, area, title, priority, lead) = try row.decode((Int64, CaseState, String, String, String, String, String?).self)
+        return CaseSummary(
+            id: id, state: state, category: category, area: area, title: title, priority: priority, lead_department: lead,
+            received_at: try row.decode(Date.self, at: 7), response_due: try row.decode(Date?.self, at: 8),
+            resolution_due: try row.decode(Date?.self, at: 9), accepted_at: try row.decode(Date?.self, at: 10),
+            overdue: try row.decode(Bool.self, at: 11),
+            task_role: task ? try row.decode(String?.self, at: 12) : nil, task_state: task ? try row.decode(String?.self, at: 13) : nil)
+    }
+
+    /// Cases, most urgent deadline first.
+    public func list(_ filter: CaseFilter, on connection: PostgresConnection) throws -> [CaseSummary] {
+        let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
+        let categoryPrefix = (filter.category ?? "") + "%"
+        let areaPrefix = (filter.area ?? "") + "%"
+        let rows = try connection.query(
+            """
+            SELECT \(unsafe: Self.summaryColumns), t.role, t.state
+            FROM cases c
+            LEFT JOIN case_tasks t ON t.case_id = c.id AND t.department_code = \(filter.department) AND t.state IN ('pending', 'accepted')
+            WHERE c.state::text = ANY(\(states))
+              AND (\(filter.department)::text IS NULL OR t.id IS NOT NULL)
+              AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
+              AND c.category_code LIKE \(categoryPrefix) AND c.area_code LIKE \(areaPrefix)
+            ORDER BY CASE WHEN c.accepted_at IS NULL THEN c.response_due ELSE c.resolution_due END NULLS LAST, c.id
+            LIMIT \(filter.limit)
+            """)
+        return try rows.map { try Self.summary($0, task: true) }
+    }
+
+    /// One case, with its tasks; the contact masked unless `reveal` (which the database
+    /// allows only for roles that may, and records).
+    public func detail(_ id: Int64, reveal: Bool, on connection: PostgresConnection) throws -> CaseDetail {
+        let rows = try connection.query(
+            """
+            SELECT \(unsafe: Self.summaryColumns), c.source, c.external_id, c.channel, c.description, c.address, c.rule_id,
+                   c.rule_version, c.return_count, c.reopen_count, c.merged_into, c.close_reason, c.reply
+            FROM cases c WHERE c.id = \(id)
+            """)
+        guard let row = rows.first else { throw CaseworkError(.notFound, "there is no case \(id) you may see") }
+        let summary = try Self.summary(row, task: false)
+        let (source, externalID, channel, description, address, ruleID) = try row.decode(
+            (String, String, String, String, String?, String?).self, startingAt: 12)
+        let (ruleVersion, returns, reopens, mergedInto, closeReason, reply) = try row.decode(
+            (Int?, Int, Int, Int64?, String?, String?).self, startingAt: 18)
+        let contact = try reveal
+            ? self.contact(id, on: connection)
+            : CaseworkError.translating {
+                try connection.query("SELECT citizen_name, citizen_phone FROM case_contact_masked(\(id))")[0].decode((String?, String?).self)
+            }
+        let tasks = try connection.query(
+            """
+            SELECT department_code, role, state, final, assigned_at, accepted_at, finished_at
+            FROM case_tasks WHERE case_id = \(id) ORDER BY id
+            """
+        ).map { row in
+            let (department, role, state, final, assigned, accepted, finished) = try row.decode((String, String, String, Bool, Date, Date?, Date?).self)
+            return CaseTask(department: department, role: role, state: state, final: final, assigned_at: assigned, accepted_at: accepted, finished_at: finished)
+        }
+        return CaseDetail(
+            summary: summary, source: source, external_id: externalID, channel: channel, description: description, address: address,
+            citizen_name: contact.0 ?? "", citizen_phone: contact.1 ?? "", contact_revealed: reveal, rule_id: ruleID,
+            rule_version: ruleVersion, return_count: returns, reopen_count: reopens, merged_into: mergedInto,
+            close_reason: closeReason, reply: reply, tasks: tasks)
+    }
+
+    /// The event log of a case, oldest first.
+    public func history(_ id: Int64, on connection: PostgresConnection) throws -> [CaseEvent] {
+        try connection.query(
+            """
+            SELECT id, at, actor, kind, from_state, to_state, department_code, reason, public, details
+            FROM case_events WHERE case_id = \(id) ORDER BY id
+            """
+        ).map { row in
+            let (eventID, at, actor, kind, from, to, department) = try row.decode((Int64, Date, String, String, CaseState?, CaseState?, String?).self)
+            let (reason, isPublic, details) = try row.decode((String?, Bool, PostgresJSONB).self, startingAt: 7)
+            return CaseEvent(id: eventID, at: at, actor: actor, kind: kind, from_state: from, to_state: to, department: department,
+                             reason: reason, public: isPublic, details: details.text)
+        }
+    }
+
+    /// Escalations since `since`, newest first; only the department's when given.
+    public func escalations(since: Date, department: String?, on connection: PostgresConnection) throws -> [Escalation] {
+        try connection.query(
+            """
+            SELECT e.case_id, e.at, e.details->>'clock', (e.details->>'due')::timestamptz, e.department_code, c.state, c.title
+            FROM case_events e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind = 'escalated' AND e.at >= \(since) AND (\(department)::text IS NULL OR e.department_code = \(department))
+            ORDER BY e.at DESC, e.id DESC LIMIT 500
+            """
+        ).map { row in
+            let (caseID, at, clock, due, department, state, title) = try row.decode((Int64, Date, String, Date?, String?, CaseState, String).self)
+            return Escalation(case_id: caseID, at: at, clock: clock, due: due, department: department, state: state, title: title)
+        }
+    }
+
+    /// Extension requests, pending first.
+    public func extensions(pendingOnly: Bool, on connection: PostgresConnection) throws -> [ExtensionRequest] {
+        try connection.query(
+            """
+            SELECT id, case_id, department_code, requested_by, requested_at, previous_due, until, reason, state
+            FROM extensions WHERE NOT \(pendingOnly) OR state = 'pending'
+            ORDER BY state <> 'pending', requested_at LIMIT 500
+            """
+        ).map { row in
+            let (id, caseID, department, by, at, previous, until) = try row.decode((Int64, Int64, String, String, Date, Date, Date).self)
+            let (reason, state) = try row.decode((String, String).self, startingAt: 7)
+            return ExtensionRequest(id: id, case_id: caseID, department: department, requested_by: by, requested_at: at,
+                                    previous_due: previous, until: until, reason: reason, state: state)
+        }
+    }
+}

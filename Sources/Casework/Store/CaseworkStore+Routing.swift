@@ -1,0 +1,85 @@
+public import Foundation
+public import Postgres
+
+/// A case as routing reads it.
+public struct RoutingCase: Sendable {
+    public let id: Int64
+    public let version: Int
+    public let state: CaseState
+    public let input: RoutingInput
+    public let receivedAt: Date
+    /// Deadlines are set at the first dispatch and kept afterwards.
+    public let hasDeadlines: Bool
+}
+
+/// A routing decision for the database to apply (`route_apply`, migration 006).
+public struct RouteApplication: Sendable, Encodable {
+    let case_id: Int64
+    let version: Int
+    let outcome: String
+    let lead: String?
+    let assists: [String]
+    let priority: String?
+    let policy: String
+    let rule_id: String?
+    let rule_version: Int?
+    let response_due: Date?
+    let resolution_due: Date?
+    let explanation: String
+
+    /// What `decision` means for `routed`, with its deadlines from the citizen's clock.
+    public init(_ routed: RoutingCase, _ decision: RoutingDecision, context: CaseworkStore.Context) {
+        case_id = routed.id
+        version = routed.version
+        outcome = decision.lead == nil ? CaseState.manualDispatch.rawValue : CaseState.dispatched.rawValue
+        lead = decision.lead
+        assists = decision.assists
+        priority = decision.priority
+        policy = decision.policy
+        rule_id = decision.ruleID
+        rule_version = decision.ruleID == nil ? nil : context.router.version
+        if routed.hasDeadlines {
+            response_due = nil
+            resolution_due = nil
+        } else {
+            let deadlines = context.policy(named: decision.policy).deadlines(from: routed.receivedAt, calendar: context.calendar)
+            response_due = deadlines.response
+            resolution_due = deadlines.resolution
+        }
+        explanation = decision.reason
+    }
+}
+
+extension CaseworkStore {
+    /// The cases with these ids, with the departments that returned each.
+    public func routingCases(ids: [Int64], on connection: PostgresConnection) throws -> [RoutingCase] {
+        let rows = try connection.query(
+            """
+            SELECT c.id, c.version, c.state, c.category_code, c.area_code, c.channel, c.title, c.description,
+                   c.received_at, c.return_count, c.response_due IS NOT NULL,
+                   coalesce((SELECT array_agg(DISTINCT t.department_code) FROM case_tasks t
+                             WHERE t.case_id = c.id AND t.state = 'returned' AND t.role = 'lead'), '{}')
+            FROM cases c WHERE c.id = ANY(\(ids.map { Int($0) }))
+            """)
+        return try rows.map { row in
+            let (id, version, state, category, area, channel, title, description) = try row.decode(
+                (Int64, Int, CaseState, String, String, String, String, String).self)
+            let receivedAt = try row.decode(Date.self, at: 8)
+            let returns = try row.decode(Int.self, at: 9)
+            let hasDeadlines = try row.decode(Bool.self, at: 10)
+            let excluded = try row.decode([String].self, at: 11)
+            let input = RoutingInput(
+                category: category, area: area, channel: channel, title: title, description: description,
+                excluded: Set(excluded), returns: returns)
+            return RoutingCase(id: id, version: version, state: state, input: input, receivedAt: receivedAt, hasDeadlines: hasDeadlines)
+        }
+    }
+
+    /// Applies routing decisions; returns how many cases changed (the others had moved on).
+    @discardableResult
+    public func applyRoutes(_ applications: [RouteApplication], on connection: PostgresConnection) throws -> Int {
+        guard !applications.isEmpty else { return 0 }
+        let json = try PostgresJSONB(encoding: applications)
+        return try connection.query("SELECT route_apply(\(json))").scalar(Int.self) ?? 0
+    }
+}

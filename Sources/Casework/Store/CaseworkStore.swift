@@ -1,0 +1,81 @@
+import Foundation
+public import Postgres
+
+/// The casework SQL for one schema. Like `JobStore`, every method runs on a connection the
+/// caller holds, so several compose into one transaction.
+///
+/// `Sendable`: immutable.
+public struct CaseworkStore: Sendable {
+    public let schema: String
+
+    public init(schema: String = "civicq") {
+        self.schema = schema
+    }
+
+    /// Everything routing and the clocks need, loaded in one go.
+    public struct Context: Sendable {
+        public let router: Router
+        public let calendar: WorkCalendar
+        public let policies: [String: ClockPolicy]
+        public let loadedAt: ContinuousClock.Instant
+
+        /// The policy by name, falling back to `ordinary` for a name no longer defined.
+        public func policy(named name: String) -> ClockPolicy {
+            policies[name] ?? policies["ordinary"] ?? ClockPolicy.defaults[2]
+        }
+    }
+
+    /// Loads the newest rule set, backstops, category policies, clock policies and calendar.
+    public func loadContext(on connection: PostgresConnection) throws -> Context {
+        let ruleRow = try connection.query("SELECT version, rules FROM route_sets ORDER BY version DESC LIMIT 1")
+        var version: Int?
+        var rules: [RoutingRule] = []
+        if let row = ruleRow.first {
+            let (number, json) = try row.decode((Int, PostgresJSONB).self)
+            version = number
+            rules = try json.decode([RoutingRule].self)
+        }
+        var backstops: [String: String] = [:]
+        for row in try connection.query("SELECT backstop_area, code FROM departments WHERE backstop_area IS NOT NULL AND active") {
+            let (area, code) = try row.decode((String, String).self)
+            backstops[area] = code
+        }
+        var categoryPolicies: [String: String] = [:]
+        for row in try connection.query("SELECT code, policy FROM categories") {
+            let (code, policy) = try row.decode((String, String).self)
+            categoryPolicies[code] = policy
+        }
+        var policies: [String: ClockPolicy] = [:]
+        for row in try connection.query(
+            "SELECT name, response_amount, response_unit, resolution_amount, resolution_unit FROM clock_policies")
+        {
+            let (name, responseAmount, responseUnit, resolutionAmount, resolutionUnit) = try row.decode((String, Int, String, Int, String).self)
+            policies[name] = ClockPolicy(
+                name: name,
+                response: ClockAllowance(amount: responseAmount, unit: ClockAllowance.Unit(rawValue: responseUnit) ?? .hours),
+                resolution: ClockAllowance(amount: resolutionAmount, unit: ClockAllowance.Unit(rawValue: resolutionUnit) ?? .days))
+        }
+        let maxReturns = try connection.query("SELECT value::text::integer FROM settings WHERE key = 'routing.max_returns'").scalar(Int.self) ?? 2
+        let router = Router(version: version, rules: rules, backstops: backstops, categoryPolicies: categoryPolicies, maxReturns: maxReturns)
+        return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, loadedAt: .now)
+    }
+
+    /// The working-day calendar, in the installation's reporting time zone.
+    public func loadCalendar(on connection: PostgresConnection) throws -> WorkCalendar {
+        let zoneName = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
+        let timeZone = zoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+        var holidays = Set<CalendarDay>()
+        var workdays = Set<CalendarDay>()
+        for row in try connection.query("SELECT day::text, kind FROM calendar_days") {
+            let (text, kind) = try row.decode((String, String).self)
+            guard let day = CalendarDay(text) else { continue }
+            if kind == "holiday" { holidays.insert(day) } else { workdays.insert(day) }
+        }
+        return WorkCalendar(timeZone: timeZone, holidays: holidays, workdays: workdays)
+    }
+
+    /// The newest rule-set version, or nil before the first import.
+    public func currentRuleVersion(on connection: PostgresConnection) throws -> Int? {
+        try connection.query("SELECT max(version) FROM route_sets").scalar(Int?.self) ?? nil
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Casework
+import Foundation
+
+/// `civicq case ...`: a department's inbox and the actions on a case.
+struct CaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Work cases: list, show, accept, note, resolve, return, extend, assign, merge, history.",
+        discussion: """
+            You act as the PostgreSQL login you connect as (PG* variables, .pgpass, sslmode,
+            client certificates, as with psql). The database lets you see and change only your
+            department's cases. Exit codes: 64 bad option, 66 unknown case, 67 not a civicq user,
+            73 wrong state for this action, 77 not your department or role.
+            """,
+        subcommands: [
+            List.self, Show.self, History.self, Accept.self, Note.self, Resolve.self, Return.self, Extend.self,
+            Assign.self, Merge.self, Withdraw.self, Reject.self, Submit.self,
+        ]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Your department's inbox, most urgent deadline first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Option(help: "Only these states (comma-separated). Default: every open state.") var state: String?
+        @Flag(help: "Only overdue cases.") var overdue = false
+        @Option(help: "Category code prefix.") var category: String?
+        @Option(help: "Area code prefix.") var area: String?
+        @Option(help: "Another department's inbox (hotline office), or 'all' for every case you may see.") var department: String?
+        @Option(help: "Most cases to list.") var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            _ = try states()
+            guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func states() throws -> [CaseState] {
+            try (state ?? "").split(separator: ",").map {
+                guard let state = CaseState(rawValue: String($0)) else {
+                    throw ValidationError("unknown state \($0); states are \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return state
+            }
+        }
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                var filter = CaseFilter()
+                filter.states = try states()
+                filter.overdueOnly = overdue
+                filter.category = category
+                filter.area = area
+                filter.limit = limit
+                let requested = department
+                let base = filter
+                let cases = try await casework.run(global) { connection, store in
+                    var filter = base
+                    if requested == nil {
+                        filter.department = try store.actor(on: connection).department
+                    } else if requested != "all" {
+                        filter.department = requested
+                    }
+                    return try store.list(filter, on: connection)
+                }
+                print(json ? JSONOutput.render(cases) : CaseReport.table(cases))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One case: its details, departments and deadlines.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Argument(help: "The case id.") var id: Int64
+        @Flag(help: "Show the citizen's name and phone unmasked (recorded; not every role may).") var reveal = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let detail = try await casework.run(global) { [id, reveal] in try $1.detail(id, reveal: reveal, on: $0) }
+                print(json ? JSONOutput.render(detail) : CaseReport.text(detail))
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The event log of a case, oldest first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Argument(help: "The case id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let events = try await casework.run(global) { [id] connection, store in
+                    _ = try store.detail(id, reveal: false, on: connection)
+                    return try store.history(id, on: connection)
+                }
+                print(json ? JSONOutput.render(events) : CaseReport.table(events))
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Postgres
+
+/// `civicq departments import|export`, `civicq categories import`, `civicq calendar import`:
+/// the reference data, from YAML files (formats in docs/casework.md and deploy/examples/).
+struct DepartmentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "departments",
+        abstract: "Import or export the department tree and its people (YAML).",
+        subcommands: [Import.self, Export.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add and update departments and people from FILE; departments not in it become inactive.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A YAML file, or - for standard input.") var file: String
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let parsed = try DirectoryFile.parse(try InputFile.read(file))
+                let store = CaseworkStore(schema: global.schemaName)
+                let (departments, deactivated, people) = try await global.withClient { client, _ in
+                    try await client.withConnection { try store.importDepartments(parsed, on: $0) }
+                }
+                print("\(departments) departments imported, \(deactivated) deactivated, \(people) people added or updated")
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the active departments and people as YAML that import reads back.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let store = CaseworkStore(schema: global.schemaName)
+                let file = try await global.withClient { client, _ in
+                    try await client.withConnection { try store.exportDepartments(on: $0) }
+                }
+                print(try file.yaml(), terminator: "")
+            }
+        }
+    }
+}
+
+struct CategoriesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "categories",
+        abstract: "Import categories and clock policies (YAML).",
+        subcommands: [Import.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add and update categories and clock policies from FILE.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A YAML file, or - for standard input.") var file: String
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let parsed = try CategoriesFile.parse(try InputFile.read(file))
+                let store = CaseworkStore(schema: global.schemaName)
+                let counts = try await global.withClient { client, _ in
+                    try await client.withConnection { try store.importCategories(parsed, on: $0) }
+                }
+                print("\(counts.categories) categories and \(counts.policies) clock policies imported")
+            }
+        }
+    }
+}
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "Import holidays and make-up working days (YAML).",
+        subcommands: [Import.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace the holidays and make-up days of the years FILE covers.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A YAML file, or - for standard input.") var file: String
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let parsed = try CalendarFile.parse(try InputFile.read(file))
+                let store = CaseworkStore(schema: global.schemaName)
+                let days = try await global.withClient { client, _ in
+                    try await client.withConnection { try store.importCalendar(parsed, on: $0) }
+                }
+                print("\(days) calendar days imported")
+            }
+        }
+    }
+}

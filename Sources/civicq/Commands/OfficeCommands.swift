@@ -1,0 +1,126 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Postgres
+
+/// `civicq extensions list|approve|refuse`: the hotline office rules on extension requests.
+struct ExtensionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extensions", abstract: "List extension requests (延期) and rule on them.",
+        subcommands: [List.self, Approve.self, Refuse.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Requests, pending first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Flag(help: "Include decided requests.") var all = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let list = try await casework.run(global) { [all] in try $1.extensions(pendingOnly: !all, on: $0) }
+                if json { print(JSONOutput.render(list)); return }
+                var table = TextTable("id", "case", "department", "state", "due", "asks until", "reason")
+                for item in list {
+                    table.add([String(item.id), String(item.case_id), item.department, item.state,
+                               item.previous_due.formatted(.iso8601), item.until.formatted(.iso8601), item.reason])
+                }
+                print(list.isEmpty ? "no extension requests" : table.render())
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a request: the resolution deadline moves.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Argument(help: "The request id.") var id: Int64
+        @Option(help: "A note for the record.") var reason: String?
+
+        func run() async throws {
+            try await CaseCommand.act(global, casework, { [id, reason] in try $1.decideExtension(id, approve: true, reason: reason, on: $0) }) {
+                "extension request \(id) \($0)"
+            }
+        }
+    }
+
+    struct Refuse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a request: the deadline stays.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Argument(help: "The request id.") var id: Int64
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            try await CaseCommand.act(global, casework, { [id, reason] in try $1.decideExtension(id, approve: false, reason: reason, on: $0) }) {
+                "extension request \(id) \($0)"
+            }
+        }
+    }
+}
+
+/// `civicq callback next|record`: callback agents ask citizens whether it was solved.
+struct CallbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callback", abstract: "Make the callbacks (回访) after cases are resolved.",
+        subcommands: [Next.self, Record.self])
+
+    struct Next: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The next callback due, with the citizen's contact; held for you for 15 minutes.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let task = try await casework.run(global) { try $1.nextCallback(on: $0) }
+                guard let task else { print(json ? "null" : "no callback is due"); return }
+                if json { print(JSONOutput.render(task)); return }
+                print("""
+                    case \(task.case): \(task.title)
+                    call        \(task.citizen_name ?? "") \(task.citizen_phone ?? "") (try \(task.tries + 1))
+                    department  \(task.lead_department ?? "-")
+                    reply       \(task.reply ?? "")
+                    record with: civicq callback record \(task.case) --solved yes|no --rating satisfied|basic|dissatisfied, or --unreachable
+                    """)
+            }
+        }
+    }
+
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record what the citizen said, or that they could not be reached.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
+        @Argument(help: "The case id.") var id: Int64
+        @Option(help: "yes or no.") var solved: String?
+        @Option(help: "satisfied, basic or dissatisfied.") var rating: String?
+        @Flag(help: "Nobody answered.") var unreachable = false
+        @Flag(help: "Hotline office: keep the case closed even though the citizen is not satisfied.") var noReopen = false
+
+        func answer() throws -> CallbackAnswer {
+            if unreachable {
+                guard solved == nil, rating == nil else { throw ValidationError("--unreachable goes without --solved and --rating") }
+                return .unreachable
+            }
+            guard let solved, ["yes", "no"].contains(solved) else { throw ValidationError("--solved must be yes or no (or pass --unreachable)") }
+            guard let rating, let parsed = CallbackOutcome.Rating(rawValue: rating) else {
+                throw ValidationError("--rating must be satisfied, basic or dissatisfied")
+            }
+            return .answered(solved: solved == "yes", rating: parsed)
+        }
+
+        func validate() throws { _ = try answer() }
+
+        func run() async throws {
+            let answer = try answer()
+            try await CaseCommand.act(global, casework, { [id, noReopen] in try $1.recordCallback(id, answer: answer, noReopen: noReopen, on: $0) }) {
+                switch $0 {
+                case "closed": "case \(id) closed"
+                case "reopened": "case \(id) reopened to its department (a redo)"
+                case "retry": "noted; the callback will be tried again later"
+                default: "case \(id) closed as unanswered"
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Postgres
+
+/// `civicq users add|remove|list`: people are PostgreSQL logins bound to a department.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Add, remove and list the people who work cases.",
+        discussion: """
+            Each person is a PostgreSQL login (created if missing, without a password: set one with
+            ALTER ROLE ... PASSWORD, or use certificates or peer authentication as pg_hba.conf
+            says). Run these as an admin login that may create roles.
+            """,
+        subcommands: [Add.self, Remove.self, List.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make LOGIN a civicq user of one department with one role.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The PostgreSQL login.") var login: String
+        @Option(help: "The department code.") var department: String
+        @Option(help: "handler, supervisor, dispatcher, callback or admin.") var role: String
+        @Option(help: "The person's name, for the records.") var name: String?
+
+        func validate() throws {
+            guard let role = StaffRole(rawValue: role), StaffRole.people.contains(role) else {
+                throw ValidationError("--role must be one of \(StaffRole.people.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let store = CaseworkStore(schema: global.schemaName)
+                let role = StaffRole(rawValue: role)!
+                try await global.withClient { client, _ in
+                    try await client.withConnection { [login, department, name] in
+                        try store.addUser(login: login, department: department, role: role, name: name, on: $0)
+                    }
+                }
+                print("\(login) is a \(role.rawValue) of \(department)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take LOGIN out of civicq (the login itself stays).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The PostgreSQL login.") var login: String
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let store = CaseworkStore(schema: global.schemaName)
+                try await global.withClient { client, _ in
+                    try await client.withConnection { [login] in try store.removeUser(login: login, on: $0) }
+                }
+                print("\(login) removed")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The active people, by department.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Person: Codable { let login: String; let department: String; let role: String; let name: String? }
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let people = try await global.withClient { client, _ in
+                    try await client.withConnection { connection in
+                        try connection.query("SELECT login, department_code, role, display_name FROM handlers WHERE active ORDER BY department_code, login")
+                            .map { row in
+                                let (login, department, role, name) = try row.decode((String, String, String, String?).self)
+                                return Person(login: login, department: department, role: role, name: name)
+                            }
+                    }
+                }
+                if json { print(JSONOutput.render(people)); return }
+                var table = TextTable("login", "department", "role", "name")
+                for person in people { table.add([person.login, person.department, person.role, person.name ?? ""]) }
+                print(people.isEmpty ? "no users" : table.render())
+            }
+        }
+    }
+}
+
+/// `civicq escalations`: overdue clocks (督办) for supervisors and the office.
+struct EscalationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalations", abstract: "Deadlines missed (督办), newest first: your department's, or all for the office.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var casework: CaseworkOptions
+    @Option(help: "How far back, in days.") var days = 7
+    @Option(help: "Only this department (default: yours, if you belong to one).") var department: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let since = Date().addingTimeInterval(-Double(days) * 86_400)
+            let list = try await casework.run(global) { [department] connection, store in
+                let actor = try store.actor(on: connection)
+                let mine = [StaffRole.handler, .supervisor].contains(actor.role) ? actor.department : nil
+                return try store.escalations(since: since, department: department ?? mine, on: connection)
+            }
+            if json { print(JSONOutput.render(list)); return }
+            var table = TextTable("case", "escalated", "clock", "was due", "department", "state", "title")
+            for item in list {
+                table.add([String(item.case_id), item.at.formatted(.iso8601), item.clock, item.due?.formatted(.iso8601) ?? "",
+                           item.department ?? "desk", item.state.rawValue, item.title])
+            }
+            print(list.isEmpty ? "no escalations in the last \(days) days" : table.render())
+        }
+    }
+}

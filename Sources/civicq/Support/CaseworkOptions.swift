@@ -1,0 +1,49 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Postgres
+
+/// Options of the commands people use on cases.
+struct CaseworkOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Act as this login (SET ROLE; only for admins and the demo).")
+    var actAs: String?
+
+    func validate() throws {
+        if let actAs, actAs.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) == nil {
+            throw ValidationError("--as must be a login name")
+        }
+    }
+
+    /// Runs `body` on one connection as the caller (or `--as` login), with the casework store.
+    func run<R: Sendable>(
+        _ global: GlobalOptions, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
+    ) async throws -> R {
+        let store = CaseworkStore(schema: global.schemaName)
+        return try await global.withClient { client, _ in
+            try await client.withConnection { [actAs] connection in
+                if let actAs { try connection.execute("SET ROLE \(identifier: actAs)") }
+                defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
+                return try body(connection, store)
+            }
+        }
+    }
+}
+
+/// Reads a file named on the command line (`-` for standard input).
+enum InputFile {
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CaseworkError(.notFound, "cannot read \(path)")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CaseworkError(.badInput, "\(path) is not UTF-8 text")
+        }
+        return text
+    }
+}
