@@ -20,9 +20,20 @@ public enum TestDatabase {
     public static func configuration(
         schema: String? = nil,
         applicationName: String? = nil,
-        statementTimeout: Duration? = nil
+        statementTimeout: Duration? = nil,
+        user: String? = nil
     ) throws -> PostgresConfiguration {
         var conninfo = try self.conninfo
+        if let user {
+            // Connect as another login (trust or .pgpass authentication, as the test server has).
+            if conninfo.contains("://"), var components = URLComponents(string: conninfo) {
+                components.user = user
+                components.password = nil
+                conninfo = components.string ?? conninfo
+            } else {
+                conninfo += " user=\(user)"
+            }
+        }
         if let applicationName {
             conninfo += (conninfo.contains("://") ? (conninfo.contains("?") ? "&" : "?") + "application_name=" : " application_name=") + applicationName
         }
