@@ -51,6 +51,9 @@ enum CommandFailure {
             case .connectionFailed, .connectionLost, .poolClosed: return (.unavailable, error.reason)
             case .server:
                 if error.sqlState == .insufficientPrivilege { return (.permissionDenied, "permission denied: \(error.reason)") }
+                if ["42883", "42P01", "3F000"].contains(error.sqlState?.rawValue) {
+                    return (.notAUser, "civicq's tables are not visible to this login: it is not a civicq user, or --schema is wrong")
+                }
                 if error.isTransient { return (.temporaryFailure, "\(error.reason); try again") }
                 return (.software, "the database refused the request: \(error)")
             default: return (.software, error.description)
