@@ -5,6 +5,7 @@ import Postgres
 /// `civicq-bench`: release-built benchmarks run by scripts/bench.
 ///
 ///     civicq-bench postgres [--rows N] [--repeat N] [--json]
+///     civicq-bench route [--jobs N] [--workers N] [--json]   (needs CIVICQ_BIN)
 ///
 /// Connects with DATABASE_URL (or the PG* variables) and works in a schema of its own,
 /// dropped at the end. Prints a table, and with --json one JSON object as the last line.
@@ -21,7 +22,11 @@ struct BenchCommand {
             case "queue": try await QueueBench(options: options).run()
             case "soak": try await SoakBench(options: options).run()
             case "chaos-worker": try await ChaosWorker(options: options).run()
-            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, chaos-worker")
+            case "route":
+                if !arguments.contains("--jobs") { options.jobs = 100_000 }
+                if !arguments.contains("--workers") { options.workers = [2] }
+                try await RouteBench(options: options).run()
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, chaos-worker")
             }
         } catch {
             FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))

@@ -1,0 +1,168 @@
+import Casework
+import Foundation
+import Postgres
+
+/// `civicq-bench route`: 100,000 received cases (a realistic mix of categories, areas and
+/// texts, some with keywords) over 200+ rules, routed end to end by 2 `civicq worker`
+/// processes: claim, match, case update, events, tasks, deadline jobs, completion.
+/// Reports cases per second (spawn to the last routing job gone) and each worker's peak
+/// resident memory (VmHWM).
+struct RouteBench {
+    let options: BenchOptions
+
+    func run() async throws {
+        guard let civicq = ProcessInfo.processInfo.environment["CIVICQ_BIN"] else {
+            throw BenchError("set CIVICQ_BIN to a release civicq binary (scripts/bench route does)")
+        }
+        let cases = options.jobs
+        let workers = options.workers.first ?? 2
+        try await BenchDatabase.with(prefix: "bench_route", migrated: true) { database in
+            let configuration = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [database.schema]))
+            let client = PostgresClient(configuration: .init(connection: configuration, size: 2), logger: database.logger)
+            defer { Task { await client.close() } }
+            let store = CaseworkStore(schema: database.schema)
+            let ruleCount = try await load(store: store, client: client)
+            try await client.withConnection { try Self.generate(cases: cases, on: $0) }
+            let (server, fsync, synchronous) = try await database.settings()
+
+            let clock = ContinuousClock()
+            let started = clock.now
+            let processes = try (0..<workers).map { _ in try spawn(civicq, schema: database.schema) }
+            var peakRSS = [Int](repeating: 0, count: workers)
+            while true {
+                let left = try await client.withConnection { try $0.query("SELECT count(*) FROM jobs WHERE kind = 'case.route'").scalar(Int.self) ?? 0 }
+                for (index, process) in processes.enumerated() {
+                    guard process.isRunning else { throw BenchError("worker \(index) exited with \(process.terminationStatus)") }
+                    peakRSS[index] = max(peakRSS[index], Self.memory(process.processIdentifier, field: "VmHWM:"))
+                }
+                if left == 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let elapsed = (clock.now - started).seconds
+            for process in processes { kill(process.processIdentifier, SIGTERM) }
+            for process in processes { process.waitUntilExit() }
+
+            let (dispatched, manual, received, clocks, firstToLast) = try await client.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT count(*) FILTER (WHERE state = 'dispatched'), count(*) FILTER (WHERE state = 'manual_dispatch'),
+                           count(*) FILTER (WHERE state = 'received'),
+                           (SELECT count(*) FROM jobs WHERE kind = 'case.clock'),
+                           extract(epoch FROM max(updated_at) - min(updated_at))::float8
+                    FROM cases
+                    """)[0].decode((Int, Int, Int, Int, Double).self)
+            }
+            guard received == 0, dispatched + manual == cases else {
+                throw BenchError("\(received) cases were left unrouted")
+            }
+            let rate = Double(cases) / elapsed
+            let rss = peakRSS.map { Double($0) / 1024 }
+            print("route: \(cases) cases, \(ruleCount) rules, \(workers) worker processes; PostgreSQL \(server), fsync \(fsync), synchronous_commit \(synchronous)")
+            print(String(format: "  routed end to end        %8.2f s   %8.0f cases/s (first to last case update: %.2f s)", elapsed, rate, firstToLast))
+            print("  dispatched \(dispatched), manual dispatch desk \(manual), clock jobs scheduled \(clocks)")
+            print("  worker peak resident memory: " + rss.map { String(format: "%.1f MB", $0) }.joined(separator: ", "))
+            if options.json {
+                print(jsonLine([
+                    "suite": "route", "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
+                    "cases_per_second": rate, "first_to_last_seconds": firstToLast, "dispatched": dispatched,
+                    "manual_dispatch": manual, "clock_jobs": clocks, "worker_peak_rss_mb": rss,
+                ]))
+            }
+        }
+    }
+
+    private func spawn(_ civicq: String, schema: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: civicq)
+        process.arguments = ["worker", "--queues", "routing", "--concurrency", "400", "--claim-batch", "200", "--poll-ms", "100"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["CIVICQ_SCHEMA"] = schema
+        environment["LOG_LEVEL"] = "error"
+        process.environment = environment
+        try process.run()
+        return process
+    }
+
+    /// A field of /proc/PID/status in kB (VmRSS, VmHWM), or 0.
+    static func memory(_ pid: Int32, field: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(field) {
+            return Int(line.dropFirst(field.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
+        }
+        return 0
+    }
+
+    /// The example city, plus generated street rules: 200+ rules in all.
+    private func load(store: CaseworkStore, client: PostgresClient) async throws -> Int {
+        let examples = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("deploy/examples")
+        func read(_ name: String) throws -> String { try String(contentsOf: examples.appendingPathComponent(name), encoding: .utf8) }
+        let directory = try DirectoryFile.parse(try read("departments.yaml"))
+        let categories = try CategoriesFile.parse(try read("categories.yaml"))
+        let calendar = try CalendarFile.parse(try read("calendar.yaml"))
+        var routes = try RoutesFile.parse(try read("routes.yaml"))
+        let streets = directory.flattened.filter { $0.level == "street" }
+        let streetCategories = ["010101", "010102", "010201", "010202", "010301", "010302", "030102", "070101"]
+        var generated: [RoutingRule] = []
+        for street in streets {
+            for category in streetCategories {
+                generated.append(RoutingRule(
+                    id: "\(street.code)-\(category)", when: .init(category: [category], area: [street.area!]),
+                    then: .init(lead: street.code, assist: category.hasPrefix("0101") ? ["urban"] : [])))
+            }
+        }
+        // After the life-and-limb keyword rules, before the city-wide category rules.
+        routes.rules.insert(contentsOf: generated, at: 4)
+        let file = routes
+        try await client.withConnection { connection in
+            var tree = directory
+            tree.departments = tree.departments.map(Self.withoutPeople)
+            _ = try store.importDepartments(tree, on: connection)
+            _ = try store.importCategories(categories, on: connection)
+            _ = try store.importCalendar(calendar, on: connection)
+            _ = try store.importRoutes(file, source: "bench", on: connection)
+        }
+        return routes.rules.count
+    }
+
+    static func withoutPeople(_ department: DirectoryFile.Department) -> DirectoryFile.Department {
+        var department = department
+        department.people = nil
+        department.children = department.children?.map(withoutPeople)
+        return department
+    }
+
+    /// Received cases with their routing jobs, as intake leaves them, in three statements.
+    static func generate(cases: Int, on connection: PostgresConnection) throws {
+        let titles = [
+            "小区门口下水道堵塞", "楼道里有煤气味", "夜间施工噪音扰民", "路灯不亮已经一周", "公司拖欠工资三个月", "电梯经常故障停运",
+            "小区垃圾无人清运", "道路破损坑洼不平", "暖气不热室温太低", "早餐店占道经营", "预付卡商家跑路无法退费", "广场舞噪声扰民",
+            "停水没有提前通知", "井盖缺失存在危险", "违章停车堵塞消防通道", "楼上漏水导致天花板发霉", "餐馆油烟扰民", "想咨询孩子入学政策",
+            "养老院服务质量差", "树木倒伏压坏车辆",
+        ]
+        let descriptions = [
+            "市民反映情况持续多日，希望有关部门尽快处理。", "已经多次反映没有结果，请求督促解决。", "凌晨施工影响休息，请核实处理。",
+            "路面冒水，水管爆裂，影响通行。", "物业不作为，请相关部门协调。", "老人行动不便，希望尽快解决。", "大面积停电，整个小区没电。",
+        ]
+        try connection.execute(
+            """
+            WITH cats AS (SELECT array_agg(code ORDER BY code) AS a FROM categories WHERE length(code) = 6),
+                 areas AS (SELECT array_agg(x ORDER BY x) AS a FROM (
+                     SELECT area_code || lpad(n::text, 3, '0') AS x FROM departments, generate_series(1, 5) n WHERE level = 'street'
+                     UNION ALL SELECT '420199001001' UNION ALL SELECT '430102001001') s)
+            INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name, citizen_phone, received_at)
+            SELECT 'bench', 'b' || g, (ARRAY['phone', 'phone', 'phone', 'web', 'app', 'wechat'])[1 + g % 6],
+                   cats.a[1 + (g * 7919) % array_length(cats.a, 1)], areas.a[1 + (g * 104729) % array_length(areas.a, 1)],
+                   (\(titles))[1 + (g * 31) % \(titles.count)], (\(descriptions))[1 + (g * 17) % \(descriptions.count)],
+                   '市民' || (g % 1000), '138' || lpad((g % 100000000)::text, 8, '0'), now() - (g % 3600) * interval '1 second'
+            FROM generate_series(1, \(cases)) g, cats, areas
+            """)
+        try connection.execute(
+            "INSERT INTO case_events (case_id, actor, kind, to_state, public) SELECT id, source, 'received', 'received', true FROM cases")
+        try connection.execute(
+            """
+            INSERT INTO jobs (queue, kind, payload, unique_key, state)
+            SELECT 'routing', 'case.route', jsonb_build_object('case', id), 'route:' || id || ':0', 'available' FROM cases ORDER BY id
+            """)
+        try connection.executeScript("ANALYZE cases; ANALYZE jobs; ANALYZE case_events")
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("civicq for people: import, users, case commands, exit codes (PostgreSQL)")
+struct CaseCommandTests {
+    static var examples: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/examples").path
+    }
+
+    /// A login's own connection string (the test server trusts local logins, as pg_hba says).
+    static func url(as login: String) throws -> String {
+        var components = try #require(URLComponents(string: try TestDatabase.conninfo))
+        components.user = login
+        components.password = nil
+        return try #require(components.string)
+    }
+
+    @Test func aHandlersDayFromTheCommandLine() async throws {
+        let schema = TestDatabase.uniqueName("cli")
+        let url = try TestDatabase.conninfo
+        let water = TestDatabase.uniqueName("wang")
+        let power = TestDatabase.uniqueName("li")
+        let environment = ["DATABASE_URL": url, "CIVICQ_SCHEMA": schema]
+        func cleanup() async throws {
+            let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
+            try await admin.withConnection { connection in
+                try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+                for role in [water, power, "desk_li", "callback_zhao", "water_wang", "water_chen", "urban_liu", "\(schema)_staff"] {
+                    try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
+                }
+            }
+            await admin.close()
+        }
+        do {
+            try await story(schema: schema, environment: environment, water: water, power: power)
+        } catch {
+            try? await cleanup()
+            throw error
+        }
+        try await cleanup()
+    }
+
+    private func story(schema: String, environment: [String: String], water: String, power: String) async throws {
+        func civicq(_ arguments: String..., as login: String? = nil) throws -> CivicQProcess.Outcome {
+            var extra = environment
+            if let login { extra["DATABASE_URL"] = try Self.url(as: login) }
+            return try CivicQProcess.run(arguments, environment: extra)
+        }
+        #expect(try civicq("migrate").status == 0)
+        let imported = try civicq("departments", "import", "\(Self.examples)/departments.yaml")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try civicq("categories", "import", "\(Self.examples)/categories.yaml").status == 0)
+        #expect(try civicq("calendar", "import", "\(Self.examples)/calendar.yaml").status == 0)
+        let routes = try civicq("routes", "import", "\(Self.examples)/routes.yaml")
+        #expect(routes.stdout.contains("imported as version 1"))
+        #expect(try civicq("users", "add", water, "--department", "water", "--role", "handler").status == 0)
+        #expect(try civicq("users", "add", power, "--department", "power", "--role", "handler").status == 0)
+        #expect(try civicq("users", "add", "x", "--department", "water", "--role", "mayor").status == 64)
+        #expect(try civicq("users", "add", TestDatabase.uniqueName("n"), "--department", "nowhere", "--role", "handler").status == 66)
+
+        let explained = try civicq("route", "test", "--category", "020103", "--area", "420102001", "--text", "楼道里有煤气味")
+        #expect(explained.stdout.contains("→ lead gas"))
+        #expect(explained.stdout.contains("rule gas-leak matched"))
+
+        let submitted = try civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
+                                   "--description", "污水漫到路上", "--name", "张三", "--phone", "13812345678", "--external-id", "x1")
+        #expect(submitted.stdout.contains("case 1 received"), "\(submitted.stderr)")
+        let again = try civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
+                               "--description", "污水漫到路上", "--external-id", "x1")
+        #expect(again.stdout.contains("already received as case 1"))
+
+        let worker = try CivicQProcess.launch(["worker", "--poll-ms", "50"], environment: environment)
+        defer { if worker.isRunning { kill(worker.processIdentifier, SIGTERM); worker.waitUntilExit() } }
+        let routed = try await TestDatabase.eventually {
+            try civicq("case", "list", "--json", as: water).stdout.contains("\"state\":\"dispatched\"")
+        }
+        #expect(routed)
+
+        let inbox = try civicq("case", "list", as: water)
+        #expect(inbox.stdout.contains("respond: due in"))
+        #expect(inbox.stdout.contains("下水道堵塞"))
+        #expect(try civicq("case", "list", as: power).stdout == "no cases\n")
+        let shown = try civicq("case", "show", "1", as: water)
+        #expect(shown.stdout.contains("张* 138****5678 (masked)"))
+
+        let foreign = try civicq("case", "accept", "1", as: power)
+        #expect(foreign.status == 77)
+        #expect(foreign.stderr == "civicq: case 1 is not with your department\n")
+        let early = try civicq("case", "resolve", "1", "--reply", "好了", as: water)
+        #expect(early.status == 73)
+        #expect(try civicq("case", "show", "42", as: water).status == 66)
+        #expect(try civicq("case", "accept", "abc", as: water).status == 64)
+        let stranger = try civicq("case", "list", as: "postgres_nobody_\(UUID().uuidString.prefix(4).lowercased())")
+        #expect(stranger.status != 0)
+
+        #expect(try civicq("case", "accept", "1", as: water).stdout == "case 1 accepted; it is accepted\n")
+        #expect(try civicq("case", "note", "1", "已联系市民", "--public", as: water).status == 0)
+        #expect(try civicq("case", "resolve", "1", "--reply", "已疏通", as: water).status == 0)
+        // An admin acts for a person with --as.
+        let history = try civicq("case", "history", "1", "--json", "--as", water)
+        let events = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(events.compactMap { $0["kind"] as? String } == ["received", "dispatched", "accepted", "note", "resolved"])
+        let exported = try civicq("departments", "export")
+        #expect(exported.stdout.contains("code: desk"))
+        #expect(exported.stdout.contains(water))
+    }
+}
