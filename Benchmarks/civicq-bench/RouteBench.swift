@@ -30,15 +30,23 @@ struct RouteBench {
             let processes = try (0..<workers).map { _ in try spawn(civicq, schema: database.schema) }
             var peakRSS = [Int](repeating: 0, count: workers)
             while true {
-                let left = try await client.withConnection { try $0.query("SELECT count(*) FROM jobs WHERE kind = 'case.route'").scalar(Int.self) ?? 0 }
+                // Through the partial indexes on available and running jobs: no scan of the whole table.
+                let left = try await client.withConnection {
+                    try $0.query(
+                        """
+                        SELECT (SELECT count(*) FROM jobs WHERE state = 'available' AND queue = 'routing')
+                             + (SELECT count(*) FROM jobs WHERE state = 'running' AND queue = 'routing')
+                        """).scalar(Int.self) ?? 0
+                }
                 for (index, process) in processes.enumerated() {
                     guard process.isRunning else { throw BenchError("worker \(index) exited with \(process.terminationStatus)") }
                     peakRSS[index] = max(peakRSS[index], Self.memory(process.processIdentifier, field: "VmHWM:"))
                 }
                 if left == 0 { break }
-                try await Task.sleep(for: .milliseconds(50))
+                try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = (clock.now - started).seconds
+            let cpu = processes.map { Self.cpuSeconds($0.processIdentifier) }
             for process in processes { kill(process.processIdentifier, SIGTERM) }
             for process in processes { process.waitUntilExit() }
 
@@ -61,11 +69,12 @@ struct RouteBench {
             print(String(format: "  routed end to end        %8.2f s   %8.0f cases/s (first to last case update: %.2f s)", elapsed, rate, firstToLast))
             print("  dispatched \(dispatched), manual dispatch desk \(manual), clock jobs scheduled \(clocks)")
             print("  worker peak resident memory: " + rss.map { String(format: "%.1f MB", $0) }.joined(separator: ", "))
+            print("  worker CPU time: " + cpu.map { String(format: "%.1f s", $0) }.joined(separator: ", "))
             if options.json {
                 print(jsonLine([
                     "suite": "route", "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
                     "cases_per_second": rate, "first_to_last_seconds": firstToLast, "dispatched": dispatched,
-                    "manual_dispatch": manual, "clock_jobs": clocks, "worker_peak_rss_mb": rss,
+                    "manual_dispatch": manual, "clock_jobs": clocks, "worker_peak_rss_mb": rss, "worker_cpu_seconds": cpu,
                 ]))
             }
         }
@@ -74,13 +83,22 @@ struct RouteBench {
     private func spawn(_ civicq: String, schema: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: civicq)
-        process.arguments = ["worker", "--queues", "routing", "--concurrency", "400", "--claim-batch", "200", "--poll-ms", "100"]
+        process.arguments = ["worker", "--queues", "routing", "--concurrency", "1000", "--claim-batch", "500", "--poll-ms", "100"]
         var environment = ProcessInfo.processInfo.environment
         environment["CIVICQ_SCHEMA"] = schema
         environment["LOG_LEVEL"] = "error"
         process.environment = environment
         try process.run()
         return process
+    }
+
+    /// User plus system CPU seconds of a process (/proc/PID/stat), or 0.
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// A field of /proc/PID/status in kB (VmRSS, VmHWM), or 0.

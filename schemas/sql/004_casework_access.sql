@@ -174,20 +174,28 @@ BEGIN
                         now(), NULL, 'webhooks', 12);
 END $$;
 
--- Schedules a clock: a warning when `clocks.warning_fraction` of the allowance has passed,
--- which schedules the deadline itself. A moved deadline makes older clock jobs stale.
+-- The job that runs a clock next: a warning once `p_fraction` of the allowance from p_start
+-- to p_due has passed (if that is still ahead), else the deadline itself. One place for the
+-- shape of clock jobs; a moved deadline gives new unique keys, and older jobs find it stale.
+CREATE FUNCTION clock_job(p_case bigint, p_clock text, p_start timestamptz, p_due timestamptz, p_fraction double precision,
+    OUT run_at timestamptz, OUT payload jsonb, OUT unique_key text)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN warn THEN warn_at ELSE p_due END,
+           jsonb_build_object('case', p_case, 'clock', p_clock, 'stage', CASE WHEN warn THEN 'warn' ELSE 'due' END, 'due', due_text),
+           format('clock:%s:%s:%s:%s', p_case, p_clock, CASE WHEN warn THEN 'warn' ELSE 'due' END, due_text)
+    FROM (SELECT w AS warn_at, p_fraction < 1 AND w > now() AS warn,
+                 to_char(p_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS due_text
+          FROM (SELECT p_start + (p_due - p_start) * p_fraction AS w) AS x) AS y
+$$;
+
+-- The share of an allowance after which the warning comes (setting clocks.warning_fraction).
+CREATE FUNCTION warning_fraction() RETURNS double precision LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT value::text::double precision FROM settings WHERE key = 'clocks.warning_fraction'), 0.8)
+$$;
+
+-- Schedules a clock's next job (see clock_job).
 CREATE FUNCTION schedule_clock(p_case bigint, p_clock text, p_start timestamptz, p_due timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    fraction double precision := coalesce((SELECT value::text::double precision FROM settings WHERE key = 'clocks.warning_fraction'), 0.8);
-    warn_at timestamptz := p_start + (p_due - p_start) * fraction;
-    due_text text := to_char(p_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
-BEGIN
-    IF warn_at > now() THEN
-        PERFORM enqueue_job('case.clock', jsonb_build_object('case', p_case, 'clock', p_clock, 'stage', 'warn', 'due', due_text),
-                            warn_at, format('clock:%s:%s:warn:%s', p_case, p_clock, due_text), 'clocks');
-    ELSE
-        PERFORM enqueue_job('case.clock', jsonb_build_object('case', p_case, 'clock', p_clock, 'stage', 'due', 'due', due_text),
-                            p_due, format('clock:%s:%s:due:%s', p_case, p_clock, due_text), 'clocks');
-    END IF;
-END $$;
+LANGUAGE sql AS $$
+    SELECT enqueue_job('case.clock', j.payload, j.run_at, j.unique_key, 'clocks')
+    FROM clock_job(p_case, p_clock, p_start, p_due, warning_fraction()) AS j
+$$;

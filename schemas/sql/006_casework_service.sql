@@ -124,52 +124,68 @@ BEGIN
     RETURN 'unanswered';
 END $$;
 
--- Applies routing decisions made by the worker (case.route). Each is a compare-and-set on
--- the case's version: a case changed since it was read is skipped (its job reads it again).
+-- Applies routing decisions made by the worker (case.route), a batch in one statement. Each
+-- is a compare-and-set on the case's version and must be a transition the state machine
+-- allows the system; a case changed since it was read is skipped (its job reads it again).
 -- The first dispatch sets the deadlines, counted from intake; later ones keep them.
 CREATE FUNCTION route_apply(p_decisions jsonb) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
-    d record;
-    c cases;
-    new_state case_state;
-    applied integer := 0;
-    dept text;
+    applied bigint[];
+    ids bigint[] := ARRAY(SELECT (e->>'case_id')::bigint FROM jsonb_array_elements(p_decisions) AS e);
 BEGIN
     -- The job's completion is committed later with synchronous commit; WAL is flushed in
     -- order, so a crash cannot keep the completion and lose this transaction.
     PERFORM set_config('synchronous_commit', 'off', true);
-    FOR d IN SELECT * FROM jsonb_to_recordset(p_decisions) AS x(
-        case_id bigint, version integer, outcome case_state, lead text, assists text[], priority text, policy text,
-        rule_id text, rule_version integer, response_due timestamptz, resolution_due timestamptz, explanation text)
-    LOOP
-        SELECT * INTO c FROM cases WHERE id = d.case_id AND version = d.version FOR UPDATE;
-        CONTINUE WHEN NOT FOUND OR c.state NOT IN ('received', 'returned');
-        new_state := check_transition(c, CASE d.outcome WHEN 'dispatched' THEN 'route' ELSE 'route_manual' END, 'system');
-        UPDATE cases SET state = new_state, lead_department = d.lead, priority = coalesce(d.priority, priority),
-            policy = coalesce(policy, d.policy), rule_id = d.rule_id, rule_version = d.rule_version,
-            dispatched_at = CASE WHEN new_state = 'dispatched' THEN coalesce(dispatched_at, now()) ELSE dispatched_at END,
-            response_due = coalesce(response_due, d.response_due), resolution_due = coalesce(resolution_due, d.resolution_due),
-            version = version + 1, updated_at = now()
-        WHERE id = c.id;
-        IF new_state = 'dispatched' THEN
-            INSERT INTO case_tasks (case_id, department_code, role)
-            SELECT c.id, d.lead, 'lead' UNION ALL SELECT c.id, x, 'assist' FROM unnest(coalesce(d.assists, '{}')) AS x;
-        END IF;
-        PERFORM append_event(c.id, 'router', CASE WHEN new_state = 'dispatched' THEN 'dispatched' ELSE 'manual_dispatch' END,
-            c.state, new_state, d.lead, d.explanation, new_state = 'dispatched',
-            jsonb_build_object('rule', d.rule_id, 'version', d.rule_version, 'assists', to_jsonb(coalesce(d.assists, '{}'))));
-        IF c.response_due IS NULL AND d.response_due IS NOT NULL THEN
-            PERFORM schedule_clock(c.id, 'response', c.received_at, d.response_due);
-            PERFORM schedule_clock(c.id, 'resolution', c.received_at, d.resolution_due);
-        END IF;
-        IF new_state = 'dispatched' THEN
-            FOREACH dept IN ARRAY coalesce(d.assists, '{}') || d.lead LOOP
-                PERFORM notify_department(dept, 'dispatched', c.id);
-            END LOOP;
-        END IF;
-        applied := applied + 1;
-    END LOOP;
-    RETURN applied;
+    -- `c.id = ANY (ids)` below lets the planner use the primary key, not scan all cases.
+    WITH d AS (
+        SELECT * FROM jsonb_to_recordset(p_decisions) AS x(
+            case_id bigint, version integer, outcome case_state, lead text, assists text[], priority text, policy text,
+            rule_id text, rule_version integer, response_due timestamptz, resolution_due timestamptz, explanation text)
+    ), old AS (
+        SELECT c.id, c.state AS from_state, t.to_state, c.received_at, c.response_due IS NULL AS first_dispatch, d.*
+        FROM d JOIN cases c ON c.id = d.case_id AND c.version = d.version AND c.id = ANY (ids)
+        JOIN case_transitions t ON t.from_state = c.state AND t.to_state = d.outcome
+             AND t.action IN ('route', 'route_manual') AND 'system' = ANY (t.roles)
+    ), updated AS (
+        UPDATE cases c SET state = o.to_state, lead_department = o.lead, priority = coalesce(o.priority, c.priority),
+            policy = coalesce(c.policy, o.policy), rule_id = o.rule_id, rule_version = o.rule_version,
+            dispatched_at = CASE WHEN o.to_state = 'dispatched' THEN coalesce(c.dispatched_at, now()) ELSE c.dispatched_at END,
+            response_due = coalesce(c.response_due, o.response_due), resolution_due = coalesce(c.resolution_due, o.resolution_due),
+            version = c.version + 1, updated_at = now()
+        FROM old o WHERE c.id = ANY (ids) AND c.id = o.id AND c.version = o.version AND c.state = o.from_state
+        RETURNING c.id
+    ), done AS (
+        SELECT o.* FROM old o JOIN updated u ON u.id = o.id
+    ), tasks AS (
+        INSERT INTO case_tasks (case_id, department_code, role)
+        SELECT id, lead, 'lead' FROM done WHERE to_state = 'dispatched'
+        UNION ALL
+        SELECT id, a, 'assist' FROM done, unnest(coalesce(assists, '{}')) AS a WHERE to_state = 'dispatched' AND a <> lead
+    ), events AS (
+        INSERT INTO case_events (case_id, actor, kind, from_state, to_state, department_code, reason, public, details)
+        SELECT id, 'router', CASE WHEN to_state = 'dispatched' THEN 'dispatched' ELSE 'manual_dispatch' END, from_state, to_state,
+               lead, explanation, to_state = 'dispatched',
+               jsonb_build_object('rule', rule_id, 'version', rule_version, 'assists', to_jsonb(coalesce(assists, '{}')))
+        FROM done
+    ), clocks AS (
+        INSERT INTO jobs (queue, kind, payload, run_at, unique_key, state)
+        SELECT 'clocks', 'case.clock', j.payload, j.run_at, j.unique_key,
+               CASE WHEN j.run_at > now() THEN 'scheduled' ELSE 'available' END::job_state
+        FROM done, LATERAL (VALUES ('response', done.response_due), ('resolution', done.resolution_due)) AS v(clock, due),
+             LATERAL clock_job(done.id, v.clock, done.received_at, v.due, warning_fraction()) AS j
+        WHERE done.first_dispatch AND v.due IS NOT NULL
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running') DO NOTHING
+    )
+    SELECT array_agg(id) INTO applied FROM done;
+    -- Webhooks, for the departments that have one.
+    PERFORM notify_department(t.department_code, 'dispatched', t.case_id)
+    FROM case_tasks t JOIN departments dep ON dep.code = t.department_code AND dep.webhook_url IS NOT NULL AND dep.active
+    WHERE t.case_id = ANY (applied) AND t.state = 'pending';
+    -- A clock already due (a case received long ago) should run now.
+    IF EXISTS (SELECT 1 FROM jobs WHERE queue = 'clocks' AND state = 'available' AND kind = 'case.clock' LIMIT 1) THEN
+        PERFORM pg_notify(left(current_schema() || '.jobs', 63), 'clocks');
+    END IF;
+    RETURN coalesce(array_length(applied, 1), 0);
 END $$;
 
 -- A clock job fires (worker: case.clock). Stale when the deadline moved; nothing when met.
@@ -180,7 +196,6 @@ DECLARE
     c cases;
     current_due timestamptz;
     met boolean;
-    due_text text := to_char(p_due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 BEGIN
     SELECT * INTO c FROM cases WHERE id = p_case FOR UPDATE;
     IF NOT FOUND THEN RETURN 'gone'; END IF;
@@ -192,8 +207,8 @@ BEGIN
     IF p_stage = 'warn' THEN
         PERFORM append_event(c.id, 'clock', 'warned', c.state, c.state, c.lead_department, NULL, false,
             jsonb_build_object('clock', p_clock, 'due', p_due));
-        PERFORM enqueue_job('case.clock', jsonb_build_object('case', c.id, 'clock', p_clock, 'stage', 'due', 'due', due_text),
-                            p_due, format('clock:%s:%s:due:%s', c.id, p_clock, due_text), 'clocks');
+        PERFORM enqueue_job('case.clock', j.payload, j.run_at, j.unique_key, 'clocks')
+        FROM clock_job(c.id, p_clock, p_due, p_due, 1.0) AS j;
         RETURN 'warned';
     END IF;
     IF p_clock = 'response' THEN

@@ -17,7 +17,7 @@ public final class RouteJobHandler: JobBatchHandler {
     let store: CaseworkStore
     private let cache = Mutex<CaseworkStore.Context?>(nil)
 
-    public init(client: PostgresClient, store: CaseworkStore, batchSize: Int = 200, reloadInterval: Duration = .seconds(10)) {
+    public init(client: PostgresClient, store: CaseworkStore, batchSize: Int = 500, reloadInterval: Duration = .seconds(10)) {
         self.client = client
         self.store = store
         self.batchSize = batchSize
