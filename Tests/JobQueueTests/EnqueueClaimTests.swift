@@ -27,7 +27,7 @@ struct EnqueueClaimTests {
             struct Abort: Error {}
             await #expect(throws: Abort.self) {
                 try await client.withTransaction { connection in
-                    try connection.executeScript("CREATE TABLE \(store.schema).cases (id int)")
+                    try connection.executeScript("CREATE TABLE \(store.schema).intake_rows (id int)")
                     try store.enqueue(JobRequest(kind: "case.route"), on: connection)
                     throw Abort()
                 }
