@@ -24,7 +24,8 @@ struct WorkerProcessTests {
                 try store.enqueue(JobRequest(kind: "queue.sleep", payload: PostgresJSONB(text: "{\"ms\": 1500}")), on: $0).id
             }
             let worker = try CivicQProcess.launch(["worker", "--keep-history", "--poll-ms", "100"] + target)
-            #expect(try await TestDatabase.eventually { try await client.withConnection { try store.state(of: id, on: $0) }?.state == .running })
+            // Generous: the casework suites run workers beside this test.
+            #expect(try await TestDatabase.eventually(within: .seconds(30)) { try await client.withConnection { try store.state(of: id, on: $0) }?.state == .running })
             kill(worker.processIdentifier, signal)
             #expect(try await waitForExit(worker, within: .seconds(15)))
             #expect(worker.terminationStatus == 0)
