@@ -78,7 +78,8 @@ struct TransactionTests {
             let key = "test-lock:" + schema
             let holder = Task {
                 try await client.withConnection { connection in
-                    try connection.withAdvisoryLock(key) { _ = try connection.query("SELECT pg_sleep(1)") }
+                    // Long enough that a loaded machine still tries while it is held.
+                    try connection.withAdvisoryLock(key) { _ = try connection.query("SELECT pg_sleep(5)") }
                 }
             }
             // This key's lock only (a bigint key is split into classid, high, and objid, low).
