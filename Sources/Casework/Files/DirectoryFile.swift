@@ -101,6 +101,17 @@ public struct DirectoryFile: Sendable, Codable, Equatable {
         }
     }
 
+    /// The same tree without its `people` (departments only).
+    public var withoutPeople: DirectoryFile {
+        func strip(_ department: Department) -> Department {
+            var department = department
+            department.people = nil
+            department.children = department.children?.map(strip)
+            return department
+        }
+        return DirectoryFile(departments: departments.map(strip))
+    }
+
     public static func parse(_ text: String) throws -> DirectoryFile {
         let file: DirectoryFile = try YAMLFile.decode(text, what: "departments file")
         try file.validate()

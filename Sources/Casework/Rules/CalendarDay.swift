@@ -1,5 +1,8 @@
+import Postgres
+
 /// A date without a time: a day of the proleptic Gregorian calendar, stored as the number of
-/// days since 1970-01-01. Integer arithmetic only, so deadline sums stay cheap.
+/// days since 1970-01-01. Integer arithmetic only (the same civil-date conversion the
+/// Postgres module decodes dates with), so deadline sums stay cheap.
 public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     public let number: Int
@@ -9,12 +12,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     /// A valid date, or nil (2026-02-30 is not one).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        number = era * 146_097 + dayOfEra - 719_468
+        number = Int(PostgresTimestampCodec.days(fromCivil: Int64(year), Int64(month), Int64(day)))
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -27,15 +25,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = PostgresTimestampCodec.civil(fromDays: Int64(number))
+        return (Int(year), Int(month), Int(day))
     }
 
     /// ISO weekday: 1 is Monday, 7 is Sunday.

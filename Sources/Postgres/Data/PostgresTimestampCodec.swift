@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Pure functions; any thread. Sessions are set to `DateStyle = 'ISO, YMD'` on connect, so the
 /// server always prints this form, whatever its `TimeZone` is (the offset says which).
-enum PostgresTimestampCodec {
+package enum PostgresTimestampCodec {
     private static let microsPerSecond: Int64 = 1_000_000
 
     /// Formats a date in UTC with microseconds. `distantPast`/`distantFuture` map to `-infinity`/`infinity`.
@@ -74,7 +74,7 @@ enum PostgresTimestampCodec {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+    package static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -84,7 +84,7 @@ enum PostgresTimestampCodec {
     }
 
     /// The proleptic Gregorian date of a count of days since 1970-01-01.
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    package static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

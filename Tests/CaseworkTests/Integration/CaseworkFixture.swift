@@ -64,8 +64,7 @@ final class CaseworkFixture: Sendable {
     }
 
     func loadExamples() async throws {
-        var directory = try DirectoryFile.parse(try Self.example("departments.yaml"))
-        directory.departments = directory.departments.map(Self.withoutPeople)
+        let directory = try DirectoryFile.parse(try Self.example("departments.yaml")).withoutPeople
         let categories = try CategoriesFile.parse(try Self.example("categories.yaml"))
         let calendar = try CalendarFile.parse(try Self.example("calendar.yaml"))
         let routes = try RoutesFile.parse(try Self.example("routes.yaml"))
@@ -76,13 +75,6 @@ final class CaseworkFixture: Sendable {
             _ = try store.importCalendar(calendar, on: connection)
             _ = try store.importRoutes(routes, source: "examples", on: connection)
         }
-    }
-
-    static func withoutPeople(_ department: DirectoryFile.Department) -> DirectoryFile.Department {
-        var department = department
-        department.people = nil
-        department.children = department.children?.map(withoutPeople)
-        return department
     }
 
     /// A new person (a login of their own) in `department` with `role`.
