@@ -48,8 +48,9 @@ public enum CaseworkJobs {
             try await client.withConnection { connection in
                 let rows = try connection.query("SELECT coalesce(policy, 'ordinary') FROM cases WHERE id = \(id)")
                 guard let name = try rows.scalar(String.self) else { return }
-                let context = try store.loadContext(on: connection)
-                let due = context.policy(named: name).resolution.deadline(from: Date(), calendar: context.calendar)
+                // Only the policies and the calendar: not the rules, which routing loads.
+                let policy = CaseworkStore.policy(named: name, in: try store.loadPolicies(on: connection))
+                let due = policy.resolution.deadline(from: Date(), calendar: try store.loadCalendar(on: connection))
                 try connection.execute("SELECT set_resolution_due(\(id), \(due))")
             }
             return .completed

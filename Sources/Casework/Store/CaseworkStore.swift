@@ -21,7 +21,7 @@ public struct CaseworkStore: Sendable {
 
         /// The policy by name, falling back to `ordinary` for a name no longer defined.
         public func policy(named name: String) -> ClockPolicy {
-            policies[name] ?? policies["ordinary"] ?? ClockPolicy.defaults[2]
+            CaseworkStore.policy(named: name, in: policies)
         }
     }
 
@@ -45,6 +45,14 @@ public struct CaseworkStore: Sendable {
             let (code, policy) = try row.decode((String, String).self)
             categoryPolicies[code] = policy
         }
+        let policies = try loadPolicies(on: connection)
+        let maxReturns = try connection.query("SELECT value::text::integer FROM settings WHERE key = 'routing.max_returns'").scalar(Int.self) ?? 2
+        let router = Router(version: version, rules: rules, backstops: backstops, categoryPolicies: categoryPolicies, maxReturns: maxReturns)
+        return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, loadedAt: .now)
+    }
+
+    /// The clock policies by name.
+    public func loadPolicies(on connection: PostgresConnection) throws -> [String: ClockPolicy] {
         var policies: [String: ClockPolicy] = [:]
         for row in try connection.query(
             "SELECT name, response_amount, response_unit, resolution_amount, resolution_unit FROM clock_policies")
@@ -55,9 +63,13 @@ public struct CaseworkStore: Sendable {
                 response: ClockAllowance(amount: responseAmount, unit: ClockAllowance.Unit(rawValue: responseUnit) ?? .hours),
                 resolution: ClockAllowance(amount: resolutionAmount, unit: ClockAllowance.Unit(rawValue: resolutionUnit) ?? .days))
         }
-        let maxReturns = try connection.query("SELECT value::text::integer FROM settings WHERE key = 'routing.max_returns'").scalar(Int.self) ?? 2
-        let router = Router(version: version, rules: rules, backstops: backstops, categoryPolicies: categoryPolicies, maxReturns: maxReturns)
-        return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, loadedAt: .now)
+        return policies
+    }
+
+    /// The policy by name, falling back to `ordinary` (stored, else the built-in default) for a
+    /// name no longer defined.
+    public static func policy(named name: String, in policies: [String: ClockPolicy]) -> ClockPolicy {
+        policies[name] ?? policies["ordinary"] ?? ClockPolicy.defaults.first { $0.name == "ordinary" }!
     }
 
     /// The working-day calendar, in the installation's reporting time zone.
