@@ -131,6 +131,7 @@ END $$;
 CREATE FUNCTION route_apply(p_decisions jsonb) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     applied bigint[];
+    clocks_due_now boolean;
     ids bigint[] := ARRAY(SELECT (e->>'case_id')::bigint FROM jsonb_array_elements(p_decisions) AS e);
 BEGIN
     -- The job's completion is committed later with synchronous commit; WAL is flushed in
@@ -175,14 +176,15 @@ BEGIN
              LATERAL clock_job(done.id, v.clock, done.received_at, v.due, warning_fraction()) AS j
         WHERE done.first_dispatch AND v.due IS NOT NULL
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running') DO NOTHING
+        RETURNING state
     )
-    SELECT array_agg(id) INTO applied FROM done;
+    SELECT (SELECT array_agg(id) FROM done), (SELECT bool_or(state = 'available') FROM clocks) INTO applied, clocks_due_now;
     -- Webhooks, for the departments that have one.
     PERFORM notify_department(t.department_code, 'dispatched', t.case_id)
     FROM case_tasks t JOIN departments dep ON dep.code = t.department_code AND dep.webhook_url IS NOT NULL AND dep.active
     WHERE t.case_id = ANY (applied) AND t.state = 'pending';
-    -- A clock already due (a case received long ago) should run now.
-    IF EXISTS (SELECT 1 FROM jobs WHERE queue = 'clocks' AND state = 'available' AND kind = 'case.clock' LIMIT 1) THEN
+    -- A clock inserted here that is already due (a case received long ago) should run now.
+    IF clocks_due_now THEN
         PERFORM pg_notify(left(current_schema() || '.jobs', 63), 'clocks');
     END IF;
     RETURN coalesce(array_length(applied, 1), 0);
