@@ -17,23 +17,27 @@ public enum TestDatabase {
         }
     }
 
+    /// The test database's connection string for another login (the test server authenticates
+    /// local logins by trust or .pgpass, as its pg_hba.conf says).
+    public static func conninfo(user: String) throws -> String {
+        let conninfo = try self.conninfo
+        guard conninfo.contains("://") else { return conninfo + " user=\(user)" }
+        guard var components = URLComponents(string: conninfo) else {
+            throw TestSetupError(message: "the test database URL cannot be parsed")
+        }
+        components.user = user
+        components.password = nil
+        guard let text = components.string else { throw TestSetupError(message: "the test database URL cannot be rebuilt") }
+        return text
+    }
+
     public static func configuration(
         schema: String? = nil,
         applicationName: String? = nil,
         statementTimeout: Duration? = nil,
         user: String? = nil
     ) throws -> PostgresConfiguration {
-        var conninfo = try self.conninfo
-        if let user {
-            // Connect as another login (trust or .pgpass authentication, as the test server has).
-            if conninfo.contains("://"), var components = URLComponents(string: conninfo) {
-                components.user = user
-                components.password = nil
-                conninfo = components.string ?? conninfo
-            } else {
-                conninfo += " user=\(user)"
-            }
-        }
+        var conninfo = try user.map(self.conninfo(user:)) ?? self.conninfo
         if let applicationName {
             conninfo += (conninfo.contains("://") ? (conninfo.contains("?") ? "&" : "?") + "application_name=" : " application_name=") + applicationName
         }

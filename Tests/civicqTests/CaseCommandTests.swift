@@ -10,14 +10,6 @@ struct CaseCommandTests {
             .appendingPathComponent("deploy/examples").path
     }
 
-    /// A login's own connection string (the test server trusts local logins, as pg_hba says).
-    static func url(as login: String) throws -> String {
-        var components = try #require(URLComponents(string: try TestDatabase.conninfo))
-        components.user = login
-        components.password = nil
-        return try #require(components.string)
-    }
-
     @Test func aHandlersDayFromTheCommandLine() async throws {
         let schema = TestDatabase.uniqueName("cli")
         let url = try TestDatabase.conninfo
@@ -46,7 +38,7 @@ struct CaseCommandTests {
     private func story(schema: String, environment: [String: String], water: String, power: String) async throws {
         func civicq(_ arguments: String..., as login: String? = nil) throws -> CivicQProcess.Outcome {
             var extra = environment
-            if let login { extra["DATABASE_URL"] = try Self.url(as: login) }
+            if let login { extra["DATABASE_URL"] = try TestDatabase.conninfo(user: login) }
             return try CivicQProcess.run(arguments, environment: extra)
         }
         #expect(try civicq("migrate").status == 0)

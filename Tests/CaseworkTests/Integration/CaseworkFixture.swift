@@ -111,6 +111,15 @@ final class CaseworkFixture: Sendable {
                 citizenName: "张三", citizenPhone: "13812345678", receivedAt: receivedAt)
     }
 
+    /// A new water case, routed, accepted and resolved by `handler`: its callback is open.
+    func resolvedCase(by handler: String) async throws -> Int64 {
+        let id = try await submit(Self.complaint())
+        try await waitFor(id, .dispatched)
+        _ = try await self.as(handler) { try $1.accept(id, on: $0) }
+        _ = try await self.as(handler) { try $1.resolve(id, reply: "已处理", on: $0) }
+        return id
+    }
+
     func state(of id: Int64) async throws -> CaseState? {
         try await client.withConnection { try $0.query("SELECT state FROM cases WHERE id = \(id)").scalar(CaseState.self) }
     }

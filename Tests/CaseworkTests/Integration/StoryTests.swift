@@ -145,10 +145,7 @@ struct StoryTests {
         try await CaseworkFixture.run { fixture in
             let handler = try await fixture.person(.handler, of: "water")
             let agent = try await fixture.person(.callback, of: "desk")
-            let id = try await fixture.submit(CaseworkFixture.complaint())
-            try await fixture.waitFor(id, .dispatched)
-            _ = try await fixture.as(handler) { try $1.accept(id, on: $0) }
-            _ = try await fixture.as(handler) { try $1.resolve(id, reply: "已处理", on: $0) }
+            let id = try await fixture.resolvedCase(by: handler)
             let first = try await fixture.as(agent) { try $1.recordCallback(id, answer: .answered(solved: false, rating: .dissatisfied), on: $0) }
             #expect(first == "reopened")
             // The worker gives the reopened case a new resolution deadline from now.
@@ -170,10 +167,7 @@ struct StoryTests {
             try await fixture.setting("callback.tries", "2")
             let handler = try await fixture.person(.handler, of: "water")
             let agent = try await fixture.person(.callback, of: "desk")
-            let id = try await fixture.submit(CaseworkFixture.complaint())
-            try await fixture.waitFor(id, .dispatched)
-            _ = try await fixture.as(handler) { try $1.accept(id, on: $0) }
-            _ = try await fixture.as(handler) { try $1.resolve(id, reply: "已处理", on: $0) }
+            let id = try await fixture.resolvedCase(by: handler)
             #expect(try await fixture.as(agent) { try $1.recordCallback(id, answer: .unreachable, on: $0) } == "retry")
             #expect(try await fixture.as(agent) { try $1.recordCallback(id, answer: .unreachable, on: $0) } == "unanswered")
             let detail = try await fixture.as(handler) { try $1.detail(id, reveal: false, on: $0) }
@@ -182,10 +176,7 @@ struct StoryTests {
 
             // And when the window ends with nobody calling at all: the expiry job closes it.
             try await fixture.setting("callback.window_hours", "0")
-            let other = try await fixture.submit(CaseworkFixture.complaint())
-            try await fixture.waitFor(other, .dispatched)
-            _ = try await fixture.as(handler) { try $1.accept(other, on: $0) }
-            _ = try await fixture.as(handler) { try $1.resolve(other, reply: "已处理", on: $0) }
+            let other = try await fixture.resolvedCase(by: handler)
             try await fixture.waitFor(other, .closed)
         }
     }
