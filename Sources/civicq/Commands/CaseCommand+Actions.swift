@@ -157,8 +157,8 @@ extension CaseCommand {
 
 /// Deadlines typed by people.
 enum Deadline {
-    /// `YYYY-MM-DD` means the end of that day in the installation's zone is not known here, so
-    /// it is the end of the day in the local time zone; an ISO 8601 time is taken as it is.
+    /// `YYYY-MM-DD` is the end of that day in this machine's time zone; an ISO 8601 time is
+    /// taken as it is.
     static func parse(_ text: String) throws -> Date {
         if let day = CalendarDay(text) {
             return WorkCalendar(timeZone: .current).start(of: day.adding(days: 1))

@@ -26,10 +26,7 @@ extension CaseCommand {
                 let complaint = NewCase(
                     source: source, externalID: externalId ?? UUID().uuidString.lowercased(), category: category, area: area,
                     title: title, description: description, channel: channel, citizenName: name, citizenPhone: phone, address: address)
-                let store = CaseworkStore(schema: global.schemaName)
-                let result = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.submit(complaint, on: $0) }
-                }
+                let result = try await global.withStore { try $1.submit(complaint, on: $0) }
                 if json {
                     print(JSONOutput.render(["case": result.id, "created": result.created ? 1 : 0]))
                 } else {

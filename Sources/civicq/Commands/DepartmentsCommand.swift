@@ -21,10 +21,7 @@ struct DepartmentsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let parsed = try DirectoryFile.parse(try InputFile.read(file))
-                let store = CaseworkStore(schema: global.schemaName)
-                let (departments, deactivated, people) = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.importDepartments(parsed, on: $0) }
-                }
+                let (departments, deactivated, people) = try await global.withStore { try $1.importDepartments(parsed, on: $0) }
                 print("\(departments) departments imported, \(deactivated) deactivated, \(people) people added or updated")
             }
         }
@@ -36,10 +33,7 @@ struct DepartmentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let store = CaseworkStore(schema: global.schemaName)
-                let file = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.exportDepartments(on: $0) }
-                }
+                let file = try await global.withStore { try $1.exportDepartments(on: $0) }
                 print(try file.yaml(), terminator: "")
             }
         }
@@ -61,10 +55,7 @@ struct CategoriesCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let parsed = try CategoriesFile.parse(try InputFile.read(file))
-                let store = CaseworkStore(schema: global.schemaName)
-                let counts = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.importCategories(parsed, on: $0) }
-                }
+                let counts = try await global.withStore { try $1.importCategories(parsed, on: $0) }
                 print("\(counts.categories) categories and \(counts.policies) clock policies imported")
             }
         }
@@ -86,10 +77,7 @@ struct CalendarCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let parsed = try CalendarFile.parse(try InputFile.read(file))
-                let store = CaseworkStore(schema: global.schemaName)
-                let days = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.importCalendar(parsed, on: $0) }
-                }
+                let days = try await global.withStore { try $1.importCalendar(parsed, on: $0) }
                 print("\(days) calendar days imported")
             }
         }

@@ -32,12 +32,9 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let store = CaseworkStore(schema: global.schemaName)
                 let role = StaffRole(rawValue: role)!
-                try await global.withClient { client, _ in
-                    try await client.withConnection { [login, department, name] in
-                        try store.addUser(login: login, department: department, role: role, name: name, on: $0)
-                    }
+                try await global.withStore { [login, department, name] in
+                    try $1.addUser(login: login, department: department, role: role, name: name, on: $0)
                 }
                 print("\(login) is a \(role.rawValue) of \(department)")
             }
@@ -51,10 +48,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let store = CaseworkStore(schema: global.schemaName)
-                try await global.withClient { client, _ in
-                    try await client.withConnection { [login] in try store.removeUser(login: login, on: $0) }
-                }
+                try await global.withStore { [login] in try $1.removeUser(login: login, on: $0) }
                 print("\(login) removed")
             }
         }
@@ -69,14 +63,12 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let people = try await global.withClient { client, _ in
-                    try await client.withConnection { connection in
-                        try connection.query("SELECT login, department_code, role, display_name FROM handlers WHERE active ORDER BY department_code, login")
-                            .map { row in
-                                let (login, department, role, name) = try row.decode((String, String, String, String?).self)
-                                return Person(login: login, department: department, role: role, name: name)
-                            }
-                    }
+                let people = try await global.withStore { connection, _ in
+                    try connection.query("SELECT login, department_code, role, display_name FROM handlers WHERE active ORDER BY department_code, login")
+                        .map { row in
+                            let (login, department, role, name) = try row.decode((String, String, String, String?).self)
+                            return Person(login: login, department: department, role: role, name: name)
+                        }
                 }
                 if json { print(JSONOutput.render(people)); return }
                 var table = TextTable("login", "department", "role", "name")

@@ -20,10 +20,7 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let parsed = try RoutesFile.parse(try InputFile.read(file))
-                let store = CaseworkStore(schema: global.schemaName)
-                let version = try await global.withClient { client, _ in
-                    try await client.withConnection { [file] in try store.importRoutes(parsed, source: file, on: $0) }
-                }
+                let version = try await global.withStore { [file] in try $1.importRoutes(parsed, source: file, on: $0) }
                 print("\(parsed.rules.count) rules imported as version \(version)")
             }
         }
@@ -38,16 +35,13 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let store = CaseworkStore(schema: global.schemaName)
-                let (context, routed, events) = try await global.withClient { client, _ in
-                    try await client.withConnection { [id] connection in
-                        let context = try store.loadContext(on: connection)
-                        guard let routed = try store.routingCases(ids: [id], on: connection).first else {
-                            throw CaseworkError(.notFound, "there is no case \(id)")
-                        }
-                        let events = try store.history(id, on: connection).filter { ["dispatched", "manual_dispatch", "assigned"].contains($0.kind) }
-                        return (context, routed, events)
+                let (context, routed, events) = try await global.withStore { [id] connection, store in
+                    let context = try store.loadContext(on: connection)
+                    guard let routed = try store.routingCases(ids: [id], on: connection).first else {
+                        throw CaseworkError(.notFound, "there is no case \(id)")
                     }
+                    let events = try store.history(id, on: connection).filter { ["dispatched", "manual_dispatch", "assigned"].contains($0.kind) }
+                    return (context, routed, events)
                 }
                 var lines: [String] = []
                 for event in events {
@@ -73,10 +67,7 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let store = CaseworkStore(schema: global.schemaName)
-                let context = try await global.withClient { client, _ in
-                    try await client.withConnection { try store.loadContext(on: $0) }
-                }
+                let context = try await global.withStore { try $1.loadContext(on: $0) }
                 let returned = Set(excluded.split(separator: ",").map(String.init))
                 let input = RoutingInput(category: category, area: area, channel: channel, title: text, description: "",
                                          excluded: returned, returns: returned.count)

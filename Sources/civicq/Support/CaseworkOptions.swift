@@ -18,13 +18,10 @@ struct CaseworkOptions: ParsableArguments {
     func run<R: Sendable>(
         _ global: GlobalOptions, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
     ) async throws -> R {
-        let store = CaseworkStore(schema: global.schemaName)
-        return try await global.withClient { client, _ in
-            try await client.withConnection { [actAs] connection in
-                if let actAs { try connection.execute("SET ROLE \(identifier: actAs)") }
-                defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
-                return try body(connection, store)
-            }
+        try await global.withStore { [actAs] connection, store in
+            if let actAs { try connection.execute("SET ROLE \(identifier: actAs)") }
+            defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
+            return try body(connection, store)
         }
     }
 }
