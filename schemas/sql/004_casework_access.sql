@@ -177,9 +177,10 @@ END $$;
 -- The job that runs a clock next: a warning once `p_fraction` of the allowance from p_start
 -- to p_due has passed (if that is still ahead), else the deadline itself. One place for the
 -- shape of clock jobs; a moved deadline gives new unique keys, and older jobs find it stale.
-CREATE FUNCTION clock_job(p_case bigint, p_clock text, p_start timestamptz, p_due timestamptz, p_fraction double precision,
-    OUT run_at timestamptz, OUT payload jsonb, OUT unique_key text)
-LANGUAGE sql STABLE AS $$
+-- Declared as a one-row table function so that the planner inlines it into the caller's query.
+CREATE FUNCTION clock_job(p_case bigint, p_clock text, p_start timestamptz, p_due timestamptz, p_fraction double precision)
+RETURNS TABLE (run_at timestamptz, payload jsonb, unique_key text)
+LANGUAGE sql STABLE ROWS 1 AS $$
     SELECT CASE WHEN warn THEN warn_at ELSE p_due END,
            jsonb_build_object('case', p_case, 'clock', p_clock, 'stage', CASE WHEN warn THEN 'warn' ELSE 'due' END, 'due', due_text),
            format('clock:%s:%s:%s:%s', p_case, p_clock, CASE WHEN warn THEN 'warn' ELSE 'due' END, due_text)

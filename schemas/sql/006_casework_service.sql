@@ -132,31 +132,31 @@ CREATE FUNCTION route_apply(p_decisions jsonb) RETURNS integer LANGUAGE plpgsql 
 DECLARE
     applied bigint[];
     clocks_due_now boolean;
-    ids bigint[] := ARRAY(SELECT (e->>'case_id')::bigint FROM jsonb_array_elements(p_decisions) AS e);
+    fraction double precision := warning_fraction();
 BEGIN
     -- The job's completion is committed later with synchronous commit; WAL is flushed in
     -- order, so a crash cannot keep the completion and lose this transaction.
     PERFORM set_config('synchronous_commit', 'off', true);
-    -- `c.id = ANY (ids)` below lets the planner use the primary key, not scan all cases.
+    -- Each decision carries the state, version and deadline flag the router read; the update
+    -- is a compare-and-set on the version, so they still hold for every case it changes. The
+    -- update finds each case by primary key from its decision (no second read of the batch).
     WITH d AS (
         SELECT * FROM jsonb_to_recordset(p_decisions) AS x(
-            case_id bigint, version integer, outcome case_state, lead text, assists text[], priority text, policy text,
-            rule_id text, rule_version integer, response_due timestamptz, resolution_due timestamptz, explanation text)
-    ), old AS (
-        SELECT c.id, c.state AS from_state, t.to_state, c.received_at, c.response_due IS NULL AS first_dispatch, d.*
-        FROM d JOIN cases c ON c.id = d.case_id AND c.version = d.version AND c.id = ANY (ids)
-        JOIN case_transitions t ON t.from_state = c.state AND t.to_state = d.outcome
-             AND t.action IN ('route', 'route_manual') AND 'system' = ANY (t.roles)
-    ), updated AS (
-        UPDATE cases c SET state = o.to_state, lead_department = o.lead, priority = coalesce(o.priority, c.priority),
-            policy = coalesce(c.policy, o.policy), rule_id = o.rule_id, rule_version = o.rule_version,
-            dispatched_at = CASE WHEN o.to_state = 'dispatched' THEN coalesce(c.dispatched_at, now()) ELSE c.dispatched_at END,
-            response_due = coalesce(c.response_due, o.response_due), resolution_due = coalesce(c.resolution_due, o.resolution_due),
-            version = c.version + 1, updated_at = now()
-        FROM old o WHERE c.id = ANY (ids) AND c.id = o.id AND c.version = o.version AND c.state = o.from_state
-        RETURNING c.id
+            case_id bigint, version integer, from_state case_state, first_dispatch boolean, outcome case_state,
+            lead text, assists text[], priority text, policy text, rule_id text, rule_version integer,
+            response_due timestamptz, resolution_due timestamptz, explanation text)
+        WHERE EXISTS (SELECT 1 FROM case_transitions t
+                      WHERE t.from_state = x.from_state AND t.to_state = x.outcome
+                        AND t.action IN ('route', 'route_manual') AND 'system' = ANY (t.roles))
     ), done AS (
-        SELECT o.* FROM old o JOIN updated u ON u.id = o.id
+        UPDATE cases c SET state = d.outcome, lead_department = d.lead, priority = coalesce(d.priority, c.priority),
+            policy = coalesce(c.policy, d.policy), rule_id = d.rule_id, rule_version = d.rule_version,
+            dispatched_at = CASE WHEN d.outcome = 'dispatched' THEN coalesce(c.dispatched_at, now()) ELSE c.dispatched_at END,
+            response_due = coalesce(c.response_due, d.response_due), resolution_due = coalesce(c.resolution_due, d.resolution_due),
+            version = c.version + 1, updated_at = now()
+        FROM d WHERE c.id = d.case_id AND c.version = d.version AND c.state = d.from_state
+        RETURNING c.id, c.received_at, d.from_state, d.outcome AS to_state, d.first_dispatch, d.lead, d.assists,
+                  d.rule_id, d.rule_version, d.response_due, d.resolution_due, d.explanation
     ), tasks AS (
         INSERT INTO case_tasks (case_id, department_code, role)
         SELECT id, lead, 'lead' FROM done WHERE to_state = 'dispatched'
@@ -173,7 +173,7 @@ BEGIN
         SELECT 'clocks', 'case.clock', j.payload, j.run_at, j.unique_key,
                CASE WHEN j.run_at > now() THEN 'scheduled' ELSE 'available' END::job_state
         FROM done, LATERAL (VALUES ('response', done.response_due), ('resolution', done.resolution_due)) AS v(clock, due),
-             LATERAL clock_job(done.id, v.clock, done.received_at, v.due, warning_fraction()) AS j
+             LATERAL clock_job(done.id, v.clock, done.received_at, v.due, fraction) AS j
         WHERE done.first_dispatch AND v.due IS NOT NULL
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running') DO NOTHING
         RETURNING state

@@ -16,6 +16,9 @@ public struct RoutingCase: Sendable {
 public struct RouteApplication: Sendable, Encodable {
     let case_id: Int64
     let version: Int
+    /// The state and deadline flag as read; the version makes them a precondition.
+    let from_state: String
+    let first_dispatch: Bool
     let outcome: String
     let lead: String?
     let assists: [String]
@@ -31,6 +34,8 @@ public struct RouteApplication: Sendable, Encodable {
     public init(_ routed: RoutingCase, _ decision: RoutingDecision, context: CaseworkStore.Context) {
         case_id = routed.id
         version = routed.version
+        from_state = routed.state.rawValue
+        first_dispatch = !routed.hasDeadlines
         outcome = decision.lead == nil ? CaseState.manualDispatch.rawValue : CaseState.dispatched.rawValue
         lead = decision.lead
         assists = decision.assists

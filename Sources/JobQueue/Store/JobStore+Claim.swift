@@ -45,7 +45,9 @@ private enum SettleStep {
 extension JobStore {
     /// Claims up to `limit` available jobs of `queue` in one statement: locks them with
     /// `FOR NO KEY UPDATE SKIP LOCKED` in priority, run-time and id order (the order of
-    /// `jobs_claim_idx`), marks them running with a lease, and counts the attempt.
+    /// `jobs_claim_idx`), marks them running with a lease, and counts the attempt. The update
+    /// finds the picked rows by primary key (`= ANY`), whatever the planner thinks of the CTE;
+    /// the jobs come back in claim order.
     public func claim(queue: String, limit: Int, lease: Duration, worker: String, on connection: PostgresConnection) throws -> [Job] {
         guard limit > 0 else { return [] }
         let rows = try connection.query(
@@ -56,13 +58,15 @@ extension JobStore {
                 ORDER BY priority, run_at, id
                 LIMIT \(limit)
                 FOR NO KEY UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE \(unsafe: jobs) AS j
+                SET state = 'running', attempt = j.attempt + 1, locked_by = \(worker), attempted_at = now(),
+                    lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+                WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
+                RETURNING j.id, j.kind, j.queue, j.attempt, j.max_attempts, j.priority, j.payload, j.created_at, j.run_at
             )
-            UPDATE \(unsafe: jobs) AS j
-            SET state = 'running', attempt = j.attempt + 1, locked_by = \(worker), attempted_at = now(),
-                lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
-            FROM picked
-            WHERE j.id = picked.id
-            RETURNING j.id, j.kind, j.queue, j.attempt, j.max_attempts, j.priority, j.payload, j.created_at
+            SELECT id, kind, queue, attempt, max_attempts, priority, payload, created_at
+            FROM claimed ORDER BY priority, run_at, id
             """)
         return try rows.map { row in
             Job(

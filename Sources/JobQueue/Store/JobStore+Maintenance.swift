@@ -11,8 +11,9 @@ public struct StagingResult: Sendable, Equatable {
 
 extension JobStore {
     /// Puts back jobs whose lease ran out (their worker died or lost its connection): available
-    /// again, or dead when their attempts are used up. Guarded by `state = 'running'` and the
-    /// expired lease, so a job completed or renewed meanwhile is left alone.
+    /// again, or dead when their attempts are used up. The CTE locks only rows still running
+    /// with an expired lease (rechecked after the lock), so a job completed or renewed
+    /// meanwhile is left alone; the update then finds the locked rows by primary key.
     /// - Returns: how many were made available and how many dead.
     public func rescueExpired(limit: Int = 1000, on connection: PostgresConnection) throws -> (available: Int, dead: Int) {
         let row = try connection.query(
@@ -29,8 +30,7 @@ extension JobStore {
                     finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,
                     last_error = 'the worker stopped renewing its lease (it died or lost its connection)',
                     lease_until = NULL, locked_by = NULL
-                FROM lost
-                WHERE j.id = lost.id AND j.state = 'running' AND j.lease_until < now()
+                WHERE j.id = ANY (ARRAY(SELECT id FROM lost))
                 RETURNING j.state, j.queue
             ), woken AS (
                 SELECT pg_notify(\(channel), queue) FROM (SELECT DISTINCT queue FROM rescued WHERE state = 'available') AS q
@@ -44,6 +44,9 @@ extension JobStore {
 
     /// Makes scheduled jobs that have fallen due available (and wakes their queues' workers),
     /// and says when the next one falls due. A scheduled job never runs before its `run_at`.
+    /// The update finds the due rows by primary key alone (`= ANY`): the CTE has locked them
+    /// still scheduled, and a join or a repeated `state = 'scheduled'` lets the planner pick a
+    /// scan of `jobs_scheduled_idx`, which reads every clock ahead (180,000 rows in the bench).
     public func stageDue(limit: Int = 5000, on connection: PostgresConnection) throws -> StagingResult {
         let row = try connection.query(
             """
@@ -55,7 +58,7 @@ extension JobStore {
                 FOR NO KEY UPDATE SKIP LOCKED
             ), staged AS (
                 UPDATE \(unsafe: jobs) AS j SET state = 'available'
-                FROM due WHERE j.id = due.id AND j.state = 'scheduled'
+                WHERE j.id = ANY (ARRAY(SELECT id FROM due))
                 RETURNING j.queue
             ), woken AS (
                 SELECT pg_notify(\(channel), queue) FROM (SELECT DISTINCT queue FROM staged) AS q
