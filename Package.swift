@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // libpq from the system (Debian: libpq-dev), with a shim header.
@@ -69,7 +71,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // HTTP: intake API, Open311, metrics, dashboard.
-        .target(name: "CivicHTTP", dependencies: ["Casework"], swiftSettings: swiftSettings),
+        .target(
+            name: "CivicHTTP",
+            dependencies: [
+                "Casework", "JobQueue", "Postgres", "CivicSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The SQL migrations in schemas/sql, bundled as resources.
         .target(
             name: "CivicSchema",
@@ -77,7 +91,7 @@ let package = Package(
             path: "schemas",
             exclude: ["README.md"],
             sources: ["CivicSchema.swift"],
-            resources: [.copy("sql")],
+            resources: [.copy("sql"), .copy("json"), .copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         // The executable: argument parsing and wiring only.
@@ -89,6 +103,8 @@ let package = Package(
                 "CivicSchema",
                 "JobQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -134,6 +150,17 @@ let package = Package(
             dependencies: [
                 "Casework", "JobQueue", "Postgres", "CivicSchema", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CivicHTTPTests",
+            dependencies: [
+                "CivicHTTP", "Casework", "Postgres", "CivicSchema", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 public import Postgres
 
-/// civicq's database schema: the migrations in `schemas/sql`, bundled with the program.
+/// civicq's database schema and documents: the migrations in `schemas/sql`, the JSON Schemas
+/// in `schemas/json` and the API description `schemas/openapi.yaml`, bundled with the program.
 public enum CivicSchema {
     /// The PostgreSQL schema civicq uses unless configured otherwise.
     public static let defaultSchemaName = "civicq"
@@ -24,5 +25,23 @@ public enum CivicSchema {
     /// A migrator for civicq's migrations into `schema`.
     public static func migrator(schema: String = defaultSchemaName) throws -> PostgresMigrator {
         try PostgresMigrator(schema: schema, migrations: migrations())
+    }
+
+    /// A JSON Schema from `schemas/json`, such as `case.schema.json`.
+    public static func jsonSchema(named name: String) throws -> Data {
+        try bundled("json/" + name)
+    }
+
+    /// The HTTP API's description, `schemas/openapi.yaml`.
+    public static func openAPI() throws -> Data {
+        try bundled("openapi.yaml")
+    }
+
+    private static func bundled(_ path: String) throws -> Data {
+        guard let url = Bundle.module.resourceURL?.appendingPathComponent(path),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw PostgresError(code: .invalidConfiguration, reason: "the bundled document \(path) is missing")
+        }
+        return data
     }
 }

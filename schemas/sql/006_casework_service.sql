@@ -62,12 +62,25 @@ BEGIN
         'citizen_name', c.citizen_name, 'citizen_phone', c.citizen_phone);
 END $$;
 
--- Records a callback: an answer (solved? rating) or an unreachable citizen.
+-- Records a callback: an answer (solved? rating) or an unreachable citizen, by a person.
 -- Returns closed, reopened, retry (unreachable, will be tried again) or unanswered.
 CREATE FUNCTION callback_record(p_case bigint, p_unreachable boolean, p_solved boolean, p_rating text, p_no_reopen boolean DEFAULT false)
 RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['callback', 'dispatcher', 'admin'], 'record callbacks');
+BEGIN
+    IF p_no_reopen AND a.role NOT IN ('dispatcher', 'admin') THEN
+        PERFORM cq_fail('CQ403', 'only the hotline office may rule that a case stays closed');
+    END IF;
+    RETURN callback_apply(p_case, a.login, a.role, p_unreachable, p_solved, p_rating, p_no_reopen);
+END $$;
+
+-- The callback itself, for callback_record (people) and intake_callback (intake systems
+-- that run their own survey). The caller has checked who may do it.
+CREATE FUNCTION callback_apply(p_case bigint, p_actor text, p_role text, p_unreachable boolean, p_solved boolean,
+    p_rating text, p_no_reopen boolean)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
     c cases := lock_case(p_case);
     cb callbacks;
     max_tries integer := (SELECT value::text::integer FROM settings WHERE key = 'callback.tries');
@@ -76,36 +89,33 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM cq_fail('CQ409', format('case %s has no open callback', p_case));
     END IF;
-    IF p_no_reopen AND a.role NOT IN ('dispatcher', 'admin') THEN
-        PERFORM cq_fail('CQ403', 'only the hotline office may rule that a case stays closed');
-    END IF;
     IF p_unreachable THEN
         UPDATE callbacks SET tries = tries + 1, claimed_by = NULL, claimed_until = NULL,
             next_try_at = least(window_ends, now() + (window_ends - created_at) / greatest(max_tries, 1))
         WHERE id = cb.id;
-        PERFORM append_event(p_case, a.login, 'callback_unreachable', c.state, c.state, NULL, NULL, false,
+        PERFORM append_event(p_case, p_actor, 'callback_unreachable', c.state, c.state, NULL, NULL, false,
             jsonb_build_object('try', cb.tries + 1, 'of', max_tries));
         IF cb.tries + 1 < max_tries THEN
             RETURN 'retry';
         END IF;
         UPDATE callbacks SET state = 'unanswered', finished_at = now() WHERE id = cb.id;
-        PERFORM close_case(c, a.login, 'system', 'unanswered', jsonb_build_object('tries', cb.tries + 1));
+        PERFORM close_case(c, p_actor, 'system', 'unanswered', jsonb_build_object('tries', cb.tries + 1));
         RETURN 'unanswered';
     END IF;
     IF p_solved IS NULL OR p_rating IS NULL OR p_rating NOT IN ('satisfied', 'basic', 'dissatisfied') THEN
         PERFORM cq_fail('CQ400', 'an answered callback needs solved (yes or no) and a rating: satisfied, basic or dissatisfied');
     END IF;
     UPDATE callbacks SET state = 'answered', solved = p_solved, rating = p_rating, finished_at = now(), tries = tries + 1 WHERE id = cb.id;
-    PERFORM append_event(p_case, a.login, 'callback_answered', c.state, c.state, c.lead_department, NULL, false,
+    PERFORM append_event(p_case, p_actor, 'callback_answered', c.state, c.state, c.lead_department, NULL, false,
         jsonb_build_object('solved', p_solved, 'rating', p_rating));
     IF callback_outcome(p_solved, p_rating) = 'close' THEN
-        PERFORM close_case(c, a.login, a.role, 'satisfied', jsonb_build_object('solved', p_solved, 'rating', p_rating));
+        PERFORM close_case(c, p_actor, p_role, 'satisfied', jsonb_build_object('solved', p_solved, 'rating', p_rating));
         RETURN 'closed';
     ELSIF p_no_reopen THEN
-        PERFORM close_case(c, a.login, a.role, 'office_ruling', jsonb_build_object('solved', p_solved, 'rating', p_rating));
+        PERFORM close_case(c, p_actor, p_role, 'office_ruling', jsonb_build_object('solved', p_solved, 'rating', p_rating));
         RETURN 'closed';
     END IF;
-    PERFORM reopen_case(c, a.login, a.role, jsonb_build_object('solved', p_solved, 'rating', p_rating));
+    PERFORM reopen_case(c, p_actor, p_role, jsonb_build_object('solved', p_solved, 'rating', p_rating));
     RETURN 'reopened';
 END $$;
 

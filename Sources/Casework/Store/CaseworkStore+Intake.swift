@@ -17,11 +17,15 @@ public struct NewCase: Sendable, Equatable {
     public var longitude: Double?
     public var priority: String
     public var receivedAt: Date?
+    /// Open311 attribute values by attribute code (a string, or a list for multivaluelist).
+    public var attributes: [String: JSONValue]?
+    public var mediaURL: String?
 
     public init(
         source: String, externalID: String, category: String, area: String, title: String, description: String,
         channel: String = "phone", citizenName: String? = nil, citizenPhone: String? = nil, address: String? = nil,
-        latitude: Double? = nil, longitude: Double? = nil, priority: String = "normal", receivedAt: Date? = nil
+        latitude: Double? = nil, longitude: Double? = nil, priority: String = "normal", receivedAt: Date? = nil,
+        attributes: [String: JSONValue]? = nil, mediaURL: String? = nil
     ) {
         self.source = source
         self.externalID = externalID
@@ -37,22 +41,105 @@ public struct NewCase: Sendable, Equatable {
         self.longitude = longitude
         self.priority = priority
         self.receivedAt = receivedAt
+        self.attributes = attributes
+        self.mediaURL = mediaURL
+    }
+}
+
+/// What became of one submitted complaint.
+public enum SubmitOutcome: Sendable, Equatable {
+    /// Stored now, its routing queued.
+    case created(Int64)
+    /// Submitted before (same source and external id): the existing case.
+    case existing(Int64)
+    /// Not stored: the category code is not known.
+    case unknownCategory
+
+    public var caseID: Int64? {
+        switch self {
+        case .created(let id), .existing(let id): id
+        case .unknownCategory: nil
+        }
     }
 }
 
 extension CaseworkStore {
-    /// Stores a complaint and queues its routing, in one transaction (`submit_case`). The
-    /// same source and external id again returns the existing case with `created` false.
-    public func submit(_ complaint: NewCase, on connection: PostgresConnection) throws -> (id: Int64, created: Bool) {
-        try CaseworkError.translating {
-            let rows = try connection.query(
-                """
-                SELECT case_id, created FROM submit_case(\(complaint.source), \(complaint.externalID), \(complaint.category),
-                    \(complaint.area), \(complaint.title), \(complaint.description), \(complaint.channel), \(complaint.citizenName),
-                    \(complaint.citizenPhone), \(complaint.address), \(complaint.latitude), \(complaint.longitude), \(complaint.priority),
-                    coalesce(\(complaint.receivedAt)::timestamptz, now()))
-                """)
-            return try rows[0].decode((Int64, Bool).self)
+    /// Stores complaints and queues their routing in one statement (`submit_cases`,
+    /// migration 007), in the caller's transaction; one outcome per complaint, in order.
+    /// Idempotent on source and external id, also against a concurrent duplicate. External
+    /// ids must be unique within one call (callers refuse repeats first).
+    public func submit(_ complaints: [NewCase], on connection: PostgresConnection) throws -> [SubmitOutcome] {
+        guard !complaints.isEmpty else { return [] }
+        var outcomes = [SubmitOutcome](repeating: .unknownCategory, count: complaints.count)
+        for (source, indices) in Dictionary(grouping: complaints.indices, by: { complaints[$0].source }) {
+            let rows = try PostgresJSONB(encoding: indices.map { IntakeRow(complaints[$0]) })
+            let result = try CaseworkError.translating {
+                try connection.query(
+                    """
+                    SELECT ord, case_id, created FROM submit_cases(\(source), ARRAY(
+                        SELECT jsonb_populate_record(NULL::intake_case, e.doc)
+                        FROM jsonb_array_elements(\(rows)) WITH ORDINALITY AS e(doc, n) ORDER BY e.n))
+                    """)
+            }
+            for row in result {
+                let (ord, id, created) = try row.decode((Int, Int64?, Bool).self)
+                outcomes[indices[ord - 1]] = id.map { created ? .created($0) : .existing($0) } ?? .unknownCategory
+            }
         }
+        return outcomes
+    }
+
+    /// Stores one complaint and queues its routing. The same source and external id again
+    /// returns the existing case with `created` false.
+    /// - Throws: ``CaseworkError`` `badInput` for an unknown category.
+    public func submit(_ complaint: NewCase, on connection: PostgresConnection) throws -> (id: Int64, created: Bool) {
+        switch try submit([complaint], on: connection)[0] {
+        case .created(let id): return (id, true)
+        case .existing(let id): return (id, false)
+        case .unknownCategory: throw CaseworkError(.badInput, "unknown category code")
+        }
+    }
+
+    /// The codes among `codes` that are not categories.
+    public func unknownCategories(_ codes: Set<String>, on connection: PostgresConnection) throws -> Set<String> {
+        let known = try connection.query("SELECT code FROM categories WHERE code = ANY(\(Array(codes)))").map { try $0.decode(String.self) }
+        return codes.subtracting(known)
+    }
+}
+
+/// A complaint as `submit_cases` reads it (the `intake_case` type of migration 007).
+private struct IntakeRow: Encodable {
+    let external_id: String
+    let category: String
+    let area: String
+    let title: String
+    let description: String
+    let channel: String
+    let citizen_name: String?
+    let citizen_phone: String?
+    let address: String?
+    let latitude: Double?
+    let longitude: Double?
+    let priority: String
+    let received_at: Date?
+    let attributes: [String: JSONValue]?
+    let media_url: String?
+
+    init(_ complaint: NewCase) {
+        external_id = complaint.externalID
+        category = complaint.category
+        area = complaint.area
+        title = complaint.title
+        description = complaint.description
+        channel = complaint.channel
+        citizen_name = complaint.citizenName
+        citizen_phone = complaint.citizenPhone
+        address = complaint.address
+        latitude = complaint.latitude
+        longitude = complaint.longitude
+        priority = complaint.priority
+        received_at = complaint.receivedAt
+        attributes = complaint.attributes
+        media_url = complaint.mediaURL
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Casework
+import NIOCore
 import Postgres
 
 /// Turns errors into a plain sentence on standard error and a documented exit code.
@@ -60,6 +61,7 @@ enum CommandFailure {
             }
         }
         if error is CancellationError { return (.temporaryFailure, "interrupted") }
+        if let error = error as? IOError { return (.unavailable, "could not listen: \(error.description)") }
         return (.software, "unexpected error: \(type(of: error))")
     }
 }

@@ -1,0 +1,32 @@
+/// What an API key may do: one of its scopes, or all of them when it names none.
+public enum APIScope: String, Sendable, CaseIterable, Codable {
+    /// Submit and withdraw cases (`POST /v1/cases`, `:batch`, `withdraw`).
+    case casesWrite = "cases:write"
+    /// Read the intake system's own cases and their events.
+    case casesRead = "cases:read"
+    /// Record callbacks the intake system ran itself.
+    case callbacksWrite = "callbacks:write"
+    /// Submit service requests over Open311.
+    case open311Write = "open311:write"
+}
+
+/// An intake system, as its API key identifies it.
+public struct IntakeClient: Sendable, Equatable {
+    public let keyID: Int64
+    /// The source name its cases are stored under.
+    public let source: String
+    /// Empty: every scope.
+    public let scopes: Set<APIScope>
+    public let ratePerSecond: Int
+    public let burst: Int
+
+    public init(keyID: Int64, source: String, scopes: Set<APIScope>, ratePerSecond: Int, burst: Int) {
+        self.keyID = keyID
+        self.source = source
+        self.scopes = scopes
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+    }
+
+    public func may(_ scope: APIScope) -> Bool { scopes.isEmpty || scopes.contains(scope) }
+}

@@ -1,0 +1,53 @@
+import Casework
+import CivicSchema
+import Foundation
+public import Hummingbird
+public import Logging
+public import Postgres
+
+/// civicq's HTTP server: `/v1` (the native intake API), `/open311/v2` (GeoReport v2),
+/// `/healthz`, `/readyz` and `/openapi.yaml`. Built from a pool it does not own; every
+/// database call goes through the pool's own threads, never the event loop.
+public struct IntakeServer: Sendable {
+    public let configuration: ServerConfiguration
+    let client: PostgresClient
+    let schema: String
+    let gatekeeper: Gatekeeper
+    let validator: IntakeValidator
+    let logger: Logger
+
+    /// - Throws: when the bundled case schema cannot be read (a build mistake).
+    public init(configuration: ServerConfiguration, client: PostgresClient, schema: String, logger: Logger) throws {
+        self.configuration = configuration
+        self.client = client
+        self.schema = schema
+        self.logger = logger
+        self.gatekeeper = Gatekeeper(
+            authenticator: APIKeyAuthenticator(client: client, store: APIKeyStore(schema: schema), cacheTTL: configuration.keyCacheTTL))
+        self.validator = IntakeValidator(schema: try JSONSchema(data: try CivicSchema.jsonSchema(named: "case.schema.json")))
+    }
+
+    /// Every route, behind request logging and problem documents.
+    public func router() throws -> Hummingbird.Router<IntakeContext> {
+        let router = Hummingbird.Router(context: IntakeContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes(client: client, migrator: try CivicSchema.migrator(schema: schema)).add(to: router)
+        let document = try CivicSchema.openAPI()
+        router.get("openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(bytes: document)))
+        }
+        let store = CaseworkStore(schema: schema)
+        CaseRoutes(client: client, store: store, validator: validator, configuration: configuration)
+            .add(to: router.group("v1").add(middleware: APIKeyMiddleware(gatekeeper: gatekeeper)))
+        return router
+    }
+
+    /// The application, to run in a `ServiceGroup` (it stops on graceful shutdown).
+    public func application() throws -> some ApplicationProtocol {
+        Application(
+            router: try router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civicq"),
+            logger: logger)
+    }
+}

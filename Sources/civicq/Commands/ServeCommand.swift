@@ -1,0 +1,70 @@
+import ArgumentParser
+import CivicHTTP
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceLifecycle
+import UnixSignals
+
+/// `civicq serve`: the HTTP server (intake API, Open311, health) until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the intake API (/v1), Open311 (/open311/v2) and health checks until SIGTERM or SIGINT.",
+        discussion: """
+            On SIGTERM or SIGINT the server stops accepting connections, finishes the requests in
+            flight, closes its database pool and exits 0. Intake systems need an API key
+            (civicq keys create). /healthz says the process is up; /readyz that the database
+            answers and is migrated.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Database connections in the server's pool.")
+    var poolSize = 8
+
+    @Option(help: "Open311 jurisdiction_id to answer for (default: any).")
+    var jurisdiction: String?
+
+    @Option(help: "Area code for Open311 requests that name none (routing sends them to a backstop or the desk).")
+    var defaultArea = "00"
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+        guard (1...100).contains(poolSize) else { throw ValidationError("--pool-size must be from 1 to 100") }
+        guard defaultArea.count >= 2, defaultArea.count <= 15, defaultArea.allSatisfy(\.isNumber) else {
+            throw ValidationError("--default-area must be 2 to 15 digits")
+        }
+    }
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            var logger = global.makeLogger(label: "civicq.serve")
+            if global.logLevel == nil, global.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
+            let client = PostgresClient(
+                configuration: .init(connection: try global.connectionConfiguration(), size: poolSize, name: "civicq-http"), logger: logger)
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.open311.jurisdiction = jurisdiction
+            configuration.open311.defaultArea = defaultArea
+            let server = try IntakeServer(configuration: configuration, client: client, schema: global.schemaName, logger: logger)
+            // Services stop in reverse order: the server drains first, then the pool closes.
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: client), .init(service: try server.application(), successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            logger.info("serving", metadata: ["host": "\(host)", "port": "\(port)"])
+            try await group.run()
+        }
+    }
+}

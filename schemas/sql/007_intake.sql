@@ -1,0 +1,157 @@
+-- 007 intake: API keys for intake systems, Open311 service attributes, and the functions the
+-- HTTP API and bulk import call. They run as the schema's owner (the server's login), never
+-- as staff: PUBLIC and staff execute none of them.
+
+-- One key per intake system and purpose. The key itself is shown once; only its SHA-256 is
+-- kept. `prefix` (the key's first part) finds the row; `scopes` empty means every endpoint.
+CREATE TABLE api_keys (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source          text NOT NULL CHECK (source ~ '^[A-Za-z0-9_.-]{1,64}$'),
+    prefix          text NOT NULL UNIQUE CHECK (prefix ~ '^[a-z0-9]{8}$'),
+    secret_hash     bytea NOT NULL CHECK (length(secret_hash) = 32),
+    label           text CHECK (length(label) <= 200),
+    scopes          text[] NOT NULL DEFAULT '{}'
+                    CHECK (scopes <@ ARRAY['cases:write', 'cases:read', 'callbacks:write', 'open311:write']),
+    rate_per_second integer NOT NULL DEFAULT 50 CHECK (rate_per_second BETWEEN 1 AND 100000),
+    burst           integer NOT NULL DEFAULT 100 CHECK (burst BETWEEN 1 AND 1000000),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    revoked_at      timestamptz,
+    last_used_at    timestamptz
+);
+
+-- Open311 service definitions: a category's attributes (the spec's `attribute` list, as JSON),
+-- a description and keywords. A submission's attribute values are kept with the case.
+ALTER TABLE categories
+    ADD COLUMN description text CHECK (length(description) <= 2000),
+    ADD COLUMN keywords    text CHECK (length(keywords) <= 500),
+    ADD COLUMN attributes  jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(attributes) = 'array');
+ALTER TABLE cases
+    ADD COLUMN attributes  jsonb CHECK (jsonb_typeof(attributes) = 'object'),
+    ADD COLUMN media_url   text CHECK (length(media_url) <= 2000);
+CREATE INDEX cases_source_idx ON cases (source, id);
+
+-- One complaint as intake hands it in (HTTP single and batch, bulk import, submit_case).
+CREATE TYPE intake_case AS (
+    external_id   text,
+    category      text,
+    area          text,
+    title         text,
+    description   text,
+    channel       text,
+    citizen_name  text,
+    citizen_phone text,
+    address       text,
+    latitude      double precision,
+    longitude     double precision,
+    priority      text,
+    received_at   timestamptz,
+    attributes    jsonb,
+    media_url     text
+);
+
+-- Stores complaints from one source and queues their routing, all in the caller's transaction.
+-- Idempotent on (source, external_id): a complaint seen before returns its case, created false,
+-- also when another transaction stored it a moment ago. One row per element, `ord` its
+-- position (1-based); case_id is NULL only for an unknown category (nothing is stored for it).
+-- The caller makes external ids unique within one call.
+CREATE FUNCTION submit_cases(p_source text, p_cases intake_case[])
+RETURNS TABLE (ord integer, case_id bigint, created boolean) LANGUAGE plpgsql AS $$
+DECLARE
+    new_ids bigint[];
+    missing text[];
+    stored integer;
+BEGIN
+    WITH input AS (
+        SELECT n::integer AS n, (p_cases[n]).* FROM generate_subscripts(p_cases, 1) AS n
+    ), inserted AS (
+        INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name,
+            citizen_phone, address, latitude, longitude, priority, received_at, attributes, media_url)
+        SELECT p_source, i.external_id, coalesce(i.channel, 'phone'), i.category, i.area, i.title, i.description,
+               i.citizen_name, i.citizen_phone, i.address, i.latitude, i.longitude, coalesce(i.priority, 'normal'),
+               coalesce(i.received_at, now()), i.attributes, i.media_url
+        FROM input i WHERE i.category IN (SELECT code FROM categories)
+        ON CONFLICT (source, external_id) DO NOTHING
+        RETURNING cases.id, cases.external_id, cases.channel
+    ), events AS (
+        INSERT INTO case_events (case_id, actor, kind, to_state, public, details)
+        SELECT id, p_source, 'received', 'received', true, jsonb_build_object('channel', channel) FROM inserted
+    ), routing AS (
+        INSERT INTO jobs (queue, kind, payload, unique_key)
+        SELECT 'routing', 'case.route', jsonb_build_object('case', id), format('route:%s:0', id) FROM inserted
+    )
+    SELECT array_agg(ins.id ORDER BY i.n), array_agg(i.external_id) FILTER (WHERE ins.id IS NULL), count(ins.id)
+    INTO new_ids, missing, stored
+    FROM input i LEFT JOIN inserted ins ON ins.external_id = i.external_id;
+    IF stored > 0 THEN
+        PERFORM pg_notify(left(current_schema() || '.jobs', 63), 'routing');
+    END IF;
+    -- A new statement sees what other transactions committed meanwhile (a concurrent duplicate).
+    RETURN QUERY
+    SELECT n::integer, coalesce(new_ids[n], old.id), new_ids[n] IS NOT NULL
+    FROM generate_subscripts(p_cases, 1) AS n
+    LEFT JOIN (SELECT c.id, c.external_id FROM cases c
+               WHERE c.source = p_source AND c.external_id = ANY (coalesce(missing, '{}'))) AS old
+           ON new_ids[n] IS NULL AND old.external_id = (p_cases[n]).external_id;
+END $$;
+
+-- Kept for intake by SQL and `civicq case submit`: one complaint; an unknown category fails.
+DROP FUNCTION submit_case(text, text, text, text, text, text, text, text, text, text, double precision,
+    double precision, text, timestamptz);
+CREATE FUNCTION submit_case(
+    p_source text, p_external_id text, p_category text, p_area text, p_title text, p_description text,
+    p_channel text DEFAULT 'phone', p_citizen_name text DEFAULT NULL, p_citizen_phone text DEFAULT NULL,
+    p_address text DEFAULT NULL, p_latitude double precision DEFAULT NULL, p_longitude double precision DEFAULT NULL,
+    p_priority text DEFAULT 'normal', p_received_at timestamptz DEFAULT now(),
+    OUT case_id bigint, OUT created boolean
+) LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT s.case_id, s.created INTO case_id, created
+    FROM submit_cases(p_source, ARRAY[ROW(p_external_id, p_category, p_area, p_title, p_description, p_channel,
+        p_citizen_name, p_citizen_phone, p_address, p_latitude, p_longitude, p_priority, p_received_at, NULL, NULL)::intake_case]) AS s;
+    IF case_id IS NULL THEN
+        PERFORM cq_fail('CQ400', 'unknown category code');
+    END IF;
+END $$;
+
+-- An intake system's case, or CQ404 (another source's case does not exist for it).
+CREATE FUNCTION intake_case_of(p_source text, p_case bigint) RETURNS cases LANGUAGE plpgsql AS $$
+DECLARE
+    c cases;
+BEGIN
+    SELECT * INTO c FROM cases WHERE id = p_case AND source = p_source FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM cq_fail('CQ404', format('there is no case %s from this intake system', p_case));
+    END IF;
+    RETURN c;
+END $$;
+
+-- The citizen withdrew the complaint at the intake system (撤件).
+CREATE FUNCTION intake_withdraw(p_source text, p_case bigint, p_reason text) RETURNS case_state
+LANGUAGE plpgsql AS $$
+DECLARE
+    c cases := intake_case_of(p_source, p_case);
+    new_state case_state;
+BEGIN
+    IF length(coalesce(p_reason, '')) NOT BETWEEN 1 AND 2000 THEN
+        PERFORM cq_fail('CQ400', 'give a reason of 1 to 2000 characters');
+    END IF;
+    new_state := check_transition(c, 'withdraw', 'system');
+    UPDATE case_tasks SET state = 'withdrawn', finished_at = now() WHERE case_id = p_case AND state IN ('pending', 'accepted');
+    UPDATE cases SET state = new_state, closed_at = now(), version = version + 1, updated_at = now() WHERE id = p_case;
+    PERFORM append_event(p_case, 'intake:' || p_source, 'withdrawn', c.state, new_state, NULL, p_reason, true);
+    RETURN new_state;
+END $$;
+
+-- A callback the intake system ran itself (an SMS survey, say).
+CREATE FUNCTION intake_callback(p_source text, p_case bigint, p_unreachable boolean, p_solved boolean, p_rating text)
+RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM intake_case_of(p_source, p_case);
+    RETURN callback_apply(p_case, 'intake:' || p_source, 'system', p_unreachable, p_solved, p_rating, false);
+END $$;
+
+-- New functions are executable by PUBLIC by default; none of these is for staff.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM PUBLIC', current_schema());
+END $$;
