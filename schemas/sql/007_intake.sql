@@ -24,7 +24,8 @@ CREATE TABLE api_keys (
 ALTER TABLE categories
     ADD COLUMN description text CHECK (length(description) <= 2000),
     ADD COLUMN keywords    text CHECK (length(keywords) <= 500),
-    ADD COLUMN attributes  jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(attributes) = 'array');
+    ADD COLUMN attributes  jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(attributes) = 'array'),
+    ADD COLUMN updated_at  timestamptz NOT NULL DEFAULT now();
 ALTER TABLE cases
     ADD COLUMN attributes  jsonb CHECK (jsonb_typeof(attributes) = 'object'),
     ADD COLUMN media_url   text CHECK (length(media_url) <= 2000);

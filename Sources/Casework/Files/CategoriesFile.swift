@@ -24,7 +24,22 @@ public struct CategoriesFile: Sendable, Codable, Equatable {
         public var code: String
         public var name: String
         public var policy: String?
+        /// For Open311 service lists: a sentence, keywords, and questions to ask.
+        public var description: String?
+        public var keywords: String?
+        public var attributes: [ServiceAttribute]?
         public var children: [Category]?
+    }
+
+    /// A category with its parent and effective policy.
+    public struct Flat: Sendable, Equatable {
+        public let code: String
+        public let name: String
+        public let parent: String?
+        public let policy: String
+        public let description: String?
+        public let keywords: String?
+        public let attributes: [ServiceAttribute]
     }
 
     public var policies: [Policy]?
@@ -58,8 +73,8 @@ public struct CategoriesFile: Sendable, Codable, Equatable {
     }
 
     /// Every category with its parent and effective policy, in file order.
-    public func flattened() throws -> [(code: String, name: String, parent: String?, policy: String)] {
-        var result: [(String, String, String?, String)] = []
+    public func flattened() throws -> [Flat] {
+        var result: [Flat] = []
         var seen = Set<String>()
         func visit(_ category: Category, parent: String?, inherited: String) throws {
             let depth = parent.map { $0.count + 2 } ?? 2
@@ -70,7 +85,14 @@ public struct CategoriesFile: Sendable, Codable, Equatable {
             }
             guard seen.insert(category.code).inserted else { throw CaseworkError(.badInput, "category \(category.code) appears twice") }
             let policy = category.policy ?? inherited
-            result.append((category.code, category.name, parent, policy))
+            let attributes = category.attributes ?? []
+            for attribute in attributes { try attribute.check(in: category.code) }
+            guard Set(attributes.map(\.code)).count == attributes.count else {
+                throw CaseworkError(.badInput, "category \(category.code): attribute codes repeat")
+            }
+            result.append(Flat(
+                code: category.code, name: category.name, parent: parent, policy: policy, description: category.description,
+                keywords: category.keywords, attributes: attributes))
             for child in category.children ?? [] { try visit(child, parent: category.code, inherited: policy) }
         }
         for category in categories { try visit(category, parent: nil, inherited: "ordinary") }

@@ -46,7 +46,7 @@ public struct IntakeValidator: Sendable {
         let name = text("name", in: citizen, under: "/citizen")
         let phone = citizen?["phone"]?.stringValue
         var receivedAt: Date?
-        if let stamp = document["received_at"]?.stringValue, let date = try? Date(stamp, strategy: .iso8601) {
+        if let stamp = document["received_at"]?.stringValue, let date = ISODate.parse(stamp) {
             let field = "\(pointer)/received_at"
             if date.timeIntervalSince(now) > futureTolerance {
                 errors.append(FieldError(field: field, code: "future", message: "received_at is in the future"))

@@ -148,7 +148,7 @@ public final class JSONSchema: @unchecked Sendable {
         if let pattern, pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
             errors.append(FieldError(field: pointer, code: "pattern", message: patternMessage.map { "\(label): \($0)" } ?? "\(label) has the wrong form"))
         }
-        if dateTime, (try? Date(text, strategy: .iso8601)) == nil {
+        if dateTime, (ISODate.parse(text)) == nil {
             errors.append(FieldError(
                 field: pointer, code: "format",
                 message: "\(label) must be a date and time with a time zone, such as 2026-11-20T09:30:00+08:00"))

@@ -116,15 +116,20 @@ extension CaseworkStore {
                         resolution_amount = EXCLUDED.resolution_amount, resolution_unit = EXCLUDED.resolution_unit
                     """)
             }
+            let attributes = try categories.map { try PostgresJSONB(encoding: $0.attributes).text }
             let known = Set(try connection.query("SELECT name FROM clock_policies").map { try $0.decode(String.self, at: 0) })
             if let unknown = categories.first(where: { !known.contains($0.policy) }) {
                 throw CaseworkError(.badInput, "category \(unknown.code): there is no clock policy \(unknown.policy)")
             }
             try connection.execute(
                 """
-                INSERT INTO categories (code, name, parent_code, policy)
-                SELECT * FROM unnest(\(categories.map(\.code)), \(categories.map(\.name)), \(categories.map(\.parent)), \(categories.map(\.policy)))
-                ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, parent_code = EXCLUDED.parent_code, policy = EXCLUDED.policy
+                INSERT INTO categories (code, name, parent_code, policy, description, keywords, attributes)
+                SELECT code, name, parent, policy, description, keywords, attributes::jsonb
+                FROM unnest(\(categories.map(\.code)), \(categories.map(\.name)), \(categories.map(\.parent)), \(categories.map(\.policy)),
+                            \(categories.map(\.description)), \(categories.map(\.keywords)), \(attributes))
+                     AS u(code, name, parent, policy, description, keywords, attributes)
+                ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, parent_code = EXCLUDED.parent_code, policy = EXCLUDED.policy,
+                    description = EXCLUDED.description, keywords = EXCLUDED.keywords, attributes = EXCLUDED.attributes, updated_at = now()
                 """)
             return (categories.count, policies.count)
         }

@@ -40,6 +40,8 @@ public struct IntakeServer: Sendable {
         let store = CaseworkStore(schema: schema)
         CaseRoutes(client: client, store: store, validator: validator, configuration: configuration)
             .add(to: router.group("v1").add(middleware: APIKeyMiddleware(gatekeeper: gatekeeper)))
+        Open311Routes(client: client, store: store, gatekeeper: gatekeeper, validator: validator, configuration: configuration)
+            .add(to: router.group("open311/v2"))
         return router
     }
 

@@ -18,7 +18,7 @@ enum CaseListQuery {
         }
         if let externalID = query.get("external_id"), !externalID.isEmpty { filter.externalID = externalID }
         if let since = query.get("updated_since"), !since.isEmpty {
-            if let date = try? Date(since, strategy: .iso8601) { filter.updatedSince = date } else {
+            if let date = ISODate.parse(since) { filter.updatedSince = date } else {
                 errors.append(FieldError(field: "updated_since", code: "format", message: "updated_since must be a date and time with a time zone"))
             }
         }
