@@ -50,27 +50,18 @@ CREATE TYPE intake_case AS (
     media_url     text
 );
 
--- Stores complaints from one source and queues their routing, all in the caller's transaction.
--- Idempotent on (source, external_id): a complaint seen before returns its case, created false,
--- also when another transaction stored it a moment ago. One row per element, `ord` its
--- position (1-based); case_id is NULL only for an unknown category (nothing is stored for it).
--- The caller makes external ids unique within one call.
-CREATE FUNCTION submit_cases(p_source text, p_cases intake_case[])
-RETURNS TABLE (ord integer, case_id bigint, created boolean) LANGUAGE plpgsql AS $$
-DECLARE
-    new_ids bigint[];
-    missing text[];
-    stored integer;
-BEGIN
-    WITH input AS (
-        SELECT n::integer AS n, (p_cases[n]).* FROM generate_subscripts(p_cases, 1) AS n
-    ), inserted AS (
+-- The one place intake stores cases: inserts those of `p_cases` that are new for `p_source`
+-- (known category, unseen external id), each with its `received` event and its routing job,
+-- and returns them. Runs in the caller's transaction; linear in the batch (one unnest).
+CREATE FUNCTION intake_insert(p_source text, p_cases intake_case[])
+RETURNS TABLE (case_id bigint, external_id text) LANGUAGE sql AS $$
+    WITH inserted AS (
         INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name,
             citizen_phone, address, latitude, longitude, priority, received_at, attributes, media_url)
         SELECT p_source, i.external_id, coalesce(i.channel, 'phone'), i.category, i.area, i.title, i.description,
                i.citizen_name, i.citizen_phone, i.address, i.latitude, i.longitude, coalesce(i.priority, 'normal'),
                coalesce(i.received_at, now()), i.attributes, i.media_url
-        FROM input i WHERE i.category IN (SELECT code FROM categories)
+        FROM unnest(p_cases) AS i WHERE i.category IN (SELECT code FROM categories)
         ON CONFLICT (source, external_id) DO NOTHING
         RETURNING cases.id, cases.external_id, cases.channel
     ), events AS (
@@ -79,20 +70,50 @@ BEGIN
     ), routing AS (
         INSERT INTO jobs (queue, kind, payload, unique_key)
         SELECT 'routing', 'case.route', jsonb_build_object('case', id), format('route:%s:0', id) FROM inserted
+    ), woken AS (
+        SELECT pg_notify(left(current_schema() || '.jobs', 63), 'routing') WHERE EXISTS (SELECT 1 FROM inserted)
     )
-    SELECT array_agg(ins.id ORDER BY i.n), array_agg(i.external_id) FILTER (WHERE ins.id IS NULL), count(ins.id)
-    INTO new_ids, missing, stored
-    FROM input i LEFT JOIN inserted ins ON ins.external_id = i.external_id;
-    IF stored > 0 THEN
-        PERFORM pg_notify(left(current_schema() || '.jobs', 63), 'routing');
+    SELECT id, external_id FROM inserted, (SELECT count(*) FROM woken) AS w
+$$;
+
+-- Stores complaints from one source (intake_insert) and says what became of each: one row per
+-- element, `ord` its position (1-based), in no particular order; created false for a
+-- complaint seen before (also when another transaction stored it a moment ago); case_id NULL
+-- only for an unknown category. The caller makes external ids unique within one call.
+CREATE FUNCTION submit_cases(p_source text, p_cases intake_case[])
+RETURNS TABLE (ord integer, case_id bigint, created boolean) LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    raced text[] := '{}';
+    raced_at integer[] := '{}';
+BEGIN
+    FOR r IN
+        WITH new AS (SELECT * FROM intake_insert(p_source, p_cases))
+        -- `old` is read in the statement's snapshot: cases stored before it, not by it.
+        SELECT i.n::integer AS pos, i.external_id, i.category IN (SELECT code FROM categories) AS known,
+               new.case_id AS new_id, old.id AS old_id
+        FROM unnest(p_cases) WITH ORDINALITY AS i(external_id, category, area, title, description, channel, citizen_name,
+                citizen_phone, address, latitude, longitude, priority, received_at, attributes, media_url, n)
+        LEFT JOIN new ON new.external_id = i.external_id
+        LEFT JOIN cases old ON new.case_id IS NULL AND old.source = p_source AND old.external_id = i.external_id
+    LOOP
+        ord := r.pos;
+        created := r.new_id IS NOT NULL;
+        case_id := coalesce(r.new_id, r.old_id);
+        IF case_id IS NULL AND r.known THEN
+            -- Stored by a concurrent transaction that committed after this statement began.
+            raced := raced || r.external_id;
+            raced_at := raced_at || r.pos;
+            CONTINUE;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    IF cardinality(raced) > 0 THEN
+        -- A new statement sees what other transactions have committed meanwhile.
+        RETURN QUERY
+        SELECT m.pos, c.id, false FROM unnest(raced, raced_at) AS m(external_id, pos)
+        JOIN cases c ON c.source = p_source AND c.external_id = m.external_id;
     END IF;
-    -- A new statement sees what other transactions committed meanwhile (a concurrent duplicate).
-    RETURN QUERY
-    SELECT n::integer, coalesce(new_ids[n], old.id), new_ids[n] IS NOT NULL
-    FROM generate_subscripts(p_cases, 1) AS n
-    LEFT JOIN (SELECT c.id, c.external_id FROM cases c
-               WHERE c.source = p_source AND c.external_id = ANY (coalesce(missing, '{}'))) AS old
-           ON new_ids[n] IS NULL AND old.external_id = (p_cases[n]).external_id;
 END $$;
 
 -- Kept for intake by SQL and `civicq case submit`: one complaint; an unknown category fails.

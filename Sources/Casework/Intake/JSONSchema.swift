@@ -100,7 +100,7 @@ public final class JSONSchema: @unchecked Sendable {
     /// Every way `value` breaks the schema; empty when it conforms. Stops descending into a
     /// value whose type is wrong.
     public func validate(_ value: JSONValue, at pointer: String = "") -> [FieldError] {
-        let label = FieldError.label(pointer)
+        var label: String { FieldError.label(pointer) }
         if let types, !types.contains(where: { Self.matches(value, type: $0) }) {
             let names = types.map { $0 == "integer" ? "a whole number" : $0 == "object" ? "an object" : $0 == "array" ? "a list" : "a \($0)" }
             return [FieldError(field: pointer, code: "type", message: "\(label) must be \(names.joined(separator: " or "))")]
@@ -111,7 +111,7 @@ public final class JSONSchema: @unchecked Sendable {
             errors.append(FieldError(field: pointer, code: "enum", message: "\(label) must be one of: \(names)"))
         }
         switch value {
-        case .string(let text): errors += validateString(text, pointer: pointer, label: label)
+        case .string(let text): errors += validateString(text, pointer: pointer)
         case .number(let number):
             if let minimum, number < minimum {
                 errors.append(FieldError(field: pointer, code: "minimum", message: "\(label) must be at least \(Self.show(minimum))"))
@@ -135,7 +135,8 @@ public final class JSONSchema: @unchecked Sendable {
         return errors
     }
 
-    private func validateString(_ text: String, pointer: String, label: String) -> [FieldError] {
+    private func validateString(_ text: String, pointer: String) -> [FieldError] {
+        var label: String { FieldError.label(pointer) }
         var errors: [FieldError] = []
         let length = text.unicodeScalars.count
         if let minLength, length < minLength {
@@ -161,14 +162,14 @@ public final class JSONSchema: @unchecked Sendable {
         for name in required where members[name] == nil {
             errors.append(FieldError(field: "\(pointer)/\(name)", code: "required", message: "\(FieldError.label("\(pointer)/\(name)")) is required"))
         }
-        for (name, dependents) in dependentRequired.sorted(by: { $0.key < $1.key }) where members[name] != nil {
+        for (name, dependents) in dependentRequired where members[name] != nil {
             for dependent in dependents where members[dependent] == nil {
                 errors.append(FieldError(
                     field: "\(pointer)/\(dependent)", code: "dependentRequired",
                     message: "\(FieldError.label("\(pointer)/\(dependent)")) is required with \(name)"))
             }
         }
-        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+        for (name, member) in members {
             let child = "\(pointer)/\(name)"
             if let schema = properties[name] {
                 errors += schema.validate(member, at: child)
@@ -178,7 +179,8 @@ public final class JSONSchema: @unchecked Sendable {
                 errors.append(FieldError(field: child, code: "additionalProperties", message: "\(FieldError.label(child)) is not a known field"))
             }
         }
-        return errors
+        // Members come in hash order: sort so that the same document always gives the same list.
+        return errors.count > 1 ? errors.sorted { ($0.field, $0.code) < ($1.field, $1.code) } : errors
     }
 
     static func matches(_ value: JSONValue, type: String) -> Bool {

@@ -13,8 +13,13 @@ public enum JSONValue: Sendable, Equatable {
     /// Parses `data` as one JSON document (UTF-8).
     /// - Throws: `JSONValue.ParseError` with a safe sentence: never the content of the body.
     public static func parse(_ data: Data) throws -> JSONValue {
+        try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    /// Parses `bytes` as one JSON document (UTF-8).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONParser.parse(bytes)
         } catch {
             throw ParseError()
         }

@@ -126,19 +126,29 @@ public final class PostgresCopyWriter {
     }
 
     private func append(_ text: String?) {
-        guard let text else {
+        guard var text else {
             buffer.append(UInt8(ascii: "\\"))
             buffer.append(UInt8(ascii: "N"))
             return
         }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            default: buffer.append(byte)
+        text.withUTF8 { bytes in
+            // Copies runs of ordinary bytes at once; only \\, \n, \r and \t need escaping.
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() {
+                let escaped: UInt8
+                switch byte {
+                case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+                case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+                case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+                default: continue
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(escaped)
+                runStart = index + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
 }
