@@ -27,7 +27,8 @@ public struct ImportFile: Sendable {
     }
 
     public let format: Format
-    let bytes: [UInt8]
+    /// The file, memory-mapped when read from disk: a large file is not copied.
+    let data: Data
 
     /// Columns a CSV header may name.
     public static let csvColumns = [
@@ -35,26 +36,31 @@ public struct ImportFile: Sendable {
         "citizen_name", "citizen_phone", "address", "latitude", "longitude",
     ]
 
-    /// Reads `url`. Not UTF-8: refused with a sentence, unless `convertGB18030`, which converts
-    /// GBK/GB18030 text (and still refuses bytes that are neither).
+    /// Reads `url`. Not UTF-8 (judged by its first megabyte): refused with a sentence, unless
+    /// `convertGB18030`, which converts GBK/GB18030 text. A later row that is not UTF-8 is
+    /// rejected on its own.
     public init(contentsOf url: URL, format: Format? = nil, convertGB18030: Bool = false) throws {
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
-        var bytes = [UInt8](data)
-        if !TextEncoding.isUTF8(bytes) {
-            guard let converted = TextEncoding.utf8(fromGB18030: bytes) else {
+        var data = try Data(contentsOf: url, options: .alwaysMapped)
+        let sample = data.prefix(1 << 20)
+        let cut = sample.count == data.count ? sample : sample.prefix(through: sample.lastIndex(of: UInt8(ascii: "\n")) ?? sample.endIndex - 1)
+        if !TextEncoding.isUTF8([UInt8](cut)) {
+            guard TextEncoding.utf8(fromGB18030: [UInt8](cut)) != nil else {
                 throw Unreadable(description: "the file is neither UTF-8 nor GBK/GB18030 text")
             }
             guard convertGB18030 else {
                 throw Unreadable(description: "the file is GBK/GB18030, not UTF-8: convert it (iconv -f GB18030 -t UTF-8) or pass --encoding gb18030")
             }
-            bytes = converted
+            guard let converted = TextEncoding.utf8(fromGB18030: [UInt8](data)) else {
+                throw Unreadable(description: "the file is not valid GBK/GB18030 text throughout")
+            }
+            data = Data(converted)
         }
         let chosen = format ?? (url.pathExtension.lowercased() == "csv" ? .csv : .jsonl)
-        self.init(bytes: bytes, format: chosen)
+        self.init(data: data, format: chosen)
     }
 
-    public init(bytes: [UInt8], format: Format) {
-        self.bytes = bytes
+    public init(data: Data, format: Format) {
+        self.data = data
         self.format = format
     }
 
@@ -87,7 +93,7 @@ public struct ImportFile: Sendable {
         init(file: ImportFile) throws {
             self.file = file
             guard file.format == .csv else { return }
-            var records = CSVRecords(file.bytes)
+            var records = CSVRecords([UInt8](file.data))
             guard let header = records.next() else { throw Unreadable(description: "the CSV file is empty: it needs a header row") }
             columns = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() }
             let unknown = columns.filter { !ImportFile.csvColumns.contains($0) }
@@ -103,7 +109,7 @@ public struct ImportFile: Sendable {
         /// How far through the file the reader is (0 to 1).
         public var fraction: Double {
             if let records { return records.fraction }
-            return file.bytes.isEmpty ? 1 : min(1, Double(offset) / Double(file.bytes.count))
+            return file.data.isEmpty ? 1 : min(1, Double(offset) / Double(file.data.count))
         }
 
         /// Up to `count` raw rows; empty at the end.
@@ -118,20 +124,29 @@ public struct ImportFile: Sendable {
                         continue
                     }
                     var fields: [String: String] = [:]
-                    for (name, value) in zip(columns, record.fields) where !value.isEmpty { fields[name] = String(decoding: value, as: UTF8.self) }
-                    rows.append(.csv(line: record.line + 0, fields: fields))
+                    var valid = true
+                    for (name, value) in zip(columns, record.fields) where !value.isEmpty {
+                        guard let text = String(validating: value, as: UTF8.self) else { valid = false; break }
+                        fields[name] = text
+                    }
+                    rows.append(valid ? .csv(line: record.line, fields: fields) : .broken(line: record.line, reason: "the row is not valid UTF-8"))
                 }
                 if let failure = records.failure { throw Unreadable(description: "line \(failure.line): a quoted field is never closed") }
                 return rows
             }
-            let bytes = file.bytes
-            while rows.count < count, offset < bytes.count {
-                let end = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-                var slice = bytes[offset..<end]
-                if slice.last == UInt8(ascii: "\r") { slice = slice.dropLast() }
-                if !slice.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { rows.append(.json(line: line, bytes: slice)) }
-                offset = end + 1
-                line += 1
+            file.data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                while rows.count < count, offset < bytes.count {
+                    var end = offset
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                    var slice = bytes[offset..<end]
+                    if slice.last == UInt8(ascii: "\r") { slice = slice.dropLast() }
+                    if !slice.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                        rows.append(.json(line: line, bytes: Array(slice)[...]))
+                    }
+                    offset = end + 1
+                    line += 1
+                }
             }
             return rows
         }

@@ -55,7 +55,7 @@ struct ImportCommand: AsyncParsableCommand {
                     contentsOf: url, format: format.flatMap(ImportFile.Format.init(rawValue:)),
                     convertGB18030: ["gb18030", "gbk"].contains(encoding.lowercased()))
             } catch let error as ImportFile.Unreadable {
-                throw CaseworkError(.badInput, "\(file): \(error.description)")
+                throw error
             } catch {
                 throw CaseworkError(.notFound, "\(file) cannot be read")
             }
