@@ -27,6 +27,17 @@ public struct IntakeServer: Sendable {
         self.validator = IntakeValidator(schema: try JSONSchema(data: try CivicSchema.jsonSchema(named: "case.schema.json")))
     }
 
+    /// Every route the server answers, as `METHOD /path` with the templates of
+    /// `schemas/openapi.yaml` (a test checks the two agree, and that the router has each one).
+    public static let routes: [String] = [
+        "GET /healthz", "GET /readyz", "GET /openapi.yaml",
+        "POST /v1/cases", "GET /v1/cases", "POST /v1/cases:batch", "GET /v1/cases/{id}", "GET /v1/cases/{id}/events",
+        "POST /v1/cases/{id}/callback", "POST /v1/cases/{id}/withdraw",
+        "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
+        "GET /open311/v2/requests.{format}", "POST /open311/v2/requests.{format}",
+        "GET /open311/v2/requests/{service_request_id}.{format}", "GET /open311/v2/tokens/{token}.{format}",
+    ]
+
     /// Every route, behind request logging and problem documents.
     public func router() throws -> Hummingbird.Router<IntakeContext> {
         let router = Hummingbird.Router(context: IntakeContext.self)
