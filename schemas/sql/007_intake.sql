@@ -54,27 +54,31 @@ CREATE TYPE intake_case AS (
 -- (known category, unseen external id), each with its `received` event and its routing job,
 -- and returns them. Runs in the caller's transaction; linear in the batch (one unnest).
 CREATE FUNCTION intake_insert(p_source text, p_cases intake_case[])
-RETURNS TABLE (case_id bigint, external_id text) LANGUAGE sql AS $$
+RETURNS TABLE (new_id bigint, new_external_id text) LANGUAGE plpgsql AS $$
+BEGIN
+    -- PL/pgSQL, not SQL: its plan is kept for the session (an SQL function is planned per call).
+    RETURN QUERY
     WITH inserted AS (
-        INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name,
+        INSERT INTO cases AS c (source, external_id, channel, category_code, area_code, title, description, citizen_name,
             citizen_phone, address, latitude, longitude, priority, received_at, attributes, media_url)
         SELECT p_source, i.external_id, coalesce(i.channel, 'phone'), i.category, i.area, i.title, i.description,
                i.citizen_name, i.citizen_phone, i.address, i.latitude, i.longitude, coalesce(i.priority, 'normal'),
                coalesce(i.received_at, now()), i.attributes, i.media_url
         FROM unnest(p_cases) AS i WHERE i.category IN (SELECT code FROM categories)
         ON CONFLICT (source, external_id) DO NOTHING
-        RETURNING cases.id, cases.external_id, cases.channel
+        RETURNING c.id, c.external_id, c.channel
     ), events AS (
         INSERT INTO case_events (case_id, actor, kind, to_state, public, details)
-        SELECT id, p_source, 'received', 'received', true, jsonb_build_object('channel', channel) FROM inserted
+        SELECT ins.id, p_source, 'received', 'received', true, jsonb_build_object('channel', ins.channel) FROM inserted ins
     ), routing AS (
         INSERT INTO jobs (queue, kind, payload, unique_key)
-        SELECT 'routing', 'case.route', jsonb_build_object('case', id), format('route:%s:0', id) FROM inserted
-    ), woken AS (
-        SELECT pg_notify(left(current_schema() || '.jobs', 63), 'routing') WHERE EXISTS (SELECT 1 FROM inserted)
+        SELECT 'routing', 'case.route', jsonb_build_object('case', ins.id), format('route:%s:0', ins.id) FROM inserted ins
     )
-    SELECT id, external_id FROM inserted, (SELECT count(*) FROM woken) AS w
-$$;
+    SELECT ins.id, ins.external_id FROM inserted ins;
+    IF FOUND THEN
+        PERFORM pg_notify(left(current_schema() || '.jobs', 63), 'routing');
+    END IF;
+END $$;
 
 -- Stores complaints from one source (intake_insert) and says what became of each: one row per
 -- element, `ord` its position (1-based), in no particular order; created false for a
@@ -91,11 +95,11 @@ BEGIN
         WITH new AS (SELECT * FROM intake_insert(p_source, p_cases))
         -- `old` is read in the statement's snapshot: cases stored before it, not by it.
         SELECT i.n::integer AS pos, i.external_id, i.category IN (SELECT code FROM categories) AS known,
-               new.case_id AS new_id, old.id AS old_id
+               new.new_id, old.id AS old_id
         FROM unnest(p_cases) WITH ORDINALITY AS i(external_id, category, area, title, description, channel, citizen_name,
                 citizen_phone, address, latitude, longitude, priority, received_at, attributes, media_url, n)
-        LEFT JOIN new ON new.external_id = i.external_id
-        LEFT JOIN cases old ON new.case_id IS NULL AND old.source = p_source AND old.external_id = i.external_id
+        LEFT JOIN new ON new.new_external_id = i.external_id
+        LEFT JOIN cases old ON new.new_id IS NULL AND old.source = p_source AND old.external_id = i.external_id
     LOOP
         ord := r.pos;
         created := r.new_id IS NOT NULL;

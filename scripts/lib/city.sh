@@ -27,7 +27,7 @@ city_start() {
     local port
     port=$(city_free_port)
     CITY_URL="http://127.0.0.1:$port"
-    LOG_LEVEL=${CITY_LOG_LEVEL:-warning} "$bin" serve --port "$port" --pool-size "${CITY_POOL:-8}" >"${CITY_LOG:-/dev/null}" 2>&1 &
+    LOG_LEVEL=${CITY_LOG_LEVEL:-warning} "$bin" serve --port "$port" --pool-size "${CITY_POOL:-8}" ${CITY_SERVE_ARGS:-} >"${CITY_LOG:-/dev/null}" 2>&1 &
     CITY_SERVER_PID=$!
     for _ in $(seq 1 100); do
         curl -fsS "$CITY_URL/readyz" >/dev/null 2>&1 && break

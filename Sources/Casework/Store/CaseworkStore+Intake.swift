@@ -72,21 +72,49 @@ extension CaseworkStore {
         guard !complaints.isEmpty else { return [] }
         var outcomes = [SubmitOutcome](repeating: .unknownCategory, count: complaints.count)
         for (source, indices) in Dictionary(grouping: complaints.indices, by: { complaints[$0].source }) {
-            let rows = try PostgresJSONB(encoding: indices.map { IntakeRow(complaints[$0]) })
-            let result = try CaseworkError.translating {
-                try connection.query(
-                    """
-                    SELECT ord, case_id, created FROM submit_cases(\(source), ARRAY(
-                        SELECT jsonb_populate_record(NULL::intake_case, e.doc)
-                        FROM jsonb_array_elements(\(rows)) WITH ORDINALITY AS e(doc, n) ORDER BY e.n))
-                    """)
-            }
-            for row in result {
-                let (ord, id, created) = try row.decode((Int, Int64?, Bool).self)
-                outcomes[indices[ord - 1]] = id.map { created ? .created($0) : .existing($0) } ?? .unknownCategory
-            }
+            let result = try CaseworkError.translating { try connection.query(try Self.submitQuery(source, indices.map { complaints[$0] })) }
+            try Self.record(result, indices: indices, into: &outcomes)
         }
         return outcomes
+    }
+
+    /// Stores complaints like ``submit(_:on:)`` and reads each stored case back, all in one
+    /// round trip (a pipeline, one implicit transaction): what the API answers with.
+    public func submitAndRead(_ complaints: [NewCase], on connection: PostgresConnection) throws -> [(SubmitOutcome, IntakeCaseView?)] {
+        guard !complaints.isEmpty else { return [] }
+        let groups = Array(Dictionary(grouping: complaints.indices, by: { complaints[$0].source }))
+        var queries = try groups.map { source, indices in try Self.submitQuery(source, indices.map { complaints[$0] }) }
+        queries.append(
+            """
+            SELECT \(unsafe: Self.intakeColumns), c.source FROM cases c LEFT JOIN departments d ON d.code = c.lead_department
+            WHERE (c.source, c.external_id) IN (SELECT * FROM unnest(\(complaints.map(\.source)), \(complaints.map(\.externalID))))
+            """)
+        let results = try CaseworkError.translating { try connection.pipeline(queries) }
+        var outcomes = [SubmitOutcome](repeating: .unknownCategory, count: complaints.count)
+        for ((_, indices), rows) in zip(groups, results) { try Self.record(rows, indices: indices, into: &outcomes) }
+        var views: [String: IntakeCaseView] = [:]
+        for row in results[groups.count] {
+            views[try row.decode(String.self, at: 25) + "\u{0}" + (try row.decode(String.self, at: 1))] = try Self.intakeView(row)
+        }
+        return complaints.indices.map { index in
+            (outcomes[index], outcomes[index].caseID == nil ? nil : views[complaints[index].source + "\u{0}" + complaints[index].externalID])
+        }
+    }
+
+    private static func submitQuery(_ source: String, _ complaints: [NewCase]) throws -> PostgresQuery {
+        let rows = try PostgresJSONB(encoding: complaints.map(IntakeRow.init))
+        return """
+            SELECT ord, case_id, created FROM submit_cases(\(source), ARRAY(
+                SELECT jsonb_populate_record(NULL::intake_case, e.doc)
+                FROM jsonb_array_elements(\(rows)) WITH ORDINALITY AS e(doc, n) ORDER BY e.n))
+            """
+    }
+
+    private static func record(_ rows: PostgresRows, indices: [Int], into outcomes: inout [SubmitOutcome]) throws {
+        for row in rows {
+            let (ord, id, created) = try row.decode((Int, Int64?, Bool).self)
+            outcomes[indices[ord - 1]] = id.map { created ? .created($0) : .existing($0) } ?? .unknownCategory
+        }
     }
 
     /// Stores one complaint and queues its routing. The same source and external id again

@@ -54,7 +54,7 @@ extension CaseworkStore {
         }
     }
 
-    private static let intakeColumns = """
+    static let intakeColumns = """
         c.id, c.external_id, c.state, c.category_code, c.area_code, c.channel, c.priority, c.title, c.description, c.address,
         c.latitude, c.longitude, c.received_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.closed_at, c.updated_at,
         c.response_due, c.resolution_due, c.response_overdue, c.resolution_overdue, d.code, d.name, c.reply
@@ -65,7 +65,7 @@ extension CaseworkStore {
         return IntakeCaseView.DepartmentRef(code: code, name: name ?? code)
     }
 
-    private static func intakeView(_ row: PostgresRow) throws -> IntakeCaseView {
+    static func intakeView(_ row: PostgresRow) throws -> IntakeCaseView {
         let (id, externalID, state, category, area, channel, priority, title) = try row.decode(
             (Int64, String, CaseState, String, String, String, String, String).self)
         let (description, address, latitude, longitude, received, dispatched, accepted, resolved) = try row.decode(

@@ -13,6 +13,10 @@ public struct ServerConfiguration: Sendable {
     /// How long a checked API key is trusted before it is checked again (and how long a
     /// revoked key may still work). Default 10 s.
     public var keyCacheTTL: Duration = .seconds(10)
+    /// Transactions storing single submissions at once (``SubmissionBatcher``). Default 2:
+    /// fewer, larger transactions use PostgreSQL's CPU best; keep it below the pool's size so
+    /// that reads find a connection.
+    public var submitFlushers: Int = 2
     /// Open311 GeoReport v2 settings.
     public var open311: Open311Configuration = Open311Configuration()
 

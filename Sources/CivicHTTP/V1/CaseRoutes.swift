@@ -12,12 +12,14 @@ public struct CaseRoutes: Sendable {
     let store: CaseworkStore
     let validator: IntakeValidator
     let configuration: ServerConfiguration
+    let batcher: SubmissionBatcher
 
     public init(client: PostgresClient, store: CaseworkStore, validator: IntakeValidator, configuration: ServerConfiguration) {
         self.client = client
         self.store = store
         self.validator = validator
         self.configuration = configuration
+        self.batcher = SubmissionBatcher(client: client, store: store, maxFlushers: configuration.submitFlushers)
     }
 
     /// Adds the routes under `group` (the `/v1` group, behind ``APIKeyMiddleware``).
@@ -35,11 +37,7 @@ public struct CaseRoutes: Sendable {
         let caller = try context.require(.casesWrite)
         let document = try await BodyReader.json(request, limit: configuration.maxCaseBytes)
         let complaint = try validator.validate(document, source: caller.source).get()
-        let store = self.store
-        let (outcome, view) = try await client.withTransaction { connection in
-            let outcome = try store.submit([complaint], on: connection)[0]
-            return (outcome, try outcome.caseID.flatMap { try store.intakeCase($0, source: caller.source, on: connection) })
-        }
+        let (outcome, view) = try await batcher.submit(complaint)
         guard let view else {
             throw Problem.invalid([FieldError(field: "/category", code: "unknown", message: "category is not a known category code")])
         }

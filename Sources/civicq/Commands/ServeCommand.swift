@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Database connections in the server's pool.")
     var poolSize = 8
 
+    @Option(help: "Transactions storing single submissions at once (group commit); below --pool-size.")
+    var submitFlushers = 2
+
     @Option(help: "Open311 jurisdiction_id to answer for (default: any).")
     var jurisdiction: String?
 
@@ -40,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard (1...100).contains(poolSize) else { throw ValidationError("--pool-size must be from 1 to 100") }
+        guard (1..<poolSize).contains(submitFlushers) || poolSize == 1 && submitFlushers == 1 else {
+            throw ValidationError("--submit-flushers must be at least 1 and below --pool-size")
+        }
         guard defaultArea.count >= 2, defaultArea.count <= 15, defaultArea.allSatisfy(\.isNumber) else {
             throw ValidationError("--default-area must be 2 to 15 digits")
         }
@@ -54,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port
+            configuration.submitFlushers = submitFlushers
             configuration.open311.jurisdiction = jurisdiction
             configuration.open311.defaultArea = defaultArea
             let server = try IntakeServer(configuration: configuration, client: client, schema: global.schemaName, logger: logger)

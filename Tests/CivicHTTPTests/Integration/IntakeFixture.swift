@@ -31,7 +31,8 @@ struct IntakeFixture: Sendable {
         configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (IntakeFixture) async throws -> Void
     ) async throws {
-        try await TestDatabase.withMigratedSchema(size: 8) { client, schema in
+        // A small pool: many of these run at once, and the test server allows 200 connections.
+        try await TestDatabase.withMigratedSchema(size: 3) { client, schema in
             let store = CaseworkStore(schema: schema)
             let keys = APIKeyStore(schema: schema)
             let directory = try DirectoryFile.parse(try String(contentsOf: examples.appendingPathComponent("departments.yaml"), encoding: .utf8)).withoutPeople
