@@ -31,10 +31,11 @@ struct RetryPolicyTests {
         await signal.wait(timeout: .milliseconds(50))
         #expect(clock.now - start >= .milliseconds(45))
         async let first: Void = signal.wait()
-        async let second: Void = signal.wait(timeout: .seconds(30))
+        async let second: Void = signal.wait(timeout: .seconds(300))
         while signal.waiterCount < 2 { try? await Task.sleep(for: .milliseconds(5)) }
         signal.notify()
         _ = await (first, second)
-        #expect(clock.now - start < .seconds(10))
+        // Woken, not timed out (the bound is loose: a loaded machine delays wake-ups).
+        #expect(clock.now - start < .seconds(200))
     }
 }

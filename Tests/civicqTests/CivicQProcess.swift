@@ -43,6 +43,16 @@ struct CivicQProcess {
         )
     }
 
+    /// ``run(_:environment:)`` on a Dispatch thread: a test's wait for the process then holds
+    /// no thread of the cooperative pool (two threads on a 2-core machine) from other tests.
+    static func runOffPool(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(arguments, environment: extra) })
+            }
+        }
+    }
+
     /// Starts the executable without waiting for it; its output goes to the null device.
     static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = process(arguments, environment: extra)

@@ -8,16 +8,18 @@ struct ImportCommandTests {
     static var examples: String { CaseCommandTests.examples }
 
     /// Runs `body` with a migrated schema holding the example categories, then drops it.
-    static func withCity(_ body: (_ civicq: ([String]) throws -> CivicQProcess.Outcome, _ directory: URL) async throws -> Void) async throws {
+    static func withCity(_ body: (_ civicq: ([String]) async throws -> CivicQProcess.Outcome, _ directory: URL) async throws -> Void) async throws {
         let schema = TestDatabase.uniqueName("imp")
         let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(schema)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func civicq(_ arguments: [String]) throws -> CivicQProcess.Outcome { try CivicQProcess.run(arguments, environment: environment) }
+        func civicq(_ arguments: [String]) async throws -> CivicQProcess.Outcome {
+            try await CivicQProcess.runOffPool(arguments, environment: environment)
+        }
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            #expect(try civicq(["migrate"]).status == 0)
-            #expect(try civicq(["categories", "import", "\(examples)/categories.yaml"]).status == 0)
+            #expect(try await civicq(["migrate"]).status == 0)
+            #expect(try await civicq(["categories", "import", "\(examples)/categories.yaml"]).status == 0)
             try await body(civicq, directory)
         } catch {
             try? await drop(schema)
@@ -46,16 +48,16 @@ struct ImportCommandTests {
                 #"{"external_id":"J-4","category":"030101","area":"420103","title":"夜间施工","description":"打桩\n到半夜","citizen":{"phone":"13800000000"}}"#,
             ]
             try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            let first = try civicq(["import", file.path, "--source", "files"])
+            let first = try await civicq(["import", file.path, "--source", "files"])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("6 rows") && first.stdout.contains("2 created") && first.stdout.contains("4 rejected"), "\(first.stdout)")
             let rejects = try String(contentsOf: URL(fileURLWithPath: file.path + ".rejects.jsonl"), encoding: .utf8)
             #expect(rejects.split(separator: "\n").map { $0.prefix(10) } == [#"{"line":2,"#, #"{"line":4,"#, #"{"line":5,"#, #"{"line":6,"#])
             #expect(rejects.contains("category is not a known category code") && rejects.contains("title must not be empty"))
             #expect(rejects.contains("repeats line 1") && rejects.contains("not a JSON object"))
-            let again = try civicq(["import", file.path, "--source", "files"])
+            let again = try await civicq(["import", file.path, "--source", "files"])
             #expect(again.stdout.contains("0 created") && again.stdout.contains("2 already there"), "\(again.stdout)")
-            let listed = try civicq(["case", "list", "--json"])
+            let listed = try await civicq(["case", "list", "--json"])
             #expect(listed.stdout.components(separatedBy: "\"id\"").count - 1 == 2)
         }
     }
@@ -72,7 +74,7 @@ struct ImportCommandTests {
                 """#
             let file = directory.appendingPathComponent("cases.csv")
             try csv.write(to: file, atomically: true, encoding: .utf8)
-            let result = try civicq(["import", file.path, "--source", "csv"])
+            let result = try await civicq(["import", file.path, "--source", "csv"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("2 created") && result.stdout.contains("1 rejected"), "\(result.stdout)")
             let rejects = try String(contentsOf: URL(fileURLWithPath: file.path + ".rejects.jsonl"), encoding: .utf8)
@@ -83,34 +85,34 @@ struct ImportCommandTests {
                 + [0xC2, 0xB7, 0xB5, 0xC6, 0xB2, 0xBB, 0xC1, 0xC1] + Array(",x\n".utf8)
             let gbkFile = directory.appendingPathComponent("gbk.csv")
             try Data(gbk).write(to: gbkFile)
-            let refused = try civicq(["import", gbkFile.path, "--source", "csv"])
+            let refused = try await civicq(["import", gbkFile.path, "--source", "csv"])
             #expect(refused.status == 65 && refused.stderr.contains("GBK"), "\(refused.stderr)")
-            let converted = try civicq(["import", gbkFile.path, "--source", "gbk", "--encoding", "gbk"])
+            let converted = try await civicq(["import", gbkFile.path, "--source", "gbk", "--encoding", "gbk"])
             #expect(converted.status == 0 && converted.stdout.contains("1 created"), "\(converted.stdout) \(converted.stderr)")
-            let shown = try civicq(["case", "list", "--json"])
+            let shown = try await civicq(["case", "list", "--json"])
             #expect(shown.stdout.contains("路灯不亮"))
             let badHeader = directory.appendingPathComponent("bad.csv")
             try "external_id,colour\nx,red\n".write(to: badHeader, atomically: true, encoding: .utf8)
-            #expect(try civicq(["import", badHeader.path, "--source", "csv"]).status == 65)
-            #expect(try civicq(["import", directory.appendingPathComponent("missing.jsonl").path, "--source", "x"]).status == 66)
+            #expect(try await civicq(["import", badHeader.path, "--source", "csv"]).status == 65)
+            #expect(try await civicq(["import", directory.appendingPathComponent("missing.jsonl").path, "--source", "x"]).status == 66)
         }
     }
 
     @Test("keys: created once, listed without the secret, revoked")
     func keys() async throws {
         try await Self.withCity { civicq, _ in
-            let created = try civicq(["keys", "create", "--source", "hotline", "--label", "call centre", "--scope", "cases:write"])
+            let created = try await civicq(["keys", "create", "--source", "hotline", "--label", "call centre", "--scope", "cases:write"])
             #expect(created.status == 0)
             let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(key.hasPrefix("cq_") && key.count == 44)
-            let listed = try civicq(["keys", "list"])
+            let listed = try await civicq(["keys", "list"])
             #expect(listed.stdout.contains("hotline") && listed.stdout.contains("cases:write") && !listed.stdout.contains(String(key.suffix(32))))
-            #expect(try civicq(["keys", "create", "--source", "bad source"]).status == 64)
-            #expect(try civicq(["keys", "create", "--source", "x", "--scope", "everything"]).status == 64)
+            #expect(try await civicq(["keys", "create", "--source", "bad source"]).status == 64)
+            #expect(try await civicq(["keys", "create", "--source", "x", "--scope", "everything"]).status == 64)
             let prefix = String(key.split(separator: "_")[1])
-            #expect(try civicq(["keys", "revoke", prefix]).status == 0)
-            #expect(try civicq(["keys", "revoke", prefix]).status == 66)
-            #expect(try civicq(["keys", "list"]).stdout.contains("revoked"))
+            #expect(try await civicq(["keys", "revoke", prefix]).status == 0)
+            #expect(try await civicq(["keys", "revoke", prefix]).status == 66)
+            #expect(try await civicq(["keys", "list"]).stdout.contains("revoked"))
         }
     }
 }
