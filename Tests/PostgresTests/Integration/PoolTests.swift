@@ -114,8 +114,12 @@ struct PoolTests {
     func waitingAndCancellingWaiters() async throws {
         try await TestDatabase.withSchema(size: 1) { client, _ async throws in
             let order = Recorder<String>()
+            // The holder keeps the only connection until released (not for a fixed time: on a
+            // loaded machine the waiters may take seconds to queue up).
+            let release = DispatchSemaphore(value: 0)
+            defer { release.signal() }  // never leave the holder blocked, whatever fails
             let holder = Task {
-                try await client.withConnection { _ = try $0.query("SELECT pg_sleep(2)") }
+                try await client.withConnection { _ in release.wait() }
                 order.append("holder")
             }
             #expect(try await TestDatabase.eventually { client.leasedCount == 1 })
@@ -128,6 +132,7 @@ struct PoolTests {
             #expect(try await TestDatabase.eventually { client.waitingCount == 2 })
             impatient.cancel()
             await #expect(throws: CancellationError.self) { try await impatient.value }
+            release.signal()
             try await holder.value
             try await waiter.value
             #expect(order.values == ["holder", "waiter"])
