@@ -1,5 +1,4 @@
 import Casework
-import Crypto
 import Foundation
 import Hummingbird
 import Postgres
