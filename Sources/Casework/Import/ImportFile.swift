@@ -5,7 +5,7 @@ public import Foundation
 /// description, channel, priority, received_at, citizen_name, citizen_phone, address,
 /// latitude, longitude). Read in chunks; each row is validated by the API's own rules.
 public struct ImportFile: Sendable {
-    public enum Format: String, Sendable, CaseIterable {
+    public enum Format: String, Sendable {
         case jsonl
         case csv
     }

@@ -4,7 +4,7 @@ public import Foundation
 /// The JSON Schema (`schemas/json/case.schema.json`) gives the shape; this adds what a schema
 /// cannot say: text that is only blanks or holds control characters, and a received time in
 /// the window (at most `futureTolerance` ahead, at most `maximumAge` back). Whether the
-/// category exists is the store's to check (``CaseworkStore/unknownCategories(_:on:)``).
+/// category exists is the database's to say (`submit_cases` reports an unknown one).
 ///
 /// `Sendable`: immutable.
 public struct IntakeValidator: Sendable {

@@ -94,9 +94,6 @@ public final class JSONSchema: @unchecked Sendable {
         public var description: String { "schema at \(path.isEmpty ? "/" : path): \(problem)" }
     }
 
-    /// The schema of a named property, for callers that validate one part at a time.
-    public func property(_ name: String) -> JSONSchema? { properties[name] }
-
     /// Every way `value` breaks the schema; empty when it conforms. Stops descending into a
     /// value whose type is wrong.
     public func validate(_ value: JSONValue, at pointer: String = "") -> [FieldError] {

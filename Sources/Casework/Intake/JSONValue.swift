@@ -1,7 +1,8 @@
 public import Foundation
 
-/// A JSON document as parsed, keeping the difference between numbers, booleans and null that
-/// validation needs (Foundation's `JSONSerialization` blurs numbers and booleans on Linux).
+/// A JSON document as parsed (by ``JSONParser``), keeping the difference between numbers,
+/// booleans and null that validation needs (Foundation's `JSONSerialization` blurs numbers
+/// and booleans on Linux).
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -30,18 +31,6 @@ public enum JSONValue: Sendable, Equatable {
         public var description: String { "the body is not valid JSON in UTF-8" }
     }
 
-    /// The JSON type name, as JSON Schema's `type` keyword spells it.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number(let value): value.rounded() == value && abs(value) < 9.0e15 ? "integer" : "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
@@ -63,24 +52,8 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
-extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
+/// Encodes as the JSON it is (for storing attribute answers as jsonb).
+extension JSONValue: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -127,12 +127,6 @@ extension CaseworkStore {
         case .unknownCategory: throw CaseworkError(.badInput, "unknown category code")
         }
     }
-
-    /// The codes among `codes` that are not categories.
-    public func unknownCategories(_ codes: Set<String>, on connection: PostgresConnection) throws -> Set<String> {
-        let known = try connection.query("SELECT code FROM categories WHERE code = ANY(\(Array(codes)))").map { try $0.decode(String.self) }
-        return codes.subtracting(known)
-    }
 }
 
 /// A complaint as `submit_cases` reads it (the `intake_case` type of migration 007).
