@@ -259,7 +259,15 @@ CREATE FUNCTION case_end(p_case bigint, p_action text, p_reason text) RETURNS ca
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['dispatcher', 'admin'], p_action || ' cases');
-    c cases := lock_case(p_case);
+BEGIN
+    RETURN end_case(lock_case(p_case), p_action, a.login, a.role, p_reason);
+END $$;
+
+-- Ends locked case `c` (withdraw or reject) for `p_actor` in `p_role`: for case_end (the
+-- office) and intake_withdraw (the intake system). The caller has checked who may.
+CREATE FUNCTION end_case(c cases, p_action text, p_actor text, p_role text, p_reason text) RETURNS case_state
+LANGUAGE plpgsql AS $$
+DECLARE
     new_state case_state;
 BEGIN
     IF p_action NOT IN ('withdraw', 'reject') THEN
@@ -268,10 +276,10 @@ BEGIN
     IF length(coalesce(p_reason, '')) NOT BETWEEN 1 AND 2000 THEN
         PERFORM cq_fail('CQ400', 'give a reason of 1 to 2000 characters');
     END IF;
-    new_state := check_transition(c, p_action, a.role);
-    UPDATE case_tasks SET state = 'withdrawn', finished_at = now() WHERE case_id = p_case AND state IN ('pending', 'accepted');
-    UPDATE cases SET state = new_state, closed_at = now(), version = version + 1, updated_at = now() WHERE id = p_case;
-    PERFORM append_event(p_case, a.login, CASE p_action WHEN 'withdraw' THEN 'withdrawn' ELSE 'rejected' END,
+    new_state := check_transition(c, p_action, p_role);
+    UPDATE case_tasks SET state = 'withdrawn', finished_at = now() WHERE case_id = c.id AND state IN ('pending', 'accepted');
+    UPDATE cases SET state = new_state, closed_at = now(), version = version + 1, updated_at = now() WHERE id = c.id;
+    PERFORM append_event(c.id, p_actor, CASE p_action WHEN 'withdraw' THEN 'withdrawn' ELSE 'rejected' END,
         c.state, new_state, NULL, p_reason, true);
     RETURN new_state;
 END $$;

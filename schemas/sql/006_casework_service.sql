@@ -248,35 +248,6 @@ BEGIN
     PERFORM schedule_clock(p_case, 'resolution', now(), p_due);
 END $$;
 
--- A new case from an intake system (or SQL on the same database). The source system's
--- external id makes it idempotent: a resubmission returns the existing case, created = false.
-CREATE FUNCTION submit_case(
-    p_source text, p_external_id text, p_category text, p_area text, p_title text, p_description text,
-    p_channel text DEFAULT 'phone', p_citizen_name text DEFAULT NULL, p_citizen_phone text DEFAULT NULL,
-    p_address text DEFAULT NULL, p_latitude double precision DEFAULT NULL, p_longitude double precision DEFAULT NULL,
-    p_priority text DEFAULT 'normal', p_received_at timestamptz DEFAULT now(),
-    OUT case_id bigint, OUT created boolean
-) LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM categories WHERE code = p_category) THEN
-        PERFORM cq_fail('CQ400', 'unknown category code');
-    END IF;
-    INSERT INTO cases (source, external_id, channel, category_code, area_code, title, description, citizen_name,
-        citizen_phone, address, latitude, longitude, priority, received_at)
-    VALUES (p_source, p_external_id, p_channel, p_category, p_area, p_title, p_description, p_citizen_name,
-        p_citizen_phone, p_address, p_latitude, p_longitude, p_priority, p_received_at)
-    ON CONFLICT (source, external_id) DO NOTHING
-    RETURNING id INTO case_id;
-    created := case_id IS NOT NULL;
-    IF NOT created THEN
-        SELECT id INTO case_id FROM cases WHERE source = p_source AND external_id = p_external_id;
-        RETURN;
-    END IF;
-    PERFORM append_event(case_id, p_source, 'received', NULL, 'received', NULL, NULL, true,
-        jsonb_build_object('channel', p_channel));
-    PERFORM enqueue_job('case.route', jsonb_build_object('case', case_id), now(), format('route:%s:0', case_id), 'routing');
-END $$;
-
 -- Masked contact details, as lists and logs show them: 张三 → 张*, 13812345678 → 138****5678.
 CREATE FUNCTION mask_name(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN coalesce(p_name, '') = '' THEN '' ELSE left(p_name, 1) || repeat('*', length(p_name) - 1) END

@@ -120,9 +120,8 @@ BEGIN
     END IF;
 END $$;
 
--- Kept for intake by SQL and `civicq case submit`: one complaint; an unknown category fails.
-DROP FUNCTION submit_case(text, text, text, text, text, text, text, text, text, text, double precision,
-    double precision, text, timestamptz);
+-- Intake by SQL (and `civicq case submit`): one complaint, idempotent on source and external
+-- id (created false for a resubmission); an unknown category fails with CQ400.
 CREATE FUNCTION submit_case(
     p_source text, p_external_id text, p_category text, p_area text, p_title text, p_description text,
     p_channel text DEFAULT 'phone', p_citizen_name text DEFAULT NULL, p_citizen_phone text DEFAULT NULL,
@@ -153,20 +152,9 @@ END $$;
 
 -- The citizen withdrew the complaint at the intake system (撤件).
 CREATE FUNCTION intake_withdraw(p_source text, p_case bigint, p_reason text) RETURNS case_state
-LANGUAGE plpgsql AS $$
-DECLARE
-    c cases := intake_case_of(p_source, p_case);
-    new_state case_state;
-BEGIN
-    IF length(coalesce(p_reason, '')) NOT BETWEEN 1 AND 2000 THEN
-        PERFORM cq_fail('CQ400', 'give a reason of 1 to 2000 characters');
-    END IF;
-    new_state := check_transition(c, 'withdraw', 'system');
-    UPDATE case_tasks SET state = 'withdrawn', finished_at = now() WHERE case_id = p_case AND state IN ('pending', 'accepted');
-    UPDATE cases SET state = new_state, closed_at = now(), version = version + 1, updated_at = now() WHERE id = p_case;
-    PERFORM append_event(p_case, 'intake:' || p_source, 'withdrawn', c.state, new_state, NULL, p_reason, true);
-    RETURN new_state;
-END $$;
+LANGUAGE sql AS $$
+    SELECT end_case(intake_case_of(p_source, p_case), 'withdraw', 'intake:' || p_source, 'system', p_reason)
+$$;
 
 -- A callback the intake system ran itself (an SMS survey, say).
 CREATE FUNCTION intake_callback(p_source text, p_case bigint, p_unreachable boolean, p_solved boolean, p_rating text)
