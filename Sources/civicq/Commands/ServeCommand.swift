@@ -5,7 +5,6 @@ import Hummingbird
 import Logging
 import Postgres
 import ServiceLifecycle
-import UnixSignals
 
 /// `civicq serve`: the HTTP server (intake API, Open311, health) until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -64,14 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.open311.jurisdiction = jurisdiction
             configuration.open311.defaultArea = defaultArea
             let server = try IntakeServer(configuration: configuration, client: client, schema: global.schemaName, logger: logger)
-            // Services stop in reverse order: the server drains first, then the pool closes.
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: client), .init(service: try server.application(), successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger))
             logger.info("serving", metadata: ["host": "\(host)", "port": "\(port)"])
-            try await group.run()
+            try await global.runUntilSignalled(pool: client, main: try server.application(), logger: logger)
         }
     }
 }

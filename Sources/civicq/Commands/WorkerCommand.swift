@@ -5,7 +5,6 @@ import JobQueue
 import Logging
 import Postgres
 import ServiceLifecycle
-import UnixSignals
 
 /// `civicq worker`: runs jobs until SIGTERM or SIGINT.
 struct WorkerCommand: AsyncParsableCommand {
@@ -75,13 +74,7 @@ struct WorkerCommand: AsyncParsableCommand {
                     keepHistory: keepHistory),
                 listens: !noListen,
                 logger: logger)
-            // Services stop in reverse order: the worker drains first, then the pool closes.
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: client), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger))
-            try await group.run()
+            try await global.runUntilSignalled(pool: client, main: worker, logger: logger)
         }
     }
 
