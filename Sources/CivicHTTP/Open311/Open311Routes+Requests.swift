@@ -7,8 +7,8 @@ extension Open311Routes {
     /// The longest date range a search may span, and its default (the spec's 90 days).
     static let searchWindow: TimeInterval = 90 * 86_400
 
-    @Sendable func search(_ request: Request, _ format: Open311Format, _: String) async throws -> Response {
-        let query = try FormFields(urlEncoded: Substring(request.uri.query ?? ""))
+    @Sendable func search(_ call: Call) async throws -> Response {
+        let (format, query) = (call.format, call.query)
         let viewer = try await viewer(query)
         var errors: [String] = []
         let now = Date()
@@ -43,9 +43,10 @@ extension Open311Routes {
         return format.response(.list(item: "request", found.map { node($0, viewer: viewer) }), root: "service_requests")
     }
 
-    @Sendable func one(_ request: Request, _ format: Open311Format, _ name: String) async throws -> Response {
+    @Sendable func one(_ call: Call) async throws -> Response {
+        let (format, name) = (call.format, call.name)
         guard let id = Int64(name), id > 0 else { throw Open311Failure(.notFound, "there is no service request \(name)") }
-        let viewer = try await viewer(try FormFields(urlEncoded: Substring(request.uri.query ?? "")))
+        let viewer = try await viewer(call.query)
         let reads = self.reads
         let found = try await client.withConnection {
             try reads.requests(Open311Store.Search(ids: [id], start: .distantPast, end: .distantFuture), on: $0)
@@ -54,7 +55,8 @@ extension Open311Routes {
         return format.response(.list(item: "request", [node(only, viewer: viewer)]), root: "service_requests")
     }
 
-    @Sendable func token(_ request: Request, _ format: Open311Format, _ token: String) async throws -> Response {
+    @Sendable func token(_ call: Call) async throws -> Response {
+        let (format, token) = (call.format, call.name)
         let reads = self.reads
         guard let id = try await client.withConnection({ try reads.caseID(token: token, on: $0) }) else {
             throw Open311Failure(.notFound, "there is no request for this token")

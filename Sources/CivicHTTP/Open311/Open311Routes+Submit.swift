@@ -9,8 +9,9 @@ extension Open311Routes {
     /// `service_code`, a location (`lat`+`long`, `address_string` or `address_id`), optional
     /// `description`, contact fields, `media_url` and `attribute[CODE]` answers. The same form
     /// sent again on the same day returns the same request (a client's retry makes no duplicate).
-    @Sendable func submit(_ request: Request, _ format: Open311Format, _: String) async throws -> Response {
-        var fields = try FormFields(urlEncoded: Substring(request.uri.query ?? ""))
+    @Sendable func submit(_ call: Call) async throws -> Response {
+        let (request, format) = (call.request, call.format)
+        var fields = call.query
         let contentType = request.headers[.contentType] ?? "application/x-www-form-urlencoded"
         guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.lowercased().hasPrefix("multipart/form-data") else {
             throw Open311Failure(.badRequest, "send the request as application/x-www-form-urlencoded or multipart/form-data")

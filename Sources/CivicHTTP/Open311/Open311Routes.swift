@@ -38,7 +38,16 @@ public struct Open311Routes: Sendable {
         group.get("tokens/{file}") { request, context in await serve(request, context, "file", token) }
     }
 
-    typealias Handler = @Sendable (Request, Open311Format, String) async throws -> Response
+    /// One Open311 request: the format and name from its path, its query string parsed once.
+    struct Call: Sendable {
+        let request: Request
+        let format: Open311Format
+        /// The path's name before the suffix (`030101` of `services/030101.json`), or empty.
+        let name: String
+        let query: FormFields
+    }
+
+    typealias Handler = @Sendable (Call) async throws -> Response
 
     /// Runs `handler` with the format from the path, turning every failure into an Open311
     /// error list in that format (JSON when the suffix itself is wrong).
@@ -50,11 +59,11 @@ public struct Open311Routes: Sendable {
             return Open311Failure(.notFound, "use the .xml or .json form of this address").response(in: .json)
         }
         do {
-            let fields = try FormFields(urlEncoded: Substring(request.uri.query ?? ""))
-            if let jurisdiction = fields["jurisdiction_id"], let ours = configuration.open311.jurisdiction, jurisdiction != ours {
+            let query = try FormFields(urlEncoded: Substring(request.uri.query ?? ""))
+            if let jurisdiction = query["jurisdiction_id"], let ours = configuration.open311.jurisdiction, jurisdiction != ours {
                 throw Open311Failure(.notFound, "jurisdiction_id \(jurisdiction) is not served here")
             }
-            return try await handler(request, format, name)
+            return try await handler(Call(request: request, format: format, name: name, query: query))
         } catch let failure as Open311Failure {
             return failure.response(in: format)
         } catch is FormFields.Malformed {
@@ -75,7 +84,8 @@ public struct Open311Routes: Sendable {
 
     // MARK: Discovery and services
 
-    @Sendable func discovery(_ request: Request, _ format: Open311Format, _: String) async throws -> Response {
+    @Sendable func discovery(_ call: Call) async throws -> Response {
+        let (request, format) = (call.request, call.format)
         let reads = self.reads
         let changeset = try await client.withConnection { try reads.changeset(on: $0) }
         let host = request.head.authority ?? "localhost"
@@ -95,7 +105,8 @@ public struct Open311Routes: Sendable {
         return format.response(node, root: "discovery")
     }
 
-    @Sendable func services(_ request: Request, _ format: Open311Format, _: String) async throws -> Response {
+    @Sendable func services(_ call: Call) async throws -> Response {
+        let format = call.format
         let reads = self.reads
         let services = try await client.withConnection { try reads.services(on: $0) }
         let list = Open311Node.list(item: "service", services.map { service in
@@ -108,7 +119,8 @@ public struct Open311Routes: Sendable {
         return format.response(list, root: "services")
     }
 
-    @Sendable func definition(_ request: Request, _ format: Open311Format, _ code: String) async throws -> Response {
+    @Sendable func definition(_ call: Call) async throws -> Response {
+        let (format, code) = (call.format, call.name)
         let reads = self.reads
         guard let service = try await client.withConnection({ try reads.services(code: code, on: $0) }).first else {
             throw Open311Failure(.notFound, "there is no service \(code)")
