@@ -21,7 +21,8 @@ struct WorkerProcessTests {
     func gracefulSignal(signal: Int32) async throws {
         try await withSchema { client, store, target async throws in
             let id = try await client.withConnection {
-                try store.enqueue(JobRequest(kind: "queue.sleep", payload: PostgresJSONB(text: "{\"ms\": 1500}")), on: $0).id
+                // Long enough that a loaded machine's polling still sees it running.
+                try store.enqueue(JobRequest(kind: "queue.sleep", payload: PostgresJSONB(text: "{\"ms\": 5000}")), on: $0).id
             }
             let worker = try CivicQProcess.launch(["worker", "--keep-history", "--poll-ms", "100"] + target)
             // Generous: the casework suites run workers beside this test.

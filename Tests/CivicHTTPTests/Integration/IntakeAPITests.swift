@@ -72,9 +72,6 @@ struct IntakeAPITests {
             #expect(form.status == .unsupportedMediaType)
             let huge = try await fixture.send(.post, "/v1/cases", key: fixture.key, json: IntakeFixture.complaint("BIG", extra: #","address":"\#(String(repeating: "长", count: 4000))""#))
             #expect(huge.status == .contentTooLarge)
-            let longText = String(repeating: "水", count: 4001)
-            let tooLong = try await fixture.send(.post, "/v1/cases", key: fixture.key, json: #"{"external_id":"L","category":"0101","area":"42","title":"t","description":"\#(longText)"}"#)
-            #expect(tooLong.status == .contentTooLarge || tooLong.errorFields == ["/description"])
             let unknown = try await fixture.send(.post, "/v1/cases", key: fixture.key, json: IntakeFixture.complaint("U-1", category: "9999"))
             #expect(unknown.status == .unprocessableContent && unknown.errorFields == ["/category"])
             let future = try await fixture.send(.post, "/v1/cases", key: fixture.key, json: IntakeFixture.complaint("F-1", extra: #","received_at":"2099-01-01T00:00:00Z""#))
@@ -138,6 +135,7 @@ struct IntakeAPITests {
             let limited = answers.filter { $0.status == .tooManyRequests }
             #expect(passed >= 2 && passed <= 2 + elapsed)
             #expect(limited.count == 8 - passed)
+            if elapsed <= 5 { #expect(!limited.isEmpty, "eight requests within a few seconds must meet the limit") }
             #expect(limited.allSatisfy { $0.headers[.retryAfter].flatMap(Int.init).map { $0 >= 1 } == true })
             #expect(limited.first?.headers[.contentType] == "application/problem+json")
             #expect(try await fixture.send(.get, "/v1/cases", key: fixture.key).status == .ok, "other keys are not slowed")
