@@ -166,7 +166,8 @@ BEGIN
             version = c.version + 1, updated_at = now()
         FROM d WHERE c.id = d.case_id AND c.version = d.version AND c.state = d.from_state
         RETURNING c.id, c.received_at, d.from_state, d.outcome AS to_state, d.first_dispatch, d.lead, d.assists,
-                  d.rule_id, d.rule_version, d.response_due, d.resolution_due, d.explanation
+                  d.rule_id, d.rule_version, d.response_due, d.resolution_due, d.explanation,
+                  c.response_due AS case_response_due, c.resolution_due AS case_resolution_due
     ), tasks AS (
         INSERT INTO case_tasks (case_id, department_code, role)
         SELECT id, lead, 'lead' FROM done WHERE to_state = 'dispatched'
@@ -176,7 +177,8 @@ BEGIN
         INSERT INTO case_events (case_id, actor, kind, from_state, to_state, department_code, reason, public, details)
         SELECT id, 'router', CASE WHEN to_state = 'dispatched' THEN 'dispatched' ELSE 'manual_dispatch' END, from_state, to_state,
                lead, explanation, to_state = 'dispatched',
-               jsonb_build_object('rule', rule_id, 'version', rule_version, 'assists', to_jsonb(coalesce(assists, '{}')))
+               jsonb_build_object('rule', rule_id, 'version', rule_version, 'assists', to_jsonb(coalesce(assists, '{}')),
+                                  'response_due', case_response_due, 'resolution_due', case_resolution_due)
         FROM done
     ), clocks AS (
         INSERT INTO jobs (queue, kind, payload, run_at, unique_key, state)

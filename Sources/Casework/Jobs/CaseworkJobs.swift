@@ -4,7 +4,8 @@ public import Postgres
 
 /// Every job handler of the casework, for a worker to register.
 public enum CaseworkJobs {
-    /// `case.route`, `case.clock`, `case.reclock`, `callback.expire` and `department.webhook`.
+    /// `case.route`, `case.clock`, `case.reclock`, `callback.expire`, `department.webhook` and
+    /// `figures.rollup`.
     public static func handlers(client: PostgresClient, store: CaseworkStore, webhookTimeout: Duration = .seconds(10)) -> [any JobHandler] {
         [
             RouteJobHandler(client: client, store: store),
@@ -12,6 +13,7 @@ public enum CaseworkJobs {
             reclock(client: client, store: store),
             callbackExpiry(client: client),
             WebhookJobHandler(client: client, timeout: webhookTimeout),
+            figuresRollup(client: client, store: store),
         ]
     }
 
@@ -64,6 +66,24 @@ public enum CaseworkJobs {
             let result = try await client.withConnection { try $0.query("SELECT callback_expire(\(id))").scalar(String.self) }
             // Run early (a clock skew between hosts): look again in a minute.
             return result == "early" ? .snooze(.seconds(60)) : .completed
+        }
+    }
+
+    /// `figures.rollup`: one perpetual job on the `figures` queue (``CaseworkStore/ensureRollupJob(on:)``). Each run rolls up the
+    /// cases whose events changed, a batch per transaction, for at most 20 seconds, then
+    /// sleeps `figures.rollup_seconds` (snoozes) and runs again.
+    static func figuresRollup(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
+        ClosureJobHandler(kind: "figures.rollup", timeout: .seconds(120)) { _ in
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(20) {
+                try Task.checkCancellation()
+                let taken = try await client.withConnection { try store.rollUpFigures(on: $0) }
+                if taken == 0 { break }
+            }
+            let pause = try await client.withConnection {
+                try $0.query("SELECT value #>> '{}' FROM settings WHERE key = 'figures.rollup_seconds'").scalar(String.self)
+            }
+            return .snooze(.milliseconds(Int((Double(pause ?? "5") ?? 5) * 1000)))
         }
     }
 }

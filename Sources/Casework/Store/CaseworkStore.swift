@@ -74,8 +74,7 @@ public struct CaseworkStore: Sendable {
 
     /// The working-day calendar, in the installation's reporting time zone.
     public func loadCalendar(on connection: PostgresConnection) throws -> WorkCalendar {
-        let zoneName = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
-        let timeZone = zoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+        let timeZone = try reportingTimeZone(on: connection)
         var holidays = Set<CalendarDay>()
         var workdays = Set<CalendarDay>()
         for row in try connection.query("SELECT day::text, kind FROM calendar_days") {

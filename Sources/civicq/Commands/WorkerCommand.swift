@@ -24,7 +24,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var concurrency = 10
 
     @Option(help: "Comma-separated queues to work, in order of preference.")
-    var queues = "routing,clocks,webhooks,default"
+    var queues = "routing,clocks,webhooks,figures,default"
 
     @Option(help: "Most jobs claimed in one statement.")
     var claimBatch = 500
@@ -64,10 +64,14 @@ struct WorkerCommand: AsyncParsableCommand {
             let client = PostgresClient(
                 configuration: .init(connection: connection, size: 4 + min(concurrency, 8), name: "civicq-worker"), logger: logger)
             let lease = Duration.seconds(leaseSeconds)
+            let casework = CaseworkStore(schema: global.schemaName)
+            if queueList.contains("figures") {
+                try await client.withConnection { try casework.ensureRollupJob(on: $0) }
+            }
             let worker = JobWorker(
                 client: client,
                 store: JobStore(schema: global.schemaName),
-                handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: CaseworkStore(schema: global.schemaName)),
+                handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: casework),
                 configuration: .init(
                     queues: queueList, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
                     heartbeatInterval: lease / 3, pollInterval: .milliseconds(pollMs), gracePeriod: .seconds(graceSeconds),

@@ -1,0 +1,149 @@
+import Foundation
+
+extension CaseFacts {
+    /// The facts of one case from its events (in log order).
+    ///
+    /// - Response: measured once, on the day the response deadline falls: the first
+    ///   acceptance by a lead department, on time or late; with none, overdue once the clock
+    ///   escalated it (for the department that held the case then).
+    /// - Resolution: the same with the first resolution and the resolution deadline as it
+    ///   stood then (approved extensions move it; the new clock after a reopen does not).
+    /// - Callbacks, returns and reopens count on the day they happen, for the department
+    ///   the event names.
+    /// - Assisting departments: their acceptance and their part done, against the case's
+    ///   deadlines; withdrawn or returned tasks are not measured.
+    public static func derive(from history: CaseHistory, calendar: WorkCalendar) -> CaseFacts {
+        var facts = CaseFacts(area: history.area, category: history.category, received: calendar.day(of: history.receivedAt))
+        var responseDue: Date?
+        var resolutionDue: Date?
+        var accepted: (department: String?, at: Date)?
+        var resolved: (department: String?, at: Date)?
+        var responseEscalated: String??
+        var resolutionEscalated: String??
+        var assists: [AssistTask] = []
+
+        func seconds(_ at: Date) -> Double { max(0, at.timeIntervalSince(history.receivedAt)) }
+
+        for event in history.events {
+            let day = calendar.day(of: event.at)
+            switch event.kind {
+            case "dispatched", "manual_dispatch", "assigned":
+                if responseDue == nil, let due = event.responseDue { responseDue = due }
+                if resolutionDue == nil, let due = event.resolutionDue { resolutionDue = due }
+                guard event.kind != "manual_dispatch", let lead = event.department else { break }
+                if event.kind == "assigned" { assists.withdrawActive() }
+                if facts.firstDispatch == nil { facts.firstDispatch = day }
+                facts.leads.append(Mark(department: lead, day: day))
+                for department in event.assists where department != lead {
+                    assists.append(AssistTask(department: department, assigned: day))
+                }
+            case "accepted":
+                if event.task == "assist" {
+                    assists.update(event.department) { if $0.acceptedAt == nil { $0.acceptedAt = event.at } }
+                } else if accepted == nil {
+                    accepted = (event.department, event.at)
+                }
+            case "resolved":
+                if resolved == nil { resolved = (event.department, event.at) }
+            case "assist_done":
+                assists.update(event.department) { $0.doneAt = event.at }
+            case "assist_returned":
+                assists.update(event.department) { $0.returned = day }
+            case "returned":
+                facts.returns.append(Mark(department: event.department, day: day))
+                assists.withdrawActive()
+            case "extension_approved":
+                if resolved == nil, let until = event.until {
+                    resolutionDue = until
+                    resolutionEscalated = nil
+                }
+            case "escalated":
+                // Only an escalation of the deadline as it stands counts (an extension
+                // approved later moved it).
+                if event.clock == "response", accepted == nil, responseEscalated == nil,
+                   event.due == nil || event.due == responseDue {
+                    responseEscalated = .some(event.department)
+                } else if event.clock == "resolution", resolved == nil, resolutionEscalated == nil,
+                          event.due == nil || event.due == resolutionDue {
+                    resolutionEscalated = .some(event.department)
+                }
+            case "callback_answered":
+                facts.callbacks.append(Callback(department: event.department, day: day, solved: event.solved ?? false, rating: event.rating))
+            case "closed" where event.reason == "unanswered":
+                facts.callbacks.append(Callback(department: event.department, day: day, solved: nil, rating: nil))
+            case "reopened":
+                facts.reopens.append(Mark(department: event.department, day: day))
+            case "merged", "withdrawn", "rejected":
+                assists.withdrawActive()
+            default:
+                break
+            }
+        }
+
+        if let due = responseDue {
+            let dueDay = calendar.day(of: due)
+            if let accepted {
+                facts.response = Measure(department: accepted.department, day: dueDay,
+                                         outcome: accepted.at <= due ? .onTime : .late, seconds: seconds(accepted.at))
+            } else if let escalated = responseEscalated {
+                facts.response = Measure(department: escalated, day: dueDay, outcome: .overdue)
+            }
+        }
+        if let due = resolutionDue {
+            let dueDay = calendar.day(of: due)
+            if let resolved {
+                facts.resolution = Measure(department: resolved.department, day: dueDay,
+                                           outcome: resolved.at <= due ? .onTime : .late, seconds: seconds(resolved.at))
+            } else if let escalated = resolutionEscalated {
+                facts.resolution = Measure(department: escalated, day: dueDay, outcome: .overdue)
+            }
+        }
+        facts.assists = assists.map { task in
+            var assist = Assist(department: task.department, assigned: task.assigned, returned: task.returned)
+            guard task.returned == nil, !task.withdrawn else { return assist }
+            if let due = responseDue {
+                if let at = task.acceptedAt {
+                    assist.response = Measure(department: task.department, day: calendar.day(of: due),
+                                              outcome: at <= due ? .onTime : .late, seconds: seconds(at))
+                } else if responseEscalated != nil {
+                    assist.response = Measure(department: task.department, day: calendar.day(of: due), outcome: .overdue)
+                }
+            }
+            if let due = resolutionDue {
+                if let at = task.doneAt {
+                    assist.resolution = Measure(department: task.department, day: calendar.day(of: due),
+                                                outcome: at <= due ? .onTime : .late, seconds: seconds(at))
+                } else if resolutionEscalated != nil {
+                    assist.resolution = Measure(department: task.department, day: calendar.day(of: due), outcome: .overdue)
+                }
+            }
+            return assist
+        }
+        return facts
+    }
+}
+
+/// An assisting task while the events are read.
+private struct AssistTask {
+    let department: String
+    let assigned: CalendarDay
+    var acceptedAt: Date?
+    var doneAt: Date?
+    var returned: CalendarDay?
+    var withdrawn = false
+
+    var active: Bool { returned == nil && doneAt == nil && !withdrawn }
+}
+
+extension [AssistTask] {
+    /// Changes the department's newest task.
+    fileprivate mutating func update(_ department: String?, _ change: (inout AssistTask) -> Void) {
+        guard let index = lastIndex(where: { $0.department == department }) else { return }
+        change(&self[index])
+    }
+
+    /// The lead returned the case, or the desk reassigned it: open assisting tasks end.
+    fileprivate mutating func withdrawActive() {
+        for index in indices where self[index].active { self[index].withdrawn = true }
+    }
+}

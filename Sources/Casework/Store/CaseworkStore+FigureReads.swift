@@ -1,0 +1,139 @@
+import Foundation
+public import Postgres
+
+/// Which units a figures table has a line for.
+public struct FigureQuery: Sendable, Equatable {
+    public var period: FigurePeriod
+    public var dimension: FigureUnit.Dimension
+    /// Departments: only this level (city, district, street, community, grid). Areas: the
+    /// level the codes are cut to (district 6 digits, street 9, community 12). Categories:
+    /// class (2), middle (4) or minor (6).
+    public var level: String?
+
+    public init(period: FigurePeriod, dimension: FigureUnit.Dimension, level: String? = nil) {
+        self.period = period
+        self.dimension = dimension
+        self.level = level
+    }
+
+    /// How many leading characters of the key group areas and categories together.
+    public var keyLength: Int? {
+        switch (dimension, level) {
+        case (.area, "district"): 6
+        case (.area, "street"): 9
+        case (.area, "community"): 12
+        case (.category, "class"): 2
+        case (.category, "middle"): 4
+        case (.category, "minor"): 6
+        default: nil
+        }
+    }
+
+    /// The levels each dimension accepts.
+    public static let levels: [FigureUnit.Dimension: [String]] = [
+        .department: ["city", "district", "street", "community", "grid"],
+        .area: ["district", "street", "community"],
+        .category: ["class", "middle", "minor"],
+    ]
+}
+
+extension CaseworkStore {
+    /// The figures settings (`figures.*`), with the documented defaults for any not set.
+    public func figureSettings(on connection: PostgresConnection) throws -> FigureSettings {
+        var settings = FigureSettings()
+        for row in try connection.query("SELECT key, value #>> '{}' FROM settings WHERE key LIKE 'figures.%'") {
+            let (key, text) = try row.decode((String, String).self)
+            guard let value = Double(text) else { continue }
+            switch key {
+            case "figures.basic_weight": settings.basicWeight = value
+            case "figures.weight_response": settings.responseWeight = value
+            case "figures.weight_resolution": settings.resolutionWeight = value
+            case "figures.weight_satisfaction": settings.satisfactionWeight = value
+            case "figures.lagging": settings.lagging = Int(value)
+            case "figures.leading": settings.leading = Int(value)
+            case "figures.min_sample": settings.minSample = Int64(value)
+            default: break
+            }
+        }
+        return settings
+    }
+
+    /// A figures table from the rollups: one line per unit with anything counted in the period.
+    public func figureRows(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRow] {
+        let counts = try rollupCounts(query, on: connection)
+        return try rows(from: counts, query: query, on: connection)
+    }
+
+    /// The rollups summed over the period, per unit (areas and categories cut to the level).
+    func rollupCounts(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureUnit: FigureCounts] {
+        let length = query.keyLength ?? 64
+        let (first, last) = (query.period.first.description, query.period.last.description)
+        let dim = query.dimension.rawValue
+        let sums = FigureCounter.allCases.map { "sum(\($0.column))::bigint" }.joined(separator: ", ")
+        var result: [FigureUnit: FigureCounts] = [:]
+        let totals = try connection.query(
+            """
+            SELECT left(key, \(length)), role, \(unsafe: sums)
+            FROM figure_rollup WHERE dim = \(dim) AND day BETWEEN \(first)::date AND \(last)::date
+            GROUP BY 1, 2
+            """)
+        for row in totals {
+            let unit = FigureUnit(query.dimension, try row.decode(String.self, at: 0),
+                                  role: FigureUnit.Role(rawValue: try row.decode(String.self, at: 1)) ?? .all)
+            var counts = FigureCounts()
+            for (index, counter) in FigureCounter.allCases.enumerated() { counts[counter] = try row.decode(Int64.self, at: 2 + index) }
+            result[unit] = counts
+        }
+        let buckets = try connection.query(
+            """
+            SELECT left(r.key, \(length)), r.role, h.i::integer, sum(h.a)::bigint, sum(h.b)::bigint
+            FROM figure_rollup r, unnest(r.respond_hist, r.resolve_hist) WITH ORDINALITY AS h(a, b, i)
+            WHERE r.dim = \(dim) AND r.day BETWEEN \(first)::date AND \(last)::date
+              AND (cardinality(r.respond_hist) > 0 OR cardinality(r.resolve_hist) > 0)
+            GROUP BY 1, 2, 3
+            """)
+        let size = FigureHistogram.bounds.count + 1
+        for row in buckets {
+            let unit = FigureUnit(query.dimension, try row.decode(String.self, at: 0),
+                                  role: FigureUnit.Role(rawValue: try row.decode(String.self, at: 1)) ?? .all)
+            let (index, respond, resolve) = try (row.decode(Int.self, at: 2), row.decode(Int64?.self, at: 3) ?? 0, row.decode(Int64?.self, at: 4) ?? 0)
+            guard (1...size).contains(index) else { continue }
+            var counts = result[unit] ?? FigureCounts()
+            var one = [Int64](repeating: 0, count: size)
+            one[index - 1] = respond
+            counts.respond.add(FigureHistogram(counts: one))
+            one[index - 1] = resolve
+            counts.resolve.add(FigureHistogram(counts: one))
+            result[unit] = counts
+        }
+        return result
+    }
+
+    /// Lines with names and levels, departments filtered to the level, in key order.
+    func rows(from counts: [FigureUnit: FigureCounts], query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRow] {
+        let settings = try figureSettings(on: connection)
+        var names: [String: (name: String, level: String?)] = [:]
+        switch query.dimension {
+        case .department:
+            for row in try connection.query("SELECT code, name, level FROM departments") {
+                let (code, name, level) = try row.decode((String, String, String).self)
+                names[code] = (name, level)
+            }
+        case .category:
+            for row in try connection.query("SELECT code, name FROM categories") {
+                let (code, name) = try row.decode((String, String).self)
+                names[code] = (name, nil)
+            }
+        case .area:
+            for row in try connection.query("SELECT area_code, name FROM departments WHERE area_code IS NOT NULL ORDER BY level DESC") {
+                let (code, name) = try row.decode((String, String).self)
+                names[code] = (name, nil)
+            }
+        }
+        return counts.compactMap { unit, counts -> FigureRow? in
+            let known = names[unit.key]
+            if query.dimension == .department, let level = query.level, known?.level != level { return nil }
+            return FigureRow(unit: unit, name: known?.name, level: known?.level, counts: counts, settings: settings)
+        }.sorted { $0.unit < $1.unit }
+    }
+}

@@ -1,0 +1,134 @@
+public import Foundation
+public import Postgres
+
+extension CaseworkStore {
+    /// The event kinds the figures read (notes, warnings and reveals do not count).
+    static let figureEventKinds = [
+        "dispatched", "manual_dispatch", "assigned", "accepted", "resolved", "assist_done", "assist_returned",
+        "returned", "extension_approved", "escalated", "callback_answered", "closed", "reopened",
+        "merged", "withdrawn", "rejected",
+    ]
+
+    /// The histories of these cases: attributes and figure events, in log order.
+    public func histories(ids: [Int64], on connection: PostgresConnection) throws -> [CaseHistory] {
+        guard !ids.isEmpty else { return [] }
+        let list = ids.map { Int($0) }
+        var events: [Int64: [FigureEvent]] = [:]
+        let rows = try connection.query(
+            """
+            SELECT e.case_id, e.kind, e.at, e.department_code, e.reason, e.details->>'task', e.details->>'clock',
+                   (e.details->>'due')::timestamptz, (e.details->>'until')::timestamptz, (e.details->>'solved')::boolean,
+                   e.details->>'rating',
+                   CASE WHEN jsonb_typeof(e.details->'assists') = 'array'
+                        THEN ARRAY(SELECT jsonb_array_elements_text(e.details->'assists')) END,
+                   (e.details->>'response_due')::timestamptz, (e.details->>'resolution_due')::timestamptz
+            FROM case_events e
+            WHERE e.case_id = ANY(\(list)) AND e.kind = ANY(\(Self.figureEventKinds))
+            ORDER BY e.case_id, e.id
+            """)
+        for row in rows {
+            var event = FigureEvent(try row.decode(String.self, at: 1), at: try row.decode(Date.self, at: 2),
+                                    department: try row.decode(String?.self, at: 3))
+            event.reason = try row.decode(String?.self, at: 4)
+            event.task = try row.decode(String?.self, at: 5)
+            event.clock = try row.decode(String?.self, at: 6)
+            event.due = try row.decode(Date?.self, at: 7)
+            event.until = try row.decode(Date?.self, at: 8)
+            event.solved = try row.decode(Bool?.self, at: 9)
+            event.rating = try row.decode(String?.self, at: 10)
+            event.assists = try row.decode([String]?.self, at: 11) ?? []
+            event.responseDue = try row.decode(Date?.self, at: 12)
+            event.resolutionDue = try row.decode(Date?.self, at: 13)
+            events[try row.decode(Int64.self, at: 0), default: []].append(event)
+        }
+        return try connection.query("SELECT id, area_code, category_code, received_at FROM cases WHERE id = ANY(\(list)) ORDER BY id")
+            .map { row in
+                let (id, area, category, received) = try row.decode((Int64, String, String, Date).self)
+                return CaseHistory(caseID: id, area: area, category: category, receivedAt: received, events: events[id] ?? [])
+            }
+    }
+
+    /// Rolls up to `limit` dirty cases in one transaction: derives their facts anew, adds the
+    /// difference from the stored facts to `figure_rollup`, stores the new facts. Returns how
+    /// many cases it took (0: the rollups are up to date).
+    public func rollUpFigures(limit: Int = 2_000, on connection: PostgresConnection) throws -> Int {
+        try connection.transaction { connection in
+            let ids = try connection.query(
+                """
+                DELETE FROM figure_dirty WHERE case_id IN (
+                    SELECT case_id FROM figure_dirty ORDER BY case_id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING case_id
+                """).map { try $0.decode(Int64.self, at: 0) }
+            guard !ids.isEmpty else { return 0 }
+            let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
+            var delta: [FigureKey: FigureCounts] = [:]
+            for row in try connection.query("SELECT facts FROM case_figures WHERE case_id = ANY(\(ids.map { Int($0) }))") {
+                let old = try row.decode(PostgresJSONB.self, at: 0).decode(CaseFacts.self)
+                for (key, counts) in old.contributions { delta[key, default: FigureCounts()].add(counts, sign: -1) }
+            }
+            var stored: [String: CaseFacts] = [:]
+            for history in try histories(ids: ids, on: connection) {
+                let facts = CaseFacts.derive(from: history, calendar: calendar)
+                for (key, counts) in facts.contributions { delta[key, default: FigureCounts()].add(counts) }
+                stored[String(history.caseID)] = facts
+            }
+            let rows = delta.filter { !$0.value.isZero }.sorted { $0.key < $1.key }.map { RollupRow(key: $0.key, counts: $0.value) }
+            if !rows.isEmpty {
+                try connection.query("SELECT figure_apply(\(try PostgresJSONB(encoding: rows)))")
+            }
+            try connection.query(
+                """
+                INSERT INTO case_figures (case_id, facts)
+                SELECT key::bigint, value FROM jsonb_each(\(try PostgresJSONB(encoding: stored)))
+                ON CONFLICT (case_id) DO UPDATE SET facts = excluded.facts, rolled_at = now()
+                """)
+            return ids.count
+        }
+    }
+
+    /// Queues the perpetual `figures.rollup` job on the `figures` queue unless it is there
+    /// (a worker that works that queue calls this when it starts).
+    public func ensureRollupJob(on connection: PostgresConnection) throws {
+        try connection.execute(
+            """
+            INSERT INTO jobs (queue, kind, payload, unique_key) VALUES ('figures', 'figures.rollup', '{}', 'figures.rollup')
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    /// Cases whose events the rollups have not taken in yet.
+    public func figuresBacklog(on connection: PostgresConnection) throws -> Int {
+        try connection.query("SELECT count(*) FROM figure_dirty").scalar(Int.self) ?? 0
+    }
+
+    /// The reporting time zone (`reporting.time_zone`, default Asia/Shanghai).
+    public func reportingTimeZone(on connection: PostgresConnection) throws -> TimeZone {
+        let name = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
+        return name.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+    }
+}
+
+/// A row of `figure_rollup` as `figure_apply` reads it (every column present).
+struct RollupRow: Encodable {
+    let key: FigureKey
+    let counts: FigureCounts
+
+    struct Column: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Column.self)
+        try c.encode(key.unit.dimension.rawValue, forKey: Column("dim"))
+        try c.encode(key.day.description, forKey: Column("day"))
+        try c.encode(key.unit.key, forKey: Column("key"))
+        try c.encode(key.unit.role.rawValue, forKey: Column("role"))
+        for counter in FigureCounter.allCases { try c.encode(counts[counter], forKey: Column(counter.column)) }
+        try c.encode(counts.respond.counts, forKey: Column("respond_hist"))
+        try c.encode(counts.resolve.counts, forKey: Column("resolve_hist"))
+    }
+}
