@@ -73,7 +73,7 @@ extension CaseworkStore {
         var result: [FigureUnit: FigureCounts] = [:]
         let totals = try connection.query(
             """
-            SELECT left(key, \(length)), role, \(unsafe: sums)
+            SELECT left(key, \(length)::integer), role, \(unsafe: sums)
             FROM figure_rollup WHERE dim = \(dim) AND day BETWEEN \(first)::date AND \(last)::date
             GROUP BY 1, 2
             """)
@@ -86,7 +86,7 @@ extension CaseworkStore {
         }
         let buckets = try connection.query(
             """
-            SELECT left(r.key, \(length)), r.role, h.i::integer, sum(h.a)::bigint, sum(h.b)::bigint
+            SELECT left(r.key, \(length)::integer), r.role, h.i::integer, sum(h.a)::bigint, sum(h.b)::bigint
             FROM figure_rollup r, unnest(r.respond_hist, r.resolve_hist) WITH ORDINALITY AS h(a, b, i)
             WHERE r.dim = \(dim) AND r.day BETWEEN \(first)::date AND \(last)::date
               AND (cardinality(r.respond_hist) > 0 OR cardinality(r.resolve_hist) > 0)
@@ -135,5 +135,19 @@ extension CaseworkStore {
             if query.dimension == .department, let level = query.level, known?.level != level { return nil }
             return FigureRow(unit: unit, name: known?.name, level: known?.level, counts: counts, settings: settings)
         }.sorted { $0.unit < $1.unit }
+    }
+}
+
+extension CaseworkStore {
+    /// Lead departments ranked within each level (or only `query.level`), city level first.
+    public func rankings(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRanking] {
+        var departments = query
+        departments.dimension = .department
+        let settings = try figureSettings(on: connection)
+        let rows = try figureRows(departments, on: connection).filter { $0.unit.role == .lead && $0.level != nil }
+        let order = FigureQuery.levels[.department] ?? []
+        return Dictionary(grouping: rows) { $0.level ?? "" }
+            .sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }
+            .map { FigureRanking(level: $0.key, rows: $0.value, settings: settings) }
     }
 }

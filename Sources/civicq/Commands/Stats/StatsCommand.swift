@@ -1,0 +1,103 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Postgres
+
+/// `civicq stats`: the figures departments are assessed on.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Figures per department, area or category for a 旬, month, quarter or range.",
+        discussion: """
+            Rates and what they divide by are in docs/figures.md. A case counts in the period its
+            deadline falls in (response and resolution), or in which the event happened (intake,
+            dispatch, returns, callbacks, reopens). Figures come from the rollups the workers
+            keep; `civicq stats verify` recomputes a period from the event log.
+            """,
+        subcommands: [StatsTable.self, StatsRanking.self, StatsVerify.self],
+        defaultSubcommand: StatsTable.self
+    )
+}
+
+/// `civicq stats [table]`.
+struct StatsTable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "table", abstract: "The figures table (the default).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: StatsOptions
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let options = self.options
+            let (rows, period, backlog) = try await global.withStore { connection, store in
+                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
+                let query = try options.query(today: today)
+                return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection))
+            }
+            StatsReport.warnBacklog(backlog)
+            if options.json {
+                print(StatsReport.json(rows, period: period))
+            } else if options.csv {
+                print(StatsReport.csv(rows, period: period))
+            } else {
+                print(StatsReport.table(rows, period: period, dimension: options.dimension))
+            }
+        }
+    }
+}
+
+/// `civicq stats ranking`.
+struct StatsRanking: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ranking",
+        abstract: "Lead departments of each level ranked by composite score; leading and lagging named.",
+        discussion: "Weights, how many are named and the smallest sample ranked are the figures.* settings.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: StatsOptions
+
+    func validate() throws {
+        guard options.dimension == .department else { throw ValidationError("rankings are of departments: leave out --by") }
+    }
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let options = self.options
+            let (rankings, period, settings) = try await global.withStore { connection, store in
+                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
+                let query = try options.query(today: today)
+                let settings = try store.figureSettings(on: connection)
+                return (try store.rankings(query, on: connection), query.period, settings)
+            }
+            if options.json {
+                print(StatsReport.json(rankings, period: period, settings: settings))
+            } else {
+                print(StatsReport.table(rankings, period: period, settings: settings))
+            }
+        }
+    }
+}
+
+/// `civicq stats verify`.
+struct StatsVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute a period from the event log and compare it with the rollups.",
+        discussion: "Rolls up what is pending first. Exits 0 when they agree, 65 with the differences when not.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: StatsOptions
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let options = self.options
+            let result = try await global.withStore { connection, store in
+                while try store.rollUpFigures(on: connection) > 0 {}
+                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
+                return try store.verifyFigures(try options.figurePeriod(today: today), on: connection)
+            }
+            print(options.json ? StatsReport.json(result) : StatsReport.text(result))
+            if !result.differences.isEmpty { throw ExitCode(65) }
+        }
+    }
+}

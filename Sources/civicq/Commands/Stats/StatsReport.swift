@@ -1,0 +1,170 @@
+import Casework
+import Foundation
+
+/// Text, CSV and JSON renderings of figures.
+enum StatsReport {
+    static func warnBacklog(_ backlog: Int) {
+        guard backlog > 0 else { return }
+        FileHandle.standardError.write(Data("civicq: note: \(backlog) case(s) changed since the last rollup; the workers are catching up\n".utf8))
+    }
+
+    static func table(_ rows: [FigureRow], period: FigurePeriod, dimension: FigureUnit.Dimension) -> String {
+        guard !rows.isEmpty else { return "nothing counted in \(period)" }
+        var table = TextTable(
+            dimension.rawValue, "name", "role", "intake", "dispatched", "response", "closure", "on time", "resolution",
+            "satisfaction", "returns", "reopens", "unanswered", "respond p50/p90", "resolve p50/p90")
+        table.maxCellWidth = 24
+        for row in rows {
+            let (counts, rates) = (row.counts, row.rates)
+            table.add([
+                row.unit.key, row.name ?? "", row.unit.role == .all ? "" : row.unit.role.rawValue,
+                String(counts[.intake]), String(counts[.dispatched]),
+                cell(rates.response), cell(rates.closure), cell(rates.onTime), cell(rates.resolution), cell(rates.satisfaction),
+                cell(rates.returns), cell(rates.reopen), String(counts[.unanswered]),
+                "\(duration(row.respondP50))/\(duration(row.respondP90))", "\(duration(row.resolveP50))/\(duration(row.resolveP90))",
+            ])
+        }
+        return "figures for \(period) (\(period.first) to \(period.last)), by \(dimension.rawValue)\n" + table.render()
+    }
+
+    static func table(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
+        guard !rankings.isEmpty else { return "nothing counted in \(period)" }
+        var out = ["ranking for \(period): score = response × \(number(settings.responseWeight)) + resolution × \(number(settings.resolutionWeight)) + satisfaction × \(number(settings.satisfactionWeight)) (weights scaled to 100)"]
+        for ranking in rankings {
+            var table = TextTable("rank", "department", "name", "score", "response", "resolution", "satisfaction", "on time", "sample", "standing")
+            for entry in ranking.entries {
+                let rates = entry.row.rates
+                table.add([
+                    entry.rank.map(String.init) ?? "-", entry.row.unit.key, entry.row.name ?? "",
+                    entry.score.map { String(format: "%.1f", $0) } ?? "-", rates.response.percent, rates.resolution.percent,
+                    rates.satisfaction.percent, rates.onTime.percent, String(entry.row.sample), standing(entry.standing),
+                ])
+            }
+            out.append("\nlevel: \(ranking.level)\n" + table.render())
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func text(_ result: FigureVerification) -> String {
+        var lines = ["verified \(result.period): \(result.casesRead) case(s) read from the event log, \(result.keysCompared) unit-day(s) compared"]
+        if result.differences.isEmpty {
+            lines.append("the rollups agree with the event log")
+        } else {
+            lines.append("\(result.differences.count) difference(s):")
+            for d in result.differences.prefix(50) {
+                lines.append("  \(d.key.day) \(d.key.unit.dimension.rawValue) \(d.key.unit.key) \(d.key.unit.role.rawValue) \(d.counter): rollup \(d.rollup), events \(d.recomputed)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func csv(_ rows: [FigureRow], period: FigurePeriod) -> String {
+        var lines = [(["period", "dimension", "key", "name", "role"] + FigureCounter.allCases.map(\.column)
+            + ["response_rate", "closure_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "return_rate", "reopen_rate",
+               "respond_p50_s", "respond_p90_s", "resolve_p50_s", "resolve_p90_s"]).joined(separator: ",")]
+        for row in rows {
+            let rates = [row.rates.response, row.rates.closure, row.rates.onTime, row.rates.resolution, row.rates.satisfaction,
+                         row.rates.returns, row.rates.reopen].map { $0.value.map { String(format: "%.4f", $0) } ?? "" }
+            let times = [row.respondP50, row.respondP90, row.resolveP50, row.resolveP90].map { $0.map { String(Int($0)) } ?? "" }
+            let cells = [period.description, row.unit.dimension.rawValue, row.unit.key, row.name ?? "", row.unit.role.rawValue]
+                .map(csvField) + FigureCounter.allCases.map { String(row.counts[$0]) } + rates + times
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ rows: [FigureRow], period: FigurePeriod) -> String {
+        encode(["period": periodObject(period), "rows": rows.map(object)])
+    }
+
+    static func json(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
+        encode([
+            "period": periodObject(period),
+            "weights": ["response": settings.responseWeight, "resolution": settings.resolutionWeight, "satisfaction": settings.satisfactionWeight],
+            "levels": rankings.map { ranking -> [String: Any] in
+                ["level": ranking.level, "entries": ranking.entries.map { entry -> [String: Any] in
+                    var item = object(entry.row)
+                    item["standing"] = entry.standing.rawValue
+                    if let rank = entry.rank { item["rank"] = rank }
+                    if let score = entry.score { item["score"] = (score * 10).rounded() / 10 }
+                    return item
+                }]
+            },
+        ])
+    }
+
+    static func json(_ result: FigureVerification) -> String {
+        encode([
+            "period": periodObject(result.period), "cases_read": result.casesRead, "unit_days_compared": result.keysCompared,
+            "agree": result.differences.isEmpty,
+            "differences": result.differences.map { d -> [String: Any] in
+                ["day": d.key.day.description, "dimension": d.key.unit.dimension.rawValue, "key": d.key.unit.key,
+                 "role": d.key.unit.role.rawValue, "counter": d.counter, "rollup": d.rollup, "events": d.recomputed]
+            },
+        ])
+    }
+
+    static func object(_ row: FigureRow) -> [String: Any] {
+        var counts: [String: Int64] = [:]
+        for counter in FigureCounter.allCases { counts[counter.column] = row.counts[counter] }
+        func rate(_ rate: FigureRate) -> [String: Any] {
+            var item: [String: Any] = ["numerator": rate.numerator, "denominator": rate.denominator]
+            if let value = rate.value { item["value"] = value }
+            return item
+        }
+        var item: [String: Any] = [
+            "dimension": row.unit.dimension.rawValue, "key": row.unit.key, "role": row.unit.role.rawValue, "counts": counts,
+            "rates": [
+                "response": rate(row.rates.response), "closure": rate(row.rates.closure), "on_time": rate(row.rates.onTime),
+                "resolution": rate(row.rates.resolution), "satisfaction": rate(row.rates.satisfaction),
+                "returns": rate(row.rates.returns), "reopen": rate(row.rates.reopen),
+            ],
+        ]
+        var times: [String: Double] = [:]
+        for (name, value) in [("respond_p50", row.respondP50), ("respond_p90", row.respondP90), ("resolve_p50", row.resolveP50), ("resolve_p90", row.resolveP90)] {
+            if let value { times[name] = value.rounded() }
+        }
+        item["seconds"] = times
+        if let name = row.name { item["name"] = name }
+        if let level = row.level { item["level"] = level }
+        return item
+    }
+
+    static func periodObject(_ period: FigurePeriod) -> [String: String] {
+        ["name": period.description, "kind": period.kind.rawValue, "first": period.first.description, "last": period.last.description]
+    }
+
+    private static func cell(_ rate: FigureRate) -> String {
+        rate.value == nil ? "-" : "\(rate.percent) (\(number(rate.numerator))/\(rate.denominator))"
+    }
+
+    private static func standing(_ standing: FigureRanking.Standing) -> String {
+        switch standing {
+        case .leading: "leading"
+        case .lagging: "lagging (通报)"
+        case .middle: ""
+        case .smallSample: "too few cases to rank"
+        }
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// 45m, 3.5h, 2.1d.
+    static func duration(_ seconds: Double?) -> String {
+        guard let seconds else { return "-" }
+        if seconds < 3_600 { return "\(Int((seconds / 60).rounded()))m" }
+        if seconds < 86_400 { return String(format: "%.1fh", seconds / 3_600) }
+        return String(format: "%.1fd", seconds / 86_400)
+    }
+
+    private static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    private static func encode(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
