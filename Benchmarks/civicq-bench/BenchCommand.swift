@@ -22,11 +22,12 @@ struct BenchCommand {
             case "queue": try await QueueBench(options: options).run()
             case "soak": try await SoakBench(options: options).run()
             case "chaos-worker": try await ChaosWorker(options: options).run()
+            case "figures": try await FiguresBench(options: options).run()
             case "route":
                 if !arguments.contains("--jobs") { options.jobs = 100_000 }
                 if !arguments.contains("--workers") { options.workers = [2] }
                 try await RouteBench(options: options).run()
-            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, chaos-worker")
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, figures, chaos-worker")
             }
         } catch {
             FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))

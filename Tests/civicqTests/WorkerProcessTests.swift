@@ -99,13 +99,14 @@ struct WorkerProcessTests {
             #expect(!orphans.isEmpty)
             let survivor = try CivicQProcess.launch(["worker"] + options + target)
             defer { if survivor.isRunning { survivor.terminate() } }
-            let left = "SELECT count(*) FROM \(store.schema).jobs"
+            // The worker keeps its own figures.rollup job queued: count the test's jobs only.
+            let left = "SELECT count(*) FROM \(store.schema).jobs WHERE kind = 'queue.sleep'"
             #expect(try await TestDatabase.eventually(within: .seconds(60)) {
                 try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: left)).scalar(Int.self) } == 0
             })
             let (done, rescued) = try await client.withConnection { connection in
                 try connection.query(
-                    "SELECT count(*), count(*) FILTER (WHERE id = ANY(\(orphans)) AND attempt = 2) FROM \(unsafe: store.schema).job_history"
+                    "SELECT count(*), count(*) FILTER (WHERE id = ANY(\(orphans)) AND attempt = 2) FROM \(unsafe: store.schema).job_history WHERE kind = 'queue.sleep'"
                 )[0].decode((Int, Int).self)
             }
             #expect(done == 20)

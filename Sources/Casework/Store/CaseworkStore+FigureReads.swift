@@ -69,7 +69,11 @@ extension CaseworkStore {
         let length = query.keyLength ?? 64
         let (first, last) = (query.period.first.description, query.period.last.description)
         let dim = query.dimension.rawValue
-        let sums = FigureCounter.allCases.map { "sum(\($0.column))::bigint" }.joined(separator: ", ")
+        let size = FigureHistogram.bounds.count + 1
+        // Histograms are summed bucket by bucket with subscripts: no unnest, one pass.
+        let sums = (FigureCounter.allCases.map { "sum(\($0.column))::bigint" }
+            + (1...size).map { "sum(respond_hist[\($0)])::bigint" } + (1...size).map { "sum(resolve_hist[\($0)])::bigint" })
+            .joined(separator: ", ")
         var result: [FigureUnit: FigureCounts] = [:]
         let totals = try connection.query(
             """
@@ -77,33 +81,14 @@ extension CaseworkStore {
             FROM figure_rollup WHERE dim = \(dim) AND day BETWEEN \(first)::date AND \(last)::date
             GROUP BY 1, 2
             """)
+        let counters = FigureCounter.allCases.count
         for row in totals {
             let unit = FigureUnit(query.dimension, try row.decode(String.self, at: 0),
                                   role: FigureUnit.Role(rawValue: try row.decode(String.self, at: 1)) ?? .all)
             var counts = FigureCounts()
             for (index, counter) in FigureCounter.allCases.enumerated() { counts[counter] = try row.decode(Int64.self, at: 2 + index) }
-            result[unit] = counts
-        }
-        let buckets = try connection.query(
-            """
-            SELECT left(r.key, \(length)::integer), r.role, h.i::integer, sum(h.a)::bigint, sum(h.b)::bigint
-            FROM figure_rollup r, unnest(r.respond_hist, r.resolve_hist) WITH ORDINALITY AS h(a, b, i)
-            WHERE r.dim = \(dim) AND r.day BETWEEN \(first)::date AND \(last)::date
-              AND (cardinality(r.respond_hist) > 0 OR cardinality(r.resolve_hist) > 0)
-            GROUP BY 1, 2, 3
-            """)
-        let size = FigureHistogram.bounds.count + 1
-        for row in buckets {
-            let unit = FigureUnit(query.dimension, try row.decode(String.self, at: 0),
-                                  role: FigureUnit.Role(rawValue: try row.decode(String.self, at: 1)) ?? .all)
-            let (index, respond, resolve) = try (row.decode(Int.self, at: 2), row.decode(Int64?.self, at: 3) ?? 0, row.decode(Int64?.self, at: 4) ?? 0)
-            guard (1...size).contains(index) else { continue }
-            var counts = result[unit] ?? FigureCounts()
-            var one = [Int64](repeating: 0, count: size)
-            one[index - 1] = respond
-            counts.respond.add(FigureHistogram(counts: one))
-            one[index - 1] = resolve
-            counts.resolve.add(FigureHistogram(counts: one))
+            counts.respond = FigureHistogram(counts: try (0..<size).map { try row.decode(Int64?.self, at: 2 + counters + $0) ?? 0 })
+            counts.resolve = FigureHistogram(counts: try (0..<size).map { try row.decode(Int64?.self, at: 2 + counters + size + $0) ?? 0 })
             result[unit] = counts
         }
         return result

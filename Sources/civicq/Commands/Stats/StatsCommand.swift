@@ -14,7 +14,7 @@ struct StatsCommand: AsyncParsableCommand {
             dispatch, returns, callbacks, reopens). Figures come from the rollups the workers
             keep; `civicq stats verify` recomputes a period from the event log.
             """,
-        subcommands: [StatsTable.self, StatsRanking.self, StatsVerify.self],
+        subcommands: [StatsTable.self, StatsRanking.self, StatsVerify.self, StatsRollup.self],
         defaultSubcommand: StatsTable.self
     )
 }
@@ -98,6 +98,33 @@ struct StatsVerify: AsyncParsableCommand {
             }
             print(options.json ? StatsReport.json(result) : StatsReport.text(result))
             if !result.differences.isEmpty { throw ExitCode(65) }
+        }
+    }
+}
+
+/// `civicq stats rollup`.
+struct StatsRollup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollup",
+        abstract: "Roll up every pending change now (the workers do this every few seconds).",
+        discussion: "For after a bulk import or before publishing figures; safe beside running workers.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Cases per transaction.")
+    var batch = 2_000
+
+    func run() async throws {
+        try await CommandFailure.guarding {
+            let started = ContinuousClock.now
+            let batch = self.batch
+            let total = try await global.withStore { connection, store in
+                var total = 0
+                while case let taken = try store.rollUpFigures(limit: batch, on: connection), taken > 0 { total += taken }
+                return total
+            }
+            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            print(String(format: "rolled up %d case(s) in %.1f s", total, seconds))
         }
     }
 }
