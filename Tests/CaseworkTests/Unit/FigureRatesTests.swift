@@ -64,6 +64,8 @@ struct FigureRatesTests {
         #expect(long.quantile(0.5) == FigureHistogram.bounds.last)
         #expect(FigureHistogram().quantile(0.5) == nil)
         #expect(FigureHistogram(counts: [0, 0]) == FigureHistogram())
+        // figure_apply (migration 008) adds 24 buckets by subscript.
+        #expect(FigureHistogram.bounds.count + 1 == 24)
     }
 
     @Test("ranking: by composite score, leading and lagging named, small samples apart")
