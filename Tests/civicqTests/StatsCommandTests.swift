@@ -1,0 +1,84 @@
+import Casework
+import Foundation
+import JobQueue
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("civicq stats with worker processes (PostgreSQL)")
+struct StatsCommandTests {
+    static var examples: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/examples").path
+    }
+
+    @Test("workers SIGKILLed while they route and roll up: stats verify agrees with the rollups, and stats prints them")
+    func verifyAfterKills() async throws {
+        try await TestDatabase.withMigratedSchema(size: 2) { client, schema in
+            let target = ["--schema", schema, "--database-url", try TestDatabase.conninfo]
+            func civicq(_ arguments: [String]) async throws -> CivicQProcess.Outcome {
+                try await CivicQProcess.runOffPool(arguments + target)
+            }
+            for (command, file) in [("departments", "departments.yaml"), ("categories", "categories.yaml"),
+                                    ("calendar", "calendar.yaml"), ("routes", "routes.yaml")] {
+                #expect(try await civicq([command, "import", "\(Self.examples)/\(file)"]).status == 0)
+            }
+            // 300 cases, half received 20 days ago (their clocks run out at once: escalations).
+            let store = CaseworkStore(schema: schema)
+            try await client.withConnection { connection in
+                for index in 0..<300 {
+                    let old = index % 2 == 0 ? Date().addingTimeInterval(-20 * 86_400) : nil
+                    _ = try store.submit(NewCase(source: "hotline", externalID: "k\(index)", category: ["020103", "030101", "010202"][index % 3],
+                                                 area: "420102001", title: "下水道堵塞", description: "小区门口下水道堵塞", receivedAt: old), on: connection)
+                }
+            }
+            let options = ["worker", "--queues", "routing,clocks,figures", "--poll-ms", "50", "--lease-seconds", "3", "--concurrency", "4"]
+            for _ in 0..<3 {
+                let doomed = try CivicQProcess.launch(options + target)
+                try await Task.sleep(for: .milliseconds(700))
+                kill(doomed.processIdentifier, SIGKILL)
+                doomed.waitUntilExit()
+            }
+            let survivor = try CivicQProcess.launch(options + target)
+            defer { if survivor.isRunning { survivor.terminate() } }
+            let settled = try await TestDatabase.eventually(within: .seconds(60)) {
+                try await client.withConnection { connection in
+                    try connection.query(
+                        """
+                        SELECT (SELECT count(*) FROM \(unsafe: schema).jobs WHERE kind <> 'figures.rollup' AND state IN ('available', 'running'))
+                             + (SELECT count(*) FROM \(unsafe: schema).cases WHERE state = 'received')
+                             + (SELECT count(*) FROM \(unsafe: schema).figure_dirty)
+                        """).scalar(Int.self)
+                } == 0
+            }
+            #expect(settled)
+            survivor.terminate()
+            survivor.waitUntilExit()
+            #expect(survivor.terminationStatus == 0)
+
+            let period = ["--from", Self.day(-40), "--to", Self.day(20)]
+            let verified = try await civicq(["stats", "verify", "--json"] + period)
+            #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any]
+            #expect(report?["agree"] as? Bool == true)
+            #expect(report?["cases_read"] as? Int == 300)
+
+            let table = try await civicq(["stats", "--by", "area", "--json"] + period)
+            #expect(table.status == 0)
+            let rows = (try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]]
+            let intake = rows?.compactMap { ($0["counts"] as? [String: Any])?["intake"] as? Int }.reduce(0, +)
+            #expect(intake == 300)
+            let text = try await civicq(["stats", "ranking"] + period)
+            #expect(text.status == 0)
+            #expect(text.stdout.contains("score"))
+            let bad = try await civicq(["stats", "--period", "2026-13"])
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("YYYY-MM"))
+        }
+    }
+
+    static func day(_ offset: Int) -> String {
+        let calendar = WorkCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        return calendar.day(of: Date()).adding(days: offset).description
+    }
+}
