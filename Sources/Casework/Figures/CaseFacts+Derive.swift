@@ -80,43 +80,23 @@ extension CaseFacts {
             }
         }
 
-        if let due = responseDue {
-            let dueDay = calendar.day(of: due)
-            if let accepted {
-                facts.response = Measure(department: accepted.department, day: dueDay,
-                                         outcome: accepted.at <= due ? .onTime : .late, seconds: seconds(accepted.at))
-            } else if let escalated = responseEscalated {
-                facts.response = Measure(department: escalated, day: dueDay, outcome: .overdue)
-            }
+        /// A clock measured: met at `met` (on time or late), or overdue when it was escalated.
+        func measure(_ due: Date?, met: (department: String?, at: Date)?, escalated: String??) -> Measure? {
+            guard let due else { return nil }
+            let day = calendar.day(of: due)
+            if let met { return Measure(department: met.department, day: day, outcome: met.at <= due ? .onTime : .late, seconds: seconds(met.at)) }
+            if let escalated { return Measure(department: escalated, day: day, outcome: .overdue) }
+            return nil
         }
-        if let due = resolutionDue {
-            let dueDay = calendar.day(of: due)
-            if let resolved {
-                facts.resolution = Measure(department: resolved.department, day: dueDay,
-                                           outcome: resolved.at <= due ? .onTime : .late, seconds: seconds(resolved.at))
-            } else if let escalated = resolutionEscalated {
-                facts.resolution = Measure(department: escalated, day: dueDay, outcome: .overdue)
-            }
-        }
+
+        facts.response = measure(responseDue, met: accepted, escalated: responseEscalated)
+        facts.resolution = measure(resolutionDue, met: resolved, escalated: resolutionEscalated)
         facts.assists = assists.map { task in
             var assist = Assist(department: task.department, assigned: task.assigned, returned: task.returned)
             guard task.returned == nil, !task.withdrawn else { return assist }
-            if let due = responseDue {
-                if let at = task.acceptedAt {
-                    assist.response = Measure(department: task.department, day: calendar.day(of: due),
-                                              outcome: at <= due ? .onTime : .late, seconds: seconds(at))
-                } else if responseEscalated != nil {
-                    assist.response = Measure(department: task.department, day: calendar.day(of: due), outcome: .overdue)
-                }
-            }
-            if let due = resolutionDue {
-                if let at = task.doneAt {
-                    assist.resolution = Measure(department: task.department, day: calendar.day(of: due),
-                                                outcome: at <= due ? .onTime : .late, seconds: seconds(at))
-                } else if resolutionEscalated != nil {
-                    assist.resolution = Measure(department: task.department, day: calendar.day(of: due), outcome: .overdue)
-                }
-            }
+            let own: String?? = .some(task.department)
+            assist.response = measure(responseDue, met: task.acceptedAt.map { (task.department, $0) }, escalated: responseEscalated == nil ? nil : own)
+            assist.resolution = measure(resolutionDue, met: task.doneAt.map { (task.department, $0) }, escalated: resolutionEscalated == nil ? nil : own)
             return assist
         }
         return facts
