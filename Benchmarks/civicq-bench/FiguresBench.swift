@@ -20,7 +20,7 @@ struct FiguresBench {
         let repeats = max(options.repeats, 5)
 
         let (today, cases, busiest, open) = try await client.withConnection { connection in
-            let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
+            let today = try store.today(on: connection)
             let cases = try connection.query("SELECT count(*) FROM cases").scalar(Int.self) ?? 0
             let busiest = try connection.query(
                 """

@@ -59,9 +59,17 @@ extension CaseworkStore {
     }
 
     /// A figures table from the rollups: one line per unit with anything counted in the period.
-    public func figureRows(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRow] {
+    /// `settings`: the figures settings when the caller has them (else they are read).
+    public func figureRows(_ query: FigureQuery, settings: FigureSettings? = nil, on connection: PostgresConnection) throws -> [FigureRow] {
         let counts = try rollupCounts(query, on: connection)
-        return try rows(from: counts, query: query, on: connection)
+        return try rows(from: counts, query: query, settings: try settings ?? figureSettings(on: connection), on: connection)
+    }
+
+    /// The counters of a row, from column `base` on, in `FigureCounter.allCases` order.
+    static func counters(_ row: PostgresRow, at base: Int) throws -> FigureCounts {
+        var counts = FigureCounts()
+        for (index, counter) in FigureCounter.allCases.enumerated() { counts[counter] = try row.decode(Int64.self, at: base + index) }
+        return counts
     }
 
     /// The rollups summed over the period, per unit (areas and categories cut to the level).
@@ -85,8 +93,7 @@ extension CaseworkStore {
         for row in totals {
             let unit = FigureUnit(query.dimension, try row.decode(String.self, at: 0),
                                   role: FigureUnit.Role(rawValue: try row.decode(String.self, at: 1)) ?? .all)
-            var counts = FigureCounts()
-            for (index, counter) in FigureCounter.allCases.enumerated() { counts[counter] = try row.decode(Int64.self, at: 2 + index) }
+            var counts = try Self.counters(row, at: 2)
             counts.respond = FigureHistogram(counts: try (0..<size).map { try row.decode(Int64?.self, at: 2 + counters + $0) ?? 0 })
             counts.resolve = FigureHistogram(counts: try (0..<size).map { try row.decode(Int64?.self, at: 2 + counters + size + $0) ?? 0 })
             result[unit] = counts
@@ -95,8 +102,7 @@ extension CaseworkStore {
     }
 
     /// Lines with names and levels, departments filtered to the level, in key order.
-    func rows(from counts: [FigureUnit: FigureCounts], query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRow] {
-        let settings = try figureSettings(on: connection)
+    func rows(from counts: [FigureUnit: FigureCounts], query: FigureQuery, settings: FigureSettings, on connection: PostgresConnection) throws -> [FigureRow] {
         var names: [String: (name: String, level: String?)] = [:]
         switch query.dimension {
         case .department:
@@ -125,11 +131,10 @@ extension CaseworkStore {
 
 extension CaseworkStore {
     /// Lead departments ranked within each level (or only `query.level`), city level first.
-    public func rankings(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureRanking] {
+    public func rankings(_ query: FigureQuery, settings: FigureSettings, on connection: PostgresConnection) throws -> [FigureRanking] {
         var departments = query
         departments.dimension = .department
-        let settings = try figureSettings(on: connection)
-        let rows = try figureRows(departments, on: connection).filter { $0.unit.role == .lead && $0.level != nil }
+        let rows = try figureRows(departments, settings: settings, on: connection).filter { $0.unit.role == .lead && $0.level != nil }
         let order = FigureQuery.levels[.department] ?? []
         return Dictionary(grouping: rows) { $0.level ?? "" }
             .sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }

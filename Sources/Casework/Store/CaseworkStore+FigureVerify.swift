@@ -72,10 +72,9 @@ extension CaseworkStore {
             let (dim, day, key, role) = try row.decode((String, String, String, String).self)
             guard let dimension = FigureUnit.Dimension(rawValue: dim), let role = FigureUnit.Role(rawValue: role),
                   let calendarDay = CalendarDay(day) else { continue }
-            var counts = FigureCounts()
+            var counts = try Self.counters(row, at: 6)
             counts.respond = FigureHistogram(counts: try row.decode([Int64].self, at: 4))
             counts.resolve = FigureHistogram(counts: try row.decode([Int64].self, at: 5))
-            for (index, counter) in FigureCounter.allCases.enumerated() { counts[counter] = try row.decode(Int64.self, at: 6 + index) }
             guard !counts.isZero else { continue }
             result[FigureKey(FigureUnit(dimension, key, role: role), calendarDay)] = counts
         }

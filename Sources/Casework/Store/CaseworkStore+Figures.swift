@@ -101,6 +101,11 @@ extension CaseworkStore {
         try connection.query("SELECT count(*) FROM figure_dirty").scalar(Int.self) ?? 0
     }
 
+    /// Today, as a local day in the reporting time zone.
+    public func today(on connection: PostgresConnection) throws -> CalendarDay {
+        WorkCalendar(timeZone: try reportingTimeZone(on: connection)).day(of: Date())
+    }
+
     /// The reporting time zone (`reporting.time_zone`, default Asia/Shanghai).
     public func reportingTimeZone(on connection: PostgresConnection) throws -> TimeZone {
         let name = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)

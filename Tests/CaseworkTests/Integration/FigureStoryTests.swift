@@ -90,7 +90,6 @@ struct FigureStoryTests {
             #expect(counts.respond.total == 4)
             #expect(verification.differences.isEmpty, "\(verification.differences.prefix(5))")
             #expect(verification.casesRead == 6)
-            _ = e
         }
     }
 }

@@ -30,8 +30,7 @@ struct StatsTable: AsyncParsableCommand {
         try await CommandFailure.guarding {
             let options = self.options
             let (rows, period, backlog) = try await global.withStore { connection, store in
-                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
-                let query = try options.query(today: today)
+                let query = try options.query(today: try store.today(on: connection))
                 return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection))
             }
             StatsReport.warnBacklog(backlog)
@@ -64,10 +63,9 @@ struct StatsRanking: AsyncParsableCommand {
         try await CommandFailure.guarding {
             let options = self.options
             let (rankings, period, settings) = try await global.withStore { connection, store in
-                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
-                let query = try options.query(today: today)
+                let query = try options.query(today: try store.today(on: connection))
                 let settings = try store.figureSettings(on: connection)
-                return (try store.rankings(query, on: connection), query.period, settings)
+                return (try store.rankings(query, settings: settings, on: connection), query.period, settings)
             }
             if options.json {
                 print(StatsReport.json(rankings, period: period, settings: settings))
@@ -93,8 +91,7 @@ struct StatsVerify: AsyncParsableCommand {
             let options = self.options
             let result = try await global.withStore { connection, store in
                 while try store.rollUpFigures(on: connection) > 0 {}
-                let today = WorkCalendar(timeZone: try store.reportingTimeZone(on: connection)).day(of: Date())
-                return try store.verifyFigures(try options.figurePeriod(today: today), on: connection)
+                return try store.verifyFigures(try options.figurePeriod(today: try store.today(on: connection)), on: connection)
             }
             print(options.json ? StatsReport.json(result) : StatsReport.text(result))
             if !result.differences.isEmpty { throw ExitCode(65) }
