@@ -6,7 +6,7 @@ public import Logging
 public import Postgres
 
 /// civicq's HTTP server: `/v1` (the native intake API), `/open311/v2` (GeoReport v2),
-/// `/healthz`, `/readyz` and `/openapi.yaml`. Built from a pool it does not own; every
+/// `/healthz`, `/readyz`, `/metrics` and `/openapi.yaml`. Built from a pool it does not own; every
 /// database call goes through the pool's own threads, never the event loop.
 public struct IntakeServer: Sendable {
     public let configuration: ServerConfiguration
@@ -15,10 +15,15 @@ public struct IntakeServer: Sendable {
     let gatekeeper: Gatekeeper
     let validator: IntakeValidator
     let logger: Logger
+    /// This process's metrics, served at `/metrics`.
+    public let metrics: CivicMetrics
 
     /// - Throws: when the bundled case schema cannot be read (a build mistake).
-    public init(configuration: ServerConfiguration, client: PostgresClient, schema: String, logger: Logger) throws {
+    public init(
+        configuration: ServerConfiguration, client: PostgresClient, schema: String, metrics: CivicMetrics = CivicMetrics(), logger: Logger
+    ) throws {
         self.configuration = configuration
+        self.metrics = metrics
         self.client = client
         self.schema = schema
         self.logger = logger
@@ -30,7 +35,7 @@ public struct IntakeServer: Sendable {
     /// Every route the server answers, as `METHOD /path` with the templates of
     /// `schemas/openapi.yaml` (a test checks the two agree, and that the router has each one).
     public static let routes: [String] = [
-        "GET /healthz", "GET /readyz", "GET /openapi.yaml",
+        "GET /healthz", "GET /readyz", "GET /openapi.yaml", "GET /metrics",
         "POST /v1/cases", "GET /v1/cases", "POST /v1/cases:batch", "GET /v1/cases/{id}", "GET /v1/cases/{id}/events",
         "POST /v1/cases/{id}/callback", "POST /v1/cases/{id}/withdraw",
         "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
@@ -41,9 +46,11 @@ public struct IntakeServer: Sendable {
     /// Every route, behind request logging and problem documents.
     public func router() throws -> Hummingbird.Router<IntakeContext> {
         let router = Hummingbird.Router(context: IntakeContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(client: client, migrator: try CivicSchema.migrator(schema: schema)).add(to: router)
+        MetricsRoutes(metrics: metrics, client: client, schema: schema, refreshInterval: configuration.metricsRefresh).add(to: router)
         let document = try CivicSchema.openAPI()
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(bytes: document)))

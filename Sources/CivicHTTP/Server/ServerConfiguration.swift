@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     /// fewer, larger transactions use PostgreSQL's CPU best; keep it below the pool's size so
     /// that reads find a connection.
     public var submitFlushers: Int = 2
+    /// How long `/metrics` answers from its last database reading before it reads again
+    /// (however many Prometheus servers scrape). Default 5 s.
+    public var metricsRefresh: Duration = .seconds(5)
     /// Open311 GeoReport v2 settings.
     public var open311: Open311Configuration = Open311Configuration()
 

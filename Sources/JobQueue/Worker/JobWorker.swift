@@ -98,6 +98,7 @@ public final class JobWorker: Sendable, Service {
                     group.addTask { await self.heartbeatLoop() }
                     group.addTask { await self.settleLoop() }
                     group.addTask { await self.maintenanceLoop() }
+                    group.addTask { await self.presenceLoop() }
                     await self.claimLoop()
                     await self.drain()
                     self.state.withLock { $0.finished = true }

@@ -46,6 +46,9 @@ public final class PostgresClient: Sendable, Service {
         var cancelledWaiters: Set<UInt64> = []
         var nextWaiterID: UInt64 = 0
         var isClosed = false
+        var leases: UInt64 = 0
+        var waits: UInt64 = 0
+        var waitNanoseconds: UInt64 = 0
     }
 
     public let configuration: Configuration
@@ -115,6 +118,15 @@ public final class PostgresClient: Sendable, Service {
         state.withLock { $0.waiters.count }
     }
 
+    /// The pool's counts since it was made, for metrics.
+    public var statistics: PostgresPoolStatistics {
+        state.withLock { state in
+            PostgresPoolStatistics(
+                size: configuration.size, leased: configuration.size - state.idle.count, waiting: state.waiters.count,
+                leases: state.leases, waits: state.waits, waitSeconds: Double(state.waitNanoseconds) / 1e9)
+        }
+    }
+
     // MARK: Leasing
 
     private func lease() async throws -> Int {
@@ -123,7 +135,22 @@ public final class PostgresClient: Sendable, Service {
             return state.nextWaiterID
         }
         defer { state.withLock { _ = $0.cancelledWaiters.remove(id) } }
-        return try await withTaskCancellationHandler {
+        let asked = ContinuousClock.now
+        let index = try await waitForConnection(id: id)
+        let waited = ContinuousClock.now - asked
+        state.withLock { state in
+            state.leases += 1
+            // Leased at once costs microseconds; anything over a millisecond was a wait in line.
+            if waited > .milliseconds(1) {
+                state.waits += 1
+                state.waitNanoseconds += UInt64(max(0, waited.wholeNanoseconds))
+            }
+        }
+        return index
+    }
+
+    private func waitForConnection(id: UInt64) async throws -> Int {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
                 enum Outcome { case leased(Int), closed, cancelled, waiting }
                 let outcome = state.withLock { state -> Outcome in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Casework
+import CivicHTTP
 import JobQueue
 import Logging
 import Postgres
@@ -44,6 +45,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: "Keep completed jobs in job_history (pruned after 24 h).")
     var keepHistory = false
 
+    @Option(help: "Serve this worker's Prometheus metrics at /metrics on this port (default: no metrics server).")
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics server listens on.")
+    var metricsHost = "127.0.0.1"
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
@@ -51,6 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must not be negative") }
         guard pollMs >= 10 else { throw ValidationError("--poll-ms must be at least 10") }
         guard !queueList.isEmpty else { throw ValidationError("--queues names no queue") }
+        if let metricsPort, !(1...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be from 1 to 65535") }
     }
 
     var queueList: [String] {
@@ -64,13 +72,14 @@ struct WorkerCommand: AsyncParsableCommand {
             let client = PostgresClient(
                 configuration: .init(connection: connection, size: 4 + min(concurrency, 8), name: "civicq-worker"), logger: logger)
             let lease = Duration.seconds(leaseSeconds)
+            let metrics = CivicMetrics()
             let casework = CaseworkStore(schema: global.schemaName)
             if queueList.contains("figures") {
                 try await client.withConnection { try casework.ensureRollupJob(on: $0) }
             }
             let worker = JobWorker(
                 client: client,
-                store: JobStore(schema: global.schemaName),
+                store: JobStore(schema: global.schemaName, metrics: JobMetrics(factory: metrics.factory)),
                 handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: casework),
                 configuration: .init(
                     queues: queueList, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
@@ -78,7 +87,12 @@ struct WorkerCommand: AsyncParsableCommand {
                     keepHistory: keepHistory),
                 listens: !noListen,
                 logger: logger)
-            try await global.runUntilSignalled(pool: client, main: worker, logger: logger)
+            var helpers: [any Service] = []
+            if let metricsPort {
+                helpers.append(MetricsServer(metrics: metrics, pool: client, host: metricsHost, port: metricsPort, logger: logger).application())
+                logger.info("serving metrics", metadata: ["host": "\(metricsHost)", "port": "\(metricsPort)"])
+            }
+            try await global.runUntilSignalled(pool: client, helpers: helpers, main: worker, logger: logger)
         }
     }
 

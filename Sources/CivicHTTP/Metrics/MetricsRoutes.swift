@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Synchronization
+
+/// `GET /metrics` of `civicq serve`: this process's metrics (HTTP requests, the pool) and
+/// the database-wide gauges, read at most once per ``refreshInterval`` however many
+/// Prometheus servers scrape (one reading at a time; the others answer from the last one).
+/// No key: it carries counts only, no personal data; keep the port off the public network.
+final class MetricsRoutes: Sendable {
+    let metrics: CivicMetrics
+    let client: PostgresClient
+    let schema: String
+    let refreshInterval: Duration
+    let gauges: OperationsGauges
+    private let lastReading = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(metrics: CivicMetrics, client: PostgresClient, schema: String, refreshInterval: Duration) {
+        self.metrics = metrics
+        self.client = client
+        self.schema = schema
+        self.refreshInterval = refreshInterval
+        self.gauges = OperationsGauges(registry: metrics.registry)
+    }
+
+    func add(to router: Router<IntakeContext>) {
+        router.get("metrics") { [self] _, context in try await self.scrape(logger: context.logger) }
+    }
+
+    func scrape(logger: Logger) async throws -> Response {
+        let now = ContinuousClock.now
+        let due = lastReading.withLock { last -> Bool in
+            guard last.map({ now - $0 >= refreshInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due {
+            do {
+                gauges.apply(try await OperationsReading.read(client: client, schema: schema))
+            } catch {
+                logger.warning("metrics: the database reading failed", metadata: ["error": "\(error)"])
+                gauges.apply(nil)
+            }
+        }
+        metrics.observe(pool: client)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: .init(bytes: metrics.exposition())))
+    }
+}

@@ -1,0 +1,80 @@
+import Casework
+import CivicHTTP
+import Foundation
+import JobQueue
+
+/// One frame of `civicq top`, as text: pure, so the tests read it without a terminal.
+struct TopScreen {
+    let database: String
+    let departmentNames: [String: String]
+    let departmentLimit: Int
+
+    func render(_ reading: OperationsReading, previous: OperationsReading?, at now: Date) -> String {
+        let snapshot = reading.snapshot
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var lines: [String] = []
+        lines.append("civicq top — \(database) — \(formatter.string(from: now))   (read in \(Int((reading.seconds * 1000).rounded())) ms; Ctrl-C stops)")
+        let open = snapshot.casesByState.values.reduce(0, +)
+        let overdue = snapshot.overdueByDepartment.values.reduce(0, +)
+        lines.append(
+            "intake: \(snapshot.intakeLastMinute)/min, \(snapshot.intakeToday) today   open cases: \(open)   overdue: \(overdue)   "
+                + "escalations (24 h): \(snapshot.escalationsLastDay)   callbacks: \(snapshot.callbacksPending) pending, "
+                + "\(snapshot.callbacksDue) due   figures backlog: \(snapshot.figuresBacklog)")
+        let states = snapshot.casesByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+        lines.append("cases: " + (states.isEmpty ? "none open" : states.joined(separator: ", ")))
+        lines.append("")
+
+        var queues = TextTable("QUEUE", "AVAILABLE", "SCHEDULED", "RUNNING", "DEAD", "OLDEST WAIT", "DONE/MIN")
+        for queue in reading.queues {
+            func count(_ state: JobState) -> String { String(queue.counts[state] ?? 0) }
+            queues.add([
+                queue.queue, count(.available), count(.scheduled), count(.running), count(.dead),
+                queue.oldestAvailableAge.map(Self.age) ?? "-", String(queue.completedLastMinute),
+            ])
+        }
+        lines.append(reading.queues.isEmpty ? "queue: empty" : queues.render())
+        lines.append("")
+
+        var workers = TextTable("WORKER", "QUEUES", "RUNNING", "UP", "NOW RUNNING")
+        for worker in reading.workers {
+            let jobs = reading.running.filter { $0.worker == worker.id }
+                .map { "\($0.kind) ×\($0.count) (\(Self.age($0.longestSeconds)))" }
+            workers.add([
+                worker.id, worker.queues.joined(separator: ","), "\(worker.running)/\(worker.concurrency)",
+                Self.age(now.timeIntervalSince(worker.startedAt)), jobs.isEmpty ? "idle" : jobs.joined(separator: ", "),
+            ])
+        }
+        lines.append(reading.workers.isEmpty ? "workers: none alive (no worker heard from in 30 s)" : workers.render())
+        let orphans = reading.running.filter { job in !reading.workers.contains { $0.id == job.worker } }
+        if !orphans.isEmpty {
+            lines.append("running under workers not heard from: " + orphans.map { "\($0.kind) ×\($0.count)" }.joined(separator: ", "))
+        }
+        lines.append("")
+
+        let worst = snapshot.overdueByDepartment.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        if worst.isEmpty {
+            lines.append("overdue: none")
+        } else {
+            var table = TextTable("OVERDUE", "DEPARTMENT", "CHANGE")
+            for (code, count) in worst.prefix(departmentLimit) {
+                let change = previous.map { count - ($0.snapshot.overdueByDepartment[code] ?? 0) }
+                table.add([String(count), "\(code) \(departmentNames[code] ?? "")", change.map { $0 == 0 ? "" : String(format: "%+d", $0) } ?? ""])
+            }
+            lines.append(table.render())
+            if worst.count > departmentLimit { lines.append("… and \(worst.count - departmentLimit) more departments") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// 42 s, 3 m 10 s, 2 h 5 m, 3 d 4 h.
+    static func age(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        switch s {
+        case ..<60: return "\(s) s"
+        case ..<3600: return "\(s / 60) m \(s % 60) s"
+        case ..<86_400: return "\(s / 3600) h \(s % 3600 / 60) m"
+        default: return "\(s / 86_400) d \(s % 86_400 / 3600) h"
+        }
+    }
+}
