@@ -52,6 +52,12 @@ struct StatsCommandTests {
                 } == 0
             }
             #expect(settled)
+            // The live view sees the survivor, its queues and the overdue cases.
+            let top = try await civicq(["top", "--once"])
+            #expect(top.status == 0)
+            #expect(top.stdout.contains("QUEUE") && top.stdout.contains("figures"))
+            #expect(top.stdout.contains("routing,clocks,figures") && top.stdout.contains("/4"), "the surviving worker is listed")
+            #expect(top.stdout.contains("OVERDUE"), "cases received 20 days ago are past their deadlines")
             survivor.terminate()
             survivor.waitUntilExit()
             #expect(survivor.terminationStatus == 0)

@@ -20,3 +20,8 @@ CREATE TABLE workers (
 CREATE INDEX cases_overdue_idx ON cases (lead_department)
     WHERE (response_overdue OR resolution_overdue)
       AND state IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'manual_dispatch');
+
+-- Keys for the read-only dashboard (`civicq keys create --source office --scope dashboard:read`).
+ALTER TABLE api_keys DROP CONSTRAINT api_keys_scopes_check;
+ALTER TABLE api_keys ADD CONSTRAINT api_keys_scopes_check
+    CHECK (scopes <@ ARRAY['cases:write', 'cases:read', 'callbacks:write', 'open311:write', 'dashboard:read']);

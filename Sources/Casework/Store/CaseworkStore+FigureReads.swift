@@ -141,3 +141,23 @@ extension CaseworkStore {
             .map { FigureRanking(level: $0.key, rows: $0.value, settings: settings) }
     }
 }
+
+extension CaseworkStore {
+    /// The whole city's counters per day from `first` to `last` (the category units, which
+    /// count every case once), for trend charts. Days with nothing counted are absent.
+    public func dailyTotals(from first: CalendarDay, to last: CalendarDay, on connection: PostgresConnection) throws -> [CalendarDay: FigureCounts] {
+        let sums = FigureCounter.allCases.map { "sum(\($0.column))::bigint" }.joined(separator: ", ")
+        var result: [CalendarDay: FigureCounts] = [:]
+        for row in try connection.query(
+            """
+            SELECT day::text, \(unsafe: sums) FROM figure_rollup
+            WHERE dim = 'category' AND day BETWEEN \(first.description)::date AND \(last.description)::date
+            GROUP BY day
+            """)
+        {
+            guard let day = CalendarDay(try row.decode(String.self, at: 0)) else { continue }
+            result[day] = try Self.counters(row, at: 1)
+        }
+        return result
+    }
+}

@@ -8,6 +8,12 @@ public enum APIScope: String, Sendable, CaseIterable, Codable {
     case callbacksWrite = "callbacks:write"
     /// Submit service requests over Open311.
     case open311Write = "open311:write"
+    /// Read the dashboard (`/dashboard`). Only keys that name it: an intake key with every
+    /// scope does not see the office's figures.
+    case dashboardRead = "dashboard:read"
+
+    /// Held only by keys that name it, not by keys with every scope.
+    public var isExplicit: Bool { self == .dashboardRead }
 }
 
 /// An intake system, as its API key identifies it.
@@ -28,5 +34,5 @@ public struct IntakeClient: Sendable, Equatable {
         self.burst = burst
     }
 
-    public func may(_ scope: APIScope) -> Bool { scopes.isEmpty || scopes.contains(scope) }
+    public func may(_ scope: APIScope) -> Bool { scopes.contains(scope) || scopes.isEmpty && !scope.isExplicit }
 }

@@ -6,7 +6,7 @@ public import Logging
 public import Postgres
 
 /// civicq's HTTP server: `/v1` (the native intake API), `/open311/v2` (GeoReport v2),
-/// `/healthz`, `/readyz`, `/metrics` and `/openapi.yaml`. Built from a pool it does not own; every
+/// `/healthz`, `/readyz`, `/metrics`, `/dashboard` and `/openapi.yaml`. Built from a pool it does not own; every
 /// database call goes through the pool's own threads, never the event loop.
 public struct IntakeServer: Sendable {
     public let configuration: ServerConfiguration
@@ -35,7 +35,7 @@ public struct IntakeServer: Sendable {
     /// Every route the server answers, as `METHOD /path` with the templates of
     /// `schemas/openapi.yaml` (a test checks the two agree, and that the router has each one).
     public static let routes: [String] = [
-        "GET /healthz", "GET /readyz", "GET /openapi.yaml", "GET /metrics",
+        "GET /healthz", "GET /readyz", "GET /openapi.yaml", "GET /metrics", "GET /dashboard",
         "POST /v1/cases", "GET /v1/cases", "POST /v1/cases:batch", "GET /v1/cases/{id}", "GET /v1/cases/{id}/events",
         "POST /v1/cases/{id}/callback", "POST /v1/cases/{id}/withdraw",
         "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
@@ -55,6 +55,7 @@ public struct IntakeServer: Sendable {
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(bytes: document)))
         }
+        DashboardRoutes(client: client, schema: schema, gatekeeper: gatekeeper).add(to: router)
         let store = CaseworkStore(schema: schema)
         CaseRoutes(client: client, store: store, validator: validator, configuration: configuration)
             .add(to: router.group("v1").add(middleware: APIKeyMiddleware(gatekeeper: gatekeeper)))

@@ -1,0 +1,46 @@
+import Casework
+import Foundation
+import Postgres
+
+/// What the dashboard shows, read in one go: the operations reading (today's intake, open
+/// cases, overdue by department), the current month's department figures and ranking, and
+/// the city's last 30 days.
+struct DashboardData: Sendable {
+    let reading: OperationsReading
+    let today: CalendarDay
+    let month: FigurePeriod
+    let settings: FigureSettings
+    /// Lead departments with anything counted this month.
+    let departments: [FigureRow]
+    let rankings: [FigureRanking]
+    /// The last 30 days, oldest first, with the city's counts (zero when nothing was counted).
+    let days: [(day: CalendarDay, counts: FigureCounts)]
+    let departmentNames: [String: String]
+
+    static let trendDays = 30
+
+    static func read(client: PostgresClient, schema: String) async throws -> DashboardData {
+        let reading = try await OperationsReading.read(client: client, schema: schema)
+        return try await client.withConnection { connection in
+            let store = CaseworkStore(schema: schema)
+            let today = try store.today(on: connection)
+            let month = FigurePeriod.month(of: today)
+            let settings = try store.figureSettings(on: connection)
+            let query = FigureQuery(period: month, dimension: .department)
+            let rows = try store.figureRows(query, settings: settings, on: connection).filter { $0.unit.role == .lead }
+            let first = today.adding(days: -(trendDays - 1))
+            let totals = try store.dailyTotals(from: first, to: today, on: connection)
+            let names = Dictionary(
+                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
+                uniquingKeysWith: { first, _ in first })
+            return DashboardData(
+                reading: reading, today: today, month: month, settings: settings, departments: rows,
+                rankings: try store.rankings(query, settings: settings, on: connection),
+                days: (0..<trendDays).map { offset in
+                    let day = first.adding(days: offset)
+                    return (day, totals[day] ?? FigureCounts())
+                },
+                departmentNames: names)
+        }
+    }
+}
