@@ -149,6 +149,9 @@ extension JobWorker {
                     let rescued = try store.rescueExpired(on: connection)
                     if rescued.available + rescued.dead > 0 {
                         store.metrics.rescued.increment(by: rescued.available + rescued.dead)
+                        logger.info(
+                            "rescued jobs whose lease ran out",
+                            metadata: ["available": "\(rescued.available)", "dead": "\(rescued.dead)"])
                     }
                     if prune { try store.prune(historyRetention: configuration.historyRetention, on: connection) }
                     if try store.deadTuples(on: connection) > configuration.vacuumThreshold {
