@@ -169,4 +169,50 @@ struct EnqueueClaimTests {
             #expect(try await client.withConnection { try store.state(of: id, on: $0) } == nil)
         }
     }
+
+    @Test("renewing leases does not wait for a row another transaction holds (an outcome being recorded): no deadlock, and the job still counts as held")
+    func renewSkipsLockedRows() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            try await client.withConnection { try store.enqueue([JobRequest(kind: "x"), JobRequest(kind: "x"), JobRequest(kind: "x")], on: $0) }
+            let jobs = try await client.withConnection { try store.claim(queue: "default", limit: 3, lease: .seconds(2), worker: "w", on: $0) }
+            #expect(jobs.count == 3)
+            let held = jobs.map { (id: $0.id, attempt: $0.attempt) }
+            let (busy, rescued) = (jobs[0].id, jobs[2].id)
+            let locked = Recorder<Bool>()
+            let release = DispatchSemaphore(value: 0)
+            // Another connection holds one row locked, as a settle in flight does.
+            let other = PostgresClient(configuration: .init(connection: client.configuration.connection, size: 1), logger: TestDatabase.logger)
+            let holder = Task {
+                try await other.withTransaction { connection in
+                    try connection.execute("SELECT 1 FROM \(identifier: store.schema).jobs WHERE id = \(busy) FOR UPDATE")
+                    locked.append(true)
+                    // On the connection's own thread, not the cooperative pool.
+                    release.wait()
+                }
+            }
+            #expect(try await TestDatabase.eventually { !locked.values.isEmpty })
+            // One job was taken back meanwhile (rescued): it is no longer held.
+            try await client.withConnection {
+                try $0.execute("UPDATE \(identifier: store.schema).jobs SET state = 'available', lease_until = NULL WHERE id = \(rescued)")
+            }
+            // Were renewal to wait for the lock, this lets it go after 5 s (a failure, not a hang).
+            let safety = Task { try await Task.sleep(for: .seconds(5)); release.signal() }
+            let start = ContinuousClock.now
+            let stillHeld = try await client.withConnection { try store.renewLeases(held, lease: .seconds(60), on: $0) }
+            let waited = ContinuousClock.now - start
+            safety.cancel()
+            release.signal()
+            try await holder.value
+            await other.close()
+            #expect(stillHeld == [jobs[0].id, jobs[1].id], "the locked job is still held; the rescued one is not")
+            #expect(waited < .seconds(5), "it did not wait for the lock")
+            let leases = try await client.withConnection { connection in
+                try connection.query(
+                    "SELECT id, lease_until > now() + interval '30 seconds' FROM \(identifier: store.schema).jobs WHERE state = 'running' ORDER BY id"
+                ).map { try $0.decode((Int64, Bool).self) }
+            }
+            #expect(leases.first { $0.0 == jobs[1].id }?.1 == true, "the free job's lease was extended")
+            #expect(leases.first { $0.0 == busy }?.1 == false, "the locked one was left for its owner")
+        }
+    }
 }

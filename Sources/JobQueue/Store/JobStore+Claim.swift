@@ -189,18 +189,35 @@ extension JobStore {
     }
 
     /// Extends the leases of the jobs this worker still holds.
-    /// - Returns: the ids whose lease was extended; a held job missing from it was rescued or
-    ///   cancelled meanwhile, and its handler should stop.
+    ///
+    /// Rows another transaction has locked are skipped, not waited for: that is this worker's
+    /// own outcome being recorded (settle), and waiting for it while it waits for a row this
+    /// statement locked was a deadlock (seen in the routing bench: the two joins with
+    /// `unnest` lock rows in different orders). A skipped job still counts as held: it was
+    /// running, at this attempt, when the statement began.
+    /// - Returns: the ids still held (renewed, or being settled); a held job missing from it
+    ///   was rescued or cancelled meanwhile, and its handler should stop.
     public func renewLeases(
         _ held: [(id: Int64, attempt: Int)], lease: Duration, on connection: PostgresConnection
     ) throws -> Set<Int64> {
         guard !held.isEmpty else { return [] }
         let rows = try connection.query(
             """
-            UPDATE \(unsafe: jobs) AS j SET lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
-            FROM unnest(\(held.map(\.id)), \(held.map(\.attempt))) AS d(id, attempt)
-            WHERE j.id = d.id AND j.attempt = d.attempt AND j.state = 'running'
-            RETURNING j.id
+            WITH held AS (
+                SELECT * FROM unnest(\(held.map(\.id)), \(held.map(\.attempt))) AS d(id, attempt)
+            ), lockable AS (
+                SELECT j.id FROM \(unsafe: jobs) AS j JOIN held AS d ON j.id = d.id AND j.attempt = d.attempt
+                WHERE j.state = 'running'
+                FOR NO KEY UPDATE OF j SKIP LOCKED
+            ), renewed AS (
+                UPDATE \(unsafe: jobs) AS j SET lease_until = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+                WHERE j.id IN (SELECT id FROM lockable)
+                RETURNING j.id
+            )
+            -- The update runs to completion whether or not this reads it; this reads the rows
+            -- as they were when the statement began.
+            SELECT j.id FROM \(unsafe: jobs) AS j JOIN held AS d ON j.id = d.id AND j.attempt = d.attempt
+            WHERE j.state = 'running'
             """)
         return Set(try rows.map { try $0.decode(Int64.self, at: 0) })
     }
