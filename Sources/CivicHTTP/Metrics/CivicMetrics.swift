@@ -12,6 +12,20 @@ public final class CivicMetrics: Sendable {
     /// For swift-metrics users in this process (`JobMetrics(factory:)`).
     public let factory: PrometheusMetricsFactory
     private let seen = Mutex<[String: PostgresPoolStatistics]>([:])
+    private let http = Mutex<[HTTPKey: HTTPSeries]>([:])
+
+    struct HTTPKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    /// A request's counter and timer, made once per method, route and status: the registry
+    /// checks names and labels each time it is asked, which is too much for every request.
+    struct HTTPSeries: Sendable {
+        let requests: Counter
+        let duration: DurationHistogram
+    }
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -63,6 +77,17 @@ public final class CivicMetrics: Sendable {
         "civicq_jobs_rescued_total": "Jobs put back (or declared dead) after their worker's lease ran out.",
         "civicq_jobs_listener_reconnects_total": "Times the LISTEN connection was lost and made again.",
     ]
+
+    func httpSeries(
+        method: String, route: String, status: Int, make: (String, String, Int) -> (Counter, DurationHistogram)
+    ) -> HTTPSeries {
+        let key = HTTPKey(method: method, route: route, status: status)
+        if let series = http.withLock({ $0[key] }) { return series }
+        let (requests, duration) = make(method, route, status)
+        let series = HTTPSeries(requests: requests, duration: duration)
+        http.withLock { $0[key] = series }
+        return series
+    }
 
     /// Copies a pool's counts into `civicq_db_pool_*` (call before each exposition).
     public func observe(pool: PostgresClient) {

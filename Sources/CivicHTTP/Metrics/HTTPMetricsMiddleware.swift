@@ -27,12 +27,13 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, context: Context, status: Int, elapsed: Duration) {
-        let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
-        metrics.registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
-            .increment()
-        metrics.registry.makeDurationHistogram(descriptor: Self.duration, labels: [("method", method), ("route", route)], buckets: Self.buckets)
-            .record(elapsed)
+        let series = metrics.httpSeries(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status) {
+            method, route, status in
+            (metrics.registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
+             metrics.registry.makeDurationHistogram(descriptor: Self.duration, labels: [("method", method), ("route", route)], buckets: Self.buckets))
+        }
+        series.requests.increment()
+        series.duration.record(elapsed)
     }
 
     static var requests: MetricNameDescriptor {
