@@ -5,6 +5,9 @@ public struct OperationsSnapshot: Sendable, Equatable {
     /// Cases in each state that is not final (final states only grow; their counts are in
     /// `civicq stats`). States with none are absent.
     public var casesByState: [CaseState: Int] = [:]
+    /// Open cases (with a department or the desk, clocks running), by lead department (code;
+    /// "none" before routing). Departments with none are absent.
+    public var openByDepartment: [String: Int] = [:]
     /// Open cases past a deadline, by lead department (code). Departments with none are absent.
     public var overdueByDepartment: [String: Int] = [:]
     /// Open cases past their response deadline and not yet accepted, and open cases past their

@@ -14,6 +14,15 @@ extension CaseworkStore {
         {
             snapshot.casesByState[try row.decode(CaseState.self, at: 0)] = try row.decode(Int.self, at: 1)
         }
+        for row in try connection.query(
+            """
+            SELECT lead_department, count(*) FROM cases
+            WHERE state IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'manual_dispatch')
+            GROUP BY lead_department
+            """)
+        {
+            snapshot.openByDepartment[try row.decode(String?.self, at: 0) ?? "none", default: 0] += try row.decode(Int.self, at: 1)
+        }
         let overdue = try connection.query(
             """
             SELECT lead_department, count(*),

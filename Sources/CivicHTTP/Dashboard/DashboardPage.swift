@@ -76,13 +76,16 @@ enum DashboardPage {
     }
 
     private static func overdueTable(_ data: DashboardData) -> String {
-        let rows = data.reading.snapshot.overdueByDepartment.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        guard !rows.isEmpty else { return "<p class=\"muted\">No open case is past a deadline.</p>" }
-        var html = "<table><tr><th>Department</th><th>Overdue</th></tr>"
-        for (code, count) in rows.prefix(15) {
-            html += "<tr><td>\(SVGChart.escape(data.departmentNames[code] ?? code))</td><td>\(count)</td></tr>"
+        let snapshot = data.reading.snapshot
+        let rows = Set(snapshot.openByDepartment.keys).union(snapshot.overdueByDepartment.keys).map { code in
+            (code: code, open: snapshot.openByDepartment[code] ?? 0, overdue: snapshot.overdueByDepartment[code] ?? 0)
+        }.sorted { ($0.overdue, $0.open, $1.code) > ($1.overdue, $1.open, $0.code) }
+        guard !rows.isEmpty else { return "<p class=\"muted\">No open case.</p>" }
+        var html = "<table><tr><th>Department</th><th>Open</th><th>Overdue</th></tr>"
+        for row in rows.prefix(15) {
+            html += "<tr><td>\(SVGChart.escape(data.departmentNames[row.code] ?? row.code))</td><td>\(row.open)</td><td>\(row.overdue)</td></tr>"
         }
-        if rows.count > 15 { html += "<tr><td class=\"muted\">… \(rows.count - 15) more</td><td></td></tr>" }
+        if rows.count > 15 { html += "<tr><td class=\"muted\">… \(rows.count - 15) more</td><td></td><td></td></tr>" }
         return html + "</table>"
     }
 

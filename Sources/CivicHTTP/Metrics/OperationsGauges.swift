@@ -33,6 +33,9 @@ final class OperationsGauges: Sendable {
         for state in CaseState.allCases where !state.isFinal {
             values.append((Self.cases, [("state", state.rawValue)], Double(snapshot.casesByState[state] ?? 0)))
         }
+        for (department, count) in snapshot.openByDepartment {
+            values.append((Self.backlog, [("department", department)], Double(count)))
+        }
         for (department, count) in snapshot.overdueByDepartment {
             values.append((Self.overdue, [("department", department)], Double(count)))
         }
@@ -69,6 +72,7 @@ final class OperationsGauges: Sendable {
     static var queueAge: MetricNameDescriptor { descriptor(
         "jobs_oldest_available", unit: "seconds", help: "Seconds the oldest available job of a queue has waited since it fell due.") }
     static var cases: MetricNameDescriptor { descriptor("cases", help: "Cases in each state that is not final.") }
+    static var backlog: MetricNameDescriptor { descriptor("department_backlog", help: "Open cases by lead department code (none: not yet routed).") }
     static var overdue: MetricNameDescriptor { descriptor("cases_overdue", help: "Open cases past a deadline, by lead department code.") }
     static var escalationsOpen: MetricNameDescriptor { descriptor(
         "escalations_open", help: "Open cases past their response (not yet accepted) or resolution deadline.") }

@@ -46,6 +46,8 @@ struct OperationsTests {
             }
             let second = try await fixture.send(.get, "/metrics").text
             #expect(Self.value(second, #"civicq_cases_overdue{department="ja"}"#) == 1)
+            #expect(Self.value(second, #"civicq_department_backlog{department="ja"}"#) == 1)
+            #expect(Self.value(second, #"civicq_department_backlog{department="none"}"#) == 1, "M-2 is not routed yet")
             #expect(Self.value(second, #"civicq_escalations_open{clock="response"}"#) == 1)
             #expect(Self.value(second, #"civicq_cases{state="dispatched"}"#) == 1)
             #expect(Self.value(second, "civicq_workers_alive") == 1)
