@@ -33,22 +33,43 @@ extension CaseworkStore {
             task_role: task ? try row.decode(String?.self, at: 12) : nil, task_state: task ? try row.decode(String?.self, at: 13) : nil)
     }
 
+    /// The deadline that matters now: response until accepted, then resolution (the same
+    /// expression as `cases_open_lead_due_idx`, migration 013, so the inbox reads in its order).
+    static let dueExpression = "CASE WHEN c.accepted_at IS NULL THEN c.response_due ELSE c.resolution_due END"
+
     /// Cases, most urgent deadline first.
     public func list(_ filter: CaseFilter, on connection: PostgresConnection) throws -> [CaseSummary] {
         let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
         let categoryPrefix = (filter.category ?? "") + "%"
         let areaPrefix = (filter.area ?? "") + "%"
+        if let department = filter.department {
+            return try inbox(department, filter: filter, states: states, on: connection)
+        }
+        let rows = try connection.query(
+            """
+            SELECT \(unsafe: Self.summaryColumns), NULL::text, NULL::text
+            FROM cases c
+            WHERE c.state::text = ANY(\(states))
+              AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
+              AND c.category_code LIKE \(categoryPrefix) AND c.area_code LIKE \(areaPrefix)
+            ORDER BY \(unsafe: Self.dueExpression) NULLS LAST, c.id
+            LIMIT \(filter.limit)
+            """)
+        return try rows.map { try Self.summary($0, task: true) }
+    }
+
+    /// A department's inbox: its active tasks' cases, most urgent first. `inbox_case_ids`
+    /// (migration 014) picks the ids in deadline order from an index; the rows are then read
+    /// under the read policies, as every read is.
+    func inbox(_ department: String, filter: CaseFilter, states: [String], on connection: PostgresConnection) throws -> [CaseSummary] {
         let rows = try connection.query(
             """
             SELECT \(unsafe: Self.summaryColumns), t.role, t.state
             FROM cases c
-            LEFT JOIN case_tasks t ON t.case_id = c.id AND t.department_code = \(filter.department) AND t.state IN ('pending', 'accepted')
-            WHERE c.state::text = ANY(\(states))
-              AND (\(filter.department)::text IS NULL OR t.id IS NOT NULL)
-              AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
-              AND c.category_code LIKE \(categoryPrefix) AND c.area_code LIKE \(areaPrefix)
-            ORDER BY CASE WHEN c.accepted_at IS NULL THEN c.response_due ELSE c.resolution_due END NULLS LAST, c.id
-            LIMIT \(filter.limit)
+            LEFT JOIN case_tasks t ON t.case_id = c.id AND t.department_code = \(department) AND t.state IN ('pending', 'accepted')
+            WHERE c.id = ANY (ARRAY(SELECT inbox_case_ids(
+                \(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""), \(filter.limit)::integer)))
+            ORDER BY \(unsafe: Self.dueExpression) NULLS LAST, c.id
             """)
         return try rows.map { try Self.summary($0, task: true) }
     }
