@@ -24,30 +24,21 @@ CREATE POLICY staff_read ON case_tasks FOR SELECT USING (
 -- Cases and what hangs off them: one probe of case_tasks_inbox_idx (department, case) per
 -- row. The probe reads case_tasks under its own policy, whose second arm holds for every row
 -- it can find.
-DROP POLICY staff_read ON cases;
-CREATE POLICY staff_read ON cases FOR SELECT USING (
-    (SELECT actor_sees_all())
-    OR EXISTS (SELECT 1 FROM case_tasks t
-               WHERE t.department_code = (SELECT actor_department()) AND t.case_id = cases.id
-                 AND t.state IN ('pending', 'accepted', 'done')));
-DROP POLICY staff_read ON case_events;
-CREATE POLICY staff_read ON case_events FOR SELECT USING (
-    (SELECT actor_sees_all())
-    OR EXISTS (SELECT 1 FROM case_tasks t
-               WHERE t.department_code = (SELECT actor_department()) AND t.case_id = case_events.case_id
-                 AND t.state IN ('pending', 'accepted', 'done')));
-DROP POLICY staff_read ON extensions;
-CREATE POLICY staff_read ON extensions FOR SELECT USING (
-    (SELECT actor_sees_all())
-    OR EXISTS (SELECT 1 FROM case_tasks t
-               WHERE t.department_code = (SELECT actor_department()) AND t.case_id = extensions.case_id
-                 AND t.state IN ('pending', 'accepted', 'done')));
-DROP POLICY staff_read ON callbacks;
-CREATE POLICY staff_read ON callbacks FOR SELECT USING (
-    (SELECT actor_sees_all())
-    OR EXISTS (SELECT 1 FROM case_tasks t
-               WHERE t.department_code = (SELECT actor_department()) AND t.case_id = callbacks.case_id
-                 AND t.state IN ('pending', 'accepted', 'done')));
+DO $do$
+DECLARE
+    tbl text;
+BEGIN
+    FOREACH tbl IN ARRAY ARRAY['cases', 'case_events', 'extensions', 'callbacks'] LOOP
+        EXECUTE format('DROP POLICY staff_read ON %I', tbl);
+        EXECUTE format($p$
+            CREATE POLICY staff_read ON %1$I FOR SELECT USING (
+                (SELECT actor_sees_all())
+                OR EXISTS (SELECT 1 FROM case_tasks t
+                           WHERE t.department_code = (SELECT actor_department()) AND t.case_id = %1$I.%2$I
+                             AND t.state IN ('pending', 'accepted', 'done')))
+            $p$, tbl, CASE WHEN tbl = 'cases' THEN 'id' ELSE 'case_id' END);
+    END LOOP;
+END $do$;
 
 -- The masked contact of one case: the same probe.
 CREATE OR REPLACE FUNCTION case_contact_masked(p_case bigint, OUT citizen_name text, OUT citizen_phone text)

@@ -92,7 +92,7 @@ indirect enum Open311Node: Sendable, Equatable {
             out += "</\(name)>"
         default:
             out += "<\(name)>"
-            Self.escape(scalarText, into: &out)
+            MarkupText.escape(scalarText, into: &out)
             out += "</\(name)>"
         }
     }
@@ -103,22 +103,6 @@ indirect enum Open311Node: Sendable, Equatable {
         case .number(let number?): number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .bool(let value): value ? "true" : "false"
         default: ""
-        }
-    }
-
-    /// Escapes markup, and drops characters XML 1.0 cannot carry at all.
-    private static func escape(_ text: String, into out: inout String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t": continue
-            case _ where scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: out.unicodeScalars.append(scalar)
-            }
         }
     }
 }
