@@ -1,5 +1,7 @@
+public import Hummingbird
 public import Postgres
 public import Prometheus
+import JobQueue
 import Synchronization
 
 /// One process's metrics: a Prometheus registry of its own (no global bootstrap, so tests
@@ -59,24 +61,20 @@ public final class CivicMetrics: Sendable {
         return out
     }
 
+    /// `GET /metrics`'s answer: the pool's counts copied in, then the exposition.
+    public func response(pool: PostgresClient) -> Response {
+        observe(pool: pool)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: .init(bytes: exposition())))
+    }
+
     private static let typePrefix = Array("# TYPE ".utf8)
     private static let helpPrefix = Array("# HELP ".utf8)
 
-    /// Help texts of the series made through swift-metrics (the job queue's).
-    static let helpTexts: [String: String] = [
-        "civicq_jobs_enqueued_total": "Jobs enqueued by this process, by kind.",
-        "civicq_jobs_completed_total": "Jobs completed by this worker, by kind.",
-        "civicq_jobs_failed_total": "Job attempts that failed and will be retried, by kind.",
-        "civicq_jobs_dead_total": "Jobs that failed their last attempt (dead), by kind.",
-        "civicq_jobs_snoozed_total": "Jobs that asked to run again later, by kind.",
-        "civicq_jobs_settle_refused_total": "Outcomes refused because the job's lease had been lost.",
-        "civicq_jobs_claim_duration_seconds": "Time one claim statement took.",
-        "civicq_jobs_run_duration_seconds": "Time a job's handler ran, by kind.",
-        "civicq_jobs_queue_depth": "Jobs in the queue, by queue and state.",
-        "civicq_jobs_oldest_available_seconds": "Seconds the oldest available job of a queue has waited since it fell due.",
-        "civicq_jobs_rescued_total": "Jobs put back (or declared dead) after their worker's lease ran out.",
-        "civicq_jobs_listener_reconnects_total": "Times the LISTEN connection was lost and made again.",
-    ]
+    /// Help texts of the series made through swift-metrics (the job queue's, which it
+    /// documents next to their names).
+    static let helpTexts = JobMetrics.helpTexts
 
     func httpSeries(
         method: String, route: String, status: Int, make: (String, String, Int) -> (Counter, DurationHistogram)

@@ -43,9 +43,6 @@ final class MetricsRoutes: Sendable {
                 gauges.apply(nil)
             }
         }
-        metrics.observe(pool: client)
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: .init(bytes: metrics.exposition())))
+        return metrics.response(pool: client)
     }
 }

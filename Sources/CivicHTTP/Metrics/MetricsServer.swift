@@ -23,12 +23,7 @@ public struct MetricsServer: Sendable {
     /// The application, to run in a `ServiceGroup` (it stops on graceful shutdown).
     public func application() -> some ApplicationProtocol {
         let router = Router()
-        router.get("metrics") { [metrics, pool] _, _ in
-            metrics.observe(pool: pool)
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: .init(bytes: metrics.exposition())))
-        }
+        router.get("metrics") { [metrics, pool] _, _ in metrics.response(pool: pool) }
         router.get("healthz") { _, _ in try JSONBody.response(["status": "ok"]) }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "civicq-worker"), logger: logger)
     }

@@ -42,6 +42,23 @@ public final class JobMetrics: Sendable {
         listenerReconnects = Counter(label: "civicq_jobs_listener_reconnects_total", factory: factory)
     }
 
+    /// One sentence per series above, for exporters that print help texts (swift-metrics
+    /// itself carries none).
+    public static let helpTexts: [String: String] = [
+        "civicq_jobs_enqueued_total": "Jobs enqueued by this process, by kind.",
+        "civicq_jobs_completed_total": "Jobs completed by this worker, by kind.",
+        "civicq_jobs_failed_total": "Job attempts that failed and will be retried, by kind.",
+        "civicq_jobs_dead_total": "Jobs that failed their last attempt (dead), by kind.",
+        "civicq_jobs_snoozed_total": "Jobs that asked to run again later, by kind.",
+        "civicq_jobs_settle_refused_total": "Outcomes refused because the job's lease had been lost.",
+        "civicq_jobs_claim_duration_seconds": "Time one claim statement took.",
+        "civicq_jobs_run_duration_seconds": "Time a job's handler ran, by kind.",
+        "civicq_jobs_queue_depth": "Jobs in the queue, by queue and state.",
+        "civicq_jobs_oldest_available_seconds": "Seconds the oldest available job of a queue has waited since it fell due.",
+        "civicq_jobs_rescued_total": "Jobs put back (or declared dead) after their worker's lease ran out.",
+        "civicq_jobs_listener_reconnects_total": "Times the LISTEN connection was lost and made again.",
+    ]
+
     func count(_ name: String, kind: String, by amount: Int = 1) {
         guard amount > 0 else { return }
         let key = name + "\u{1}" + kind
