@@ -2,6 +2,8 @@
 # an API key, and `civicq serve` on a free port.
 #
 #   . scripts/lib/city.sh
+#   city_load BIN               migrates CIVICQ_SCHEMA and loads the example city into it
+#   city_free_port              a free TCP port on 127.0.0.1
 #   city_start BIN [SCHEMA]     exports CITY_SCHEMA, CITY_URL, CITY_KEY, CITY_SERVER_PID
 #   city_stop                   stops the server, drops the schema
 #
@@ -11,18 +13,23 @@ city_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Migrates CIVICQ_SCHEMA and loads the example city into it (departments and their people,
+# categories, calendar, routing rules); prints one line per step.
+city_load() {
+    local bin=$1 examples what
+    examples=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../deploy/examples" && pwd)
+    "$bin" migrate | tail -n 1
+    for what in departments categories calendar routes; do
+        "$bin" "$what" import "$examples/$what.yaml" | tail -n 1
+    done
+}
+
 city_start() {
     local bin=$1
     CITY_BIN=$bin
     export CIVICQ_SCHEMA=${2:-city_$$}
     CITY_SCHEMA=$CIVICQ_SCHEMA
-    local examples
-    examples=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../deploy/examples" && pwd)
-    "$bin" migrate >/dev/null
-    "$bin" departments import "$examples/departments.yaml" >/dev/null
-    "$bin" categories import "$examples/categories.yaml" >/dev/null
-    "$bin" calendar import "$examples/calendar.yaml" >/dev/null
-    "$bin" routes import "$examples/routes.yaml" >/dev/null
+    city_load "$bin" >/dev/null
     CITY_KEY=$("$bin" keys create --source "${CITY_SOURCE:-hotline}" --rate "${CITY_RATE:-100000}" --burst "${CITY_RATE:-100000}" 2>/dev/null)
     local port
     port=$(city_free_port)
