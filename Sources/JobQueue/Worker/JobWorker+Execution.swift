@@ -28,7 +28,7 @@ extension JobWorker {
             let failure = JobSettlement.Result.failed(
                 error: "no handler for kind \(job.kind) in worker \(configuration.workerID)",
                 retryAfter: configuration.retry.delay(afterAttempt: job.attempt), permanent: false)
-            enqueueOutcome(job, failure)
+            enqueueOutcomes([(job, failure)])
             return
         }
         let deadline = ContinuousClock.now + handler.timeout
@@ -82,10 +82,8 @@ extension JobWorker {
             results = jobs.map { settlement(of: error, job: $0, timeout: handler.timeout) }
         }
         let elapsed = clock.now - began
-        for (job, result) in zip(jobs, results) {
-            metrics.recordRun(kind: job.kind, duration: elapsed / jobs.count)
-            finish(job, result)
-        }
+        for job in jobs { metrics.recordRun(kind: job.kind, duration: elapsed / jobs.count) }
+        finish(Array(zip(jobs, results)))
     }
 
     fileprivate static func settlement(of outcome: JobOutcome) -> JobSettlement.Result {
@@ -109,8 +107,16 @@ extension JobWorker {
     }
 
     fileprivate func finish(_ job: Job, _ result: JobSettlement.Result) {
-        state.withLock { _ = $0.running.removeValue(forKey: job.id) }
-        enqueueOutcome(job, result)
+        finish([(job, result)])
+    }
+
+    /// Frees the jobs' slots together, so the claim loop sees a batch's slots at once and
+    /// claims a batch's worth again (one at a time, it would wake for each and claim a few).
+    fileprivate func finish(_ finished: [(Job, JobSettlement.Result)]) {
+        state.withLock { state in
+            for (job, _) in finished { state.running.removeValue(forKey: job.id) }
+        }
+        enqueueOutcomes(finished)
         slots.notify()
     }
 }

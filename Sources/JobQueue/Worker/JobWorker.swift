@@ -185,11 +185,14 @@ public final class JobWorker: Sendable, Service {
         return min(configuration.pollInterval, .milliseconds(Int64(seconds * 1000) + 1))
     }
 
-    func enqueueOutcome(_ job: Job, _ result: JobSettlement.Result) {
-        var dead = false
-        if case .failed(_, _, let permanent) = result { dead = permanent || job.attempt >= job.maxAttempts }
-        let pending = Pending(settlement: JobSettlement(id: job.id, attempt: job.attempt, result: result), kind: job.kind, dead: dead)
-        state.withLock { $0.pending.append(pending) }
+    /// Queues outcomes for the settle loop, together: it records what has accumulated in one statement.
+    func enqueueOutcomes(_ outcomes: [(Job, JobSettlement.Result)]) {
+        let pending = outcomes.map { job, result in
+            var dead = false
+            if case .failed(_, _, let permanent) = result { dead = permanent || job.attempt >= job.maxAttempts }
+            return Pending(settlement: JobSettlement(id: job.id, attempt: job.attempt, result: result), kind: job.kind, dead: dead)
+        }
+        state.withLock { $0.pending.append(contentsOf: pending) }
         settleSignal.notify()
     }
 
