@@ -30,19 +30,20 @@ struct RouteBench {
             let processes = try (0..<workers).map { _ in try spawn(civicq, schema: database.schema) }
             var peakRSS = [Int](repeating: 0, count: workers)
             while true {
-                // Through the partial indexes on available and running jobs: no scan of the whole table.
+                // Whether any routing job is left, from the first entry of the partial indexes on
+                // available and running jobs. (Counting them cost the server a third of a core.)
                 let left = try await client.withConnection {
                     try $0.query(
                         """
-                        SELECT (SELECT count(*) FROM jobs WHERE state = 'available' AND queue = 'routing')
-                             + (SELECT count(*) FROM jobs WHERE state = 'running' AND queue = 'routing')
-                        """).scalar(Int.self) ?? 0
+                        SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'available' AND queue = 'routing')
+                            OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running' AND queue = 'routing')
+                        """).scalar(Bool.self) ?? false
                 }
                 for (index, process) in processes.enumerated() {
                     guard process.isRunning else { throw BenchError("worker \(index) exited with \(process.terminationStatus)") }
                     peakRSS[index] = max(peakRSS[index], Self.memory(process.processIdentifier, field: "VmHWM:"))
                 }
-                if left == 0 { break }
+                if !left { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = (clock.now - started).seconds
