@@ -47,12 +47,15 @@ struct BenchOptions {
     var schema: String?
     var seconds = 60
     var rate = 5_000
+    /// Route bench: the workers also serve the `figures` queue, so the rollup runs beside routing.
+    var rollup = false
 
     mutating func parse(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--json": json = true
+            case "--rollup": rollup = true
             case "--rows": rows = try Self.number(iterator.next(), for: argument)
             case "--repeat": repeats = try Self.number(iterator.next(), for: argument)
             case "--jobs": jobs = try Self.number(iterator.next(), for: argument)
@@ -64,7 +67,7 @@ struct BenchOptions {
             case "--workers":
                 workers = try (iterator.next() ?? "").split(separator: ",").map { try Self.number(String($0), for: argument) }
             default:
-                throw BenchError("unknown option \(argument); use --rows, --repeat, --jobs, --workers 1,2,4, --concurrency, --batch, --schema, --seconds, --rate, --json")
+                throw BenchError("unknown option \(argument); use --rows, --repeat, --jobs, --workers 1,2,4, --concurrency, --batch, --schema, --seconds, --rate, --rollup, --json")
             }
         }
     }

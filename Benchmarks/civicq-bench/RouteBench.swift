@@ -51,31 +51,34 @@ struct RouteBench {
             for process in processes { kill(process.processIdentifier, SIGTERM) }
             for process in processes { process.waitUntilExit() }
 
-            let (dispatched, manual, received, clocks, firstToLast) = try await client.withConnection { connection in
+            let (dispatched, manual, received, clocks, firstToLast, unrolled) = try await client.withConnection { connection in
                 try connection.query(
                     """
                     SELECT count(*) FILTER (WHERE state = 'dispatched'), count(*) FILTER (WHERE state = 'manual_dispatch'),
                            count(*) FILTER (WHERE state = 'received'),
                            (SELECT count(*) FROM jobs WHERE kind = 'case.clock'),
-                           extract(epoch FROM max(updated_at) - min(updated_at))::float8
+                           extract(epoch FROM max(updated_at) - min(updated_at))::float8,
+                           (SELECT count(*) FROM figure_dirty)
                     FROM cases
-                    """)[0].decode((Int, Int, Int, Int, Double).self)
+                    """)[0].decode((Int, Int, Int, Int, Double, Int).self)
             }
             guard received == 0, dispatched + manual == cases else {
                 throw BenchError("\(received) cases were left unrouted")
             }
             let rate = Double(cases) / elapsed
             let rss = peakRSS.map { Double($0) / 1024 }
-            print("route: \(cases) cases, \(ruleCount) rules, \(workers) worker processes; PostgreSQL \(server), fsync \(fsync), synchronous_commit \(synchronous)")
+            let beside = options.rollup ? " (and the figures rollup)" : ""
+            print("route: \(cases) cases, \(ruleCount) rules, \(workers) worker processes\(beside); PostgreSQL \(server), fsync \(fsync), synchronous_commit \(synchronous)")
             print(String(format: "  routed end to end        %8.2f s   %8.0f cases/s (first to last case update: %.2f s)", elapsed, rate, firstToLast))
             print("  dispatched \(dispatched), manual dispatch desk \(manual), clock jobs scheduled \(clocks)")
+            if options.rollup { print("  cases still to roll up into the figures when routing ended: \(unrolled) of \(cases)") }
             print("  worker peak resident memory: " + rss.map { String(format: "%.1f MB", $0) }.joined(separator: ", "))
             print("  worker CPU time: " + cpu.map { String(format: "%.1f s", $0) }.joined(separator: ", "))
             if options.json {
                 print(jsonLine([
-                    "suite": "route", "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
+                    "suite": "route", "rollup": options.rollup, "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
                     "cases_per_second": rate, "first_to_last_seconds": firstToLast, "dispatched": dispatched,
-                    "manual_dispatch": manual, "clock_jobs": clocks, "worker_peak_rss_mb": rss, "worker_cpu_seconds": cpu,
+                    "manual_dispatch": manual, "clock_jobs": clocks, "figures_backlog": unrolled, "worker_peak_rss_mb": rss, "worker_cpu_seconds": cpu,
                 ]))
             }
         }
@@ -84,7 +87,8 @@ struct RouteBench {
     private func spawn(_ civicq: String, schema: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: civicq)
-        process.arguments = ["worker", "--queues", "routing", "--concurrency", "1000", "--claim-batch", "500", "--poll-ms", "100"]
+        let queues = options.rollup ? "routing,figures" : "routing"
+        process.arguments = ["worker", "--queues", queues, "--concurrency", "1000", "--claim-batch", "500", "--poll-ms", "100"]
         var environment = ProcessInfo.processInfo.environment
         environment["CIVICQ_SCHEMA"] = schema
         environment["LOG_LEVEL"] = "error"
