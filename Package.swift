@@ -153,6 +153,8 @@ let package = Package(
             dependencies: [
                 "Casework", "JobQueue", "Postgres", "CivicSchema", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
