@@ -35,11 +35,21 @@ struct CaseCommandTests {
         try await cleanup()
     }
 
+    /// The login's stored password (its verifier), as the superuser sees it.
+    private func password(of login: String) async throws -> String {
+        let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
+        let stored = try await admin.withConnection {
+            try $0.query("SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = \(login)").scalar(String.self)
+        }
+        await admin.close()
+        return stored ?? ""
+    }
+
     private func story(schema: String, environment: [String: String], water: String, power: String) async throws {
-        func civicq(_ arguments: String..., as login: String? = nil) throws -> CivicQProcess.Outcome {
+        func civicq(_ arguments: String..., as login: String? = nil, input: String? = nil) throws -> CivicQProcess.Outcome {
             var extra = environment
             if let login { extra["DATABASE_URL"] = try TestDatabase.conninfo(user: login) }
-            return try CivicQProcess.run(arguments, environment: extra)
+            return try CivicQProcess.run(arguments, environment: extra, input: input)
         }
         #expect(try civicq("migrate").status == 0)
         let imported = try civicq("departments", "import", "\(Self.examples)/departments.yaml")
@@ -49,7 +59,17 @@ struct CaseCommandTests {
         let routes = try civicq("routes", "import", "\(Self.examples)/routes.yaml")
         #expect(routes.stdout.contains("imported as version 1"))
         #expect(try civicq("users", "add", water, "--department", "water", "--role", "handler").status == 0)
-        #expect(try civicq("users", "add", power, "--department", "power", "--role", "handler").status == 0)
+        // A password from standard input; only libpq's SCRAM verifier reaches the server.
+        let added = try civicq("users", "add", power, "--department", "power", "--role", "handler", "--password", input: "李的密码 1\n")
+        #expect(added.status == 0 && added.stdout.contains("with a password"), "\(added.stderr)")
+        let verifier = try await password(of: power)
+        #expect(verifier.hasPrefix("SCRAM-SHA-256$4096:"))
+        // The person changes their own; an empty one is refused and changes nothing.
+        #expect(try civicq("users", "password", as: power, input: "another\n").stdout.contains("the password of \(power) is set"))
+        let changed = try await password(of: power)
+        #expect(changed != verifier && changed.hasPrefix("SCRAM-SHA-256$"))
+        #expect(try civicq("users", "password", power, input: "\n").status == 64)
+        #expect(try await password(of: power) == changed)
         #expect(try civicq("users", "add", "x", "--department", "water", "--role", "mayor").status == 64)
         #expect(try civicq("users", "add", TestDatabase.uniqueName("n"), "--department", "nowhere", "--role", "handler").status == 66)
 

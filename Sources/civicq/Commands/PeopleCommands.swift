@@ -9,11 +9,11 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users",
         abstract: "Add, remove and list the people who work cases.",
         discussion: """
-            Each person is a PostgreSQL login (created if missing, without a password: set one with
-            ALTER ROLE ... PASSWORD, or use certificates or peer authentication as pg_hba.conf
-            says). Run these as an admin login that may create roles.
+            Each person is a PostgreSQL login, created if missing. Give it a password with
+            --password or `users password`, or use certificates or peer authentication as
+            pg_hba.conf says. Run these as an admin login that may create roles.
             """,
-        subcommands: [Add.self, Remove.self, List.self]
+        subcommands: [Add.self, Password.self, Remove.self, List.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -23,6 +23,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "The department code.") var department: String
         @Option(help: "handler, supervisor, dispatcher, callback or admin.") var role: String
         @Option(help: "The person's name, for the records.") var name: String?
+        @Flag(help: "Set the login's password: asked on the terminal, or the first line of standard input.") var password = false
 
         func validate() throws {
             guard let role = StaffRole(rawValue: role), StaffRole.people.contains(role) else {
@@ -33,10 +34,41 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let role = StaffRole(rawValue: role)!
-                try await global.withStore { [login, department, name] in
-                    try $1.addUser(login: login, department: department, role: role, name: name, on: $0)
+                let secret = password ? try PasswordPrompt.newPassword(for: login) : nil
+                try await global.withStore { [login, department, name] connection, store in
+                    try connection.transaction { connection in
+                        try store.addUser(login: login, department: department, role: role, name: name, on: connection)
+                        if let secret { try connection.setPassword(secret, for: login) }
+                    }
                 }
-                print("\(login) is a \(role.rawValue) of \(department)")
+                print("\(login) is a \(role.rawValue) of \(department)" + (secret == nil ? "" : ", with a password"))
+            }
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the password of LOGIN, or your own without LOGIN.",
+            discussion: """
+                Asked twice on the terminal, or read from the first line of standard input. Only a
+                SCRAM verifier made by libpq reaches the server. Setting another login's password
+                needs an admin login that may create roles.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The PostgreSQL login (default: the one you connect as).") var login: String?
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let target = try await global.withClient { [login] client, _ in
+                    try await client.withConnection { connection in
+                        try login ?? connection.query("SELECT current_user::text").scalar(String.self) ?? ""
+                    }
+                }
+                let secret = try PasswordPrompt.newPassword(for: target)
+                try await global.withClient { client, _ in
+                    try await client.withConnection { try $0.setPassword(secret, for: target) }
+                }
+                print("the password of \(target) is set")
             }
         }
     }

@@ -20,6 +20,13 @@ enum CommandFailure {
         case configuration = 78
     }
 
+    /// A refusal of what was typed (exit 64) that needs no usage text after it, unlike
+    /// ArgumentParser's `ValidationError`.
+    struct Refusal: Error {
+        let sentence: String
+        init(_ sentence: String) { self.sentence = sentence }
+    }
+
     /// Runs a command's work; on failure prints `civicq: <sentence>` and exits with its code.
     static func guarding<R>(_ work: () async throws -> R) async throws -> R {
         do {
@@ -45,6 +52,7 @@ enum CommandFailure {
             case .wrongState: return (.wrongState, error.message)
             }
         }
+        if let error = error as? Refusal { return (.usage, error.sentence) }
         if let error = error as? PostgresError, let casework = CaseworkError(error) { return describe(casework) }
         if let error = error as? PostgresError {
             switch error.code {
