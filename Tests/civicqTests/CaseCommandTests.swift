@@ -46,76 +46,76 @@ struct CaseCommandTests {
     }
 
     private func story(schema: String, environment: [String: String], water: String, power: String) async throws {
-        func civicq(_ arguments: String..., as login: String? = nil, input: String? = nil) throws -> CivicQProcess.Outcome {
+        func civicq(_ arguments: String..., as login: String? = nil, input: String? = nil) async throws -> CivicQProcess.Outcome {
             var extra = environment
             if let login { extra["DATABASE_URL"] = try TestDatabase.conninfo(user: login) }
-            return try CivicQProcess.run(arguments, environment: extra, input: input)
+            return try await CivicQProcess.run(arguments, environment: extra, input: input)
         }
-        #expect(try civicq("migrate").status == 0)
-        let imported = try civicq("departments", "import", "\(Self.examples)/departments.yaml")
+        #expect(try await civicq("migrate").status == 0)
+        let imported = try await civicq("departments", "import", "\(Self.examples)/departments.yaml")
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(try civicq("categories", "import", "\(Self.examples)/categories.yaml").status == 0)
-        #expect(try civicq("calendar", "import", "\(Self.examples)/calendar.yaml").status == 0)
-        let routes = try civicq("routes", "import", "\(Self.examples)/routes.yaml")
+        #expect(try await civicq("categories", "import", "\(Self.examples)/categories.yaml").status == 0)
+        #expect(try await civicq("calendar", "import", "\(Self.examples)/calendar.yaml").status == 0)
+        let routes = try await civicq("routes", "import", "\(Self.examples)/routes.yaml")
         #expect(routes.stdout.contains("imported as version 1"))
-        #expect(try civicq("users", "add", water, "--department", "water", "--role", "handler").status == 0)
+        #expect(try await civicq("users", "add", water, "--department", "water", "--role", "handler").status == 0)
         // A password from standard input; only libpq's SCRAM verifier reaches the server.
-        let added = try civicq("users", "add", power, "--department", "power", "--role", "handler", "--password", input: "李的密码 1\n")
+        let added = try await civicq("users", "add", power, "--department", "power", "--role", "handler", "--password", input: "李的密码 1\n")
         #expect(added.status == 0 && added.stdout.contains("with a password"), "\(added.stderr)")
         let verifier = try await password(of: power)
         #expect(verifier.hasPrefix("SCRAM-SHA-256$4096:"))
         // The person changes their own; an empty one is refused and changes nothing.
-        #expect(try civicq("users", "password", as: power, input: "another\n").stdout.contains("the password of \(power) is set"))
+        #expect(try await civicq("users", "password", as: power, input: "another\n").stdout.contains("the password of \(power) is set"))
         let changed = try await password(of: power)
         #expect(changed != verifier && changed.hasPrefix("SCRAM-SHA-256$"))
-        #expect(try civicq("users", "password", power, input: "\n").status == 64)
+        #expect(try await civicq("users", "password", power, input: "\n").status == 64)
         #expect(try await password(of: power) == changed)
-        #expect(try civicq("users", "add", "x", "--department", "water", "--role", "mayor").status == 64)
-        #expect(try civicq("users", "add", TestDatabase.uniqueName("n"), "--department", "nowhere", "--role", "handler").status == 66)
+        #expect(try await civicq("users", "add", "x", "--department", "water", "--role", "mayor").status == 64)
+        #expect(try await civicq("users", "add", TestDatabase.uniqueName("n"), "--department", "nowhere", "--role", "handler").status == 66)
 
-        let explained = try civicq("route", "test", "--category", "020103", "--area", "420102001", "--text", "楼道里有煤气味")
+        let explained = try await civicq("route", "test", "--category", "020103", "--area", "420102001", "--text", "楼道里有煤气味")
         #expect(explained.stdout.contains("→ lead gas"))
         #expect(explained.stdout.contains("rule gas-leak matched"))
 
-        let submitted = try civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
+        let submitted = try await civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
                                    "--description", "污水漫到路上", "--name", "张三", "--phone", "13812345678", "--external-id", "x1")
         #expect(submitted.stdout.contains("case 1 received"), "\(submitted.stderr)")
-        let again = try civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
+        let again = try await civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "下水道堵塞",
                                "--description", "污水漫到路上", "--external-id", "x1")
         #expect(again.stdout.contains("already received as case 1"))
 
         let worker = try CivicQProcess.launch(["worker", "--poll-ms", "50"], environment: environment)
         defer { if worker.isRunning { kill(worker.processIdentifier, SIGTERM); worker.waitUntilExit() } }
         let routed = try await TestDatabase.eventually {
-            try civicq("case", "list", "--json", as: water).stdout.contains("\"state\":\"dispatched\"")
+            try await civicq("case", "list", "--json", as: water).stdout.contains("\"state\":\"dispatched\"")
         }
         #expect(routed)
 
-        let inbox = try civicq("case", "list", as: water)
+        let inbox = try await civicq("case", "list", as: water)
         #expect(inbox.stdout.contains("respond: due in"))
         #expect(inbox.stdout.contains("下水道堵塞"))
-        #expect(try civicq("case", "list", as: power).stdout == "no cases\n")
-        let shown = try civicq("case", "show", "1", as: water)
+        #expect(try await civicq("case", "list", as: power).stdout == "no cases\n")
+        let shown = try await civicq("case", "show", "1", as: water)
         #expect(shown.stdout.contains("张* 138****5678 (masked)"))
 
-        let foreign = try civicq("case", "accept", "1", as: power)
+        let foreign = try await civicq("case", "accept", "1", as: power)
         #expect(foreign.status == 77)
         #expect(foreign.stderr == "civicq: case 1 is not with your department\n")
-        let early = try civicq("case", "resolve", "1", "--reply", "好了", as: water)
+        let early = try await civicq("case", "resolve", "1", "--reply", "好了", as: water)
         #expect(early.status == 73)
-        #expect(try civicq("case", "show", "42", as: water).status == 66)
-        #expect(try civicq("case", "accept", "abc", as: water).status == 64)
-        let stranger = try civicq("case", "list", as: "postgres_nobody_\(UUID().uuidString.prefix(4).lowercased())")
+        #expect(try await civicq("case", "show", "42", as: water).status == 66)
+        #expect(try await civicq("case", "accept", "abc", as: water).status == 64)
+        let stranger = try await civicq("case", "list", as: "postgres_nobody_\(UUID().uuidString.prefix(4).lowercased())")
         #expect(stranger.status != 0)
 
-        #expect(try civicq("case", "accept", "1", as: water).stdout == "case 1 accepted; it is accepted\n")
-        #expect(try civicq("case", "note", "1", "已联系市民", "--public", as: water).status == 0)
-        #expect(try civicq("case", "resolve", "1", "--reply", "已疏通", as: water).status == 0)
+        #expect(try await civicq("case", "accept", "1", as: water).stdout == "case 1 accepted; it is accepted\n")
+        #expect(try await civicq("case", "note", "1", "已联系市民", "--public", as: water).status == 0)
+        #expect(try await civicq("case", "resolve", "1", "--reply", "已疏通", as: water).status == 0)
         // An admin acts for a person with --as.
-        let history = try civicq("case", "history", "1", "--json", "--as", water)
+        let history = try await civicq("case", "history", "1", "--json", "--as", water)
         let events = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(events.compactMap { $0["kind"] as? String } == ["received", "dispatched", "accepted", "note", "resolved"])
-        let exported = try civicq("departments", "export")
+        let exported = try await civicq("departments", "export")
         #expect(exported.stdout.contains("code: desk"))
         #expect(exported.stdout.contains(water))
     }

@@ -27,7 +27,8 @@ struct CivicQProcess {
     }
 
     /// Runs to the end; `input`, when given, is its standard input (else it inherits ours).
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) throws -> Outcome {
+    /// Blocks its thread: ``run(_:environment:input:)`` calls it on a Dispatch thread.
+    private static func runBlocking(_ arguments: [String], environment extra: [String: String], input: String?) throws -> Outcome {
         let process = process(arguments, environment: extra)
         let out = Pipe()
         let err = Pipe()
@@ -50,12 +51,13 @@ struct CivicQProcess {
         )
     }
 
-    /// ``run(_:environment:)`` on a Dispatch thread: a test's wait for the process then holds
-    /// no thread of the cooperative pool (two threads on a 2-core machine) from other tests.
-    static func runOffPool(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Outcome {
+    /// Runs the executable to the end on a Dispatch thread, so the wait holds no thread of the
+    /// cooperative pool (two on a 2-core machine): a test blocking one starves every other
+    /// test's timing. `input`, when given, is its standard input.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments, environment: extra) })
+                continuation.resume(with: Result { try runBlocking(arguments, environment: extra, input: input) })
             }
         }
     }

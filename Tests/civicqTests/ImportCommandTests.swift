@@ -14,7 +14,7 @@ struct ImportCommandTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(schema)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func civicq(_ arguments: [String]) async throws -> CivicQProcess.Outcome {
-            try await CivicQProcess.runOffPool(arguments, environment: environment)
+            try await CivicQProcess.run(arguments, environment: environment)
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         do {

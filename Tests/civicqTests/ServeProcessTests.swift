@@ -54,7 +54,7 @@ struct ServeProcessTests {
             let first = try CivicQProcess.launch(["serve", "--port", String(port), "--pool-size", "2", "--submit-flushers", "1", "--schema", schema, "--database-url", try TestDatabase.conninfo])
             defer { first.terminate() }
             #expect(try await TestDatabase.eventually(within: .seconds(30)) { await Self.status("http://127.0.0.1:\(port)/healthz") == 200 })
-            let second = try await CivicQProcess.runOffPool(
+            let second = try await CivicQProcess.run(
                 ["serve", "--port", String(port), "--pool-size", "2", "--submit-flushers", "1", "--schema", schema, "--database-url", try TestDatabase.conninfo])
             #expect(second.status == 69)
             #expect(second.stderr.contains("could not listen"), "\(second.stderr)")

@@ -17,7 +17,7 @@ struct StatsCommandTests {
         try await TestDatabase.withMigratedSchema(size: 2) { client, schema in
             let target = ["--schema", schema, "--database-url", try TestDatabase.conninfo]
             func civicq(_ arguments: [String]) async throws -> CivicQProcess.Outcome {
-                try await CivicQProcess.runOffPool(arguments + target)
+                try await CivicQProcess.run(arguments + target)
             }
             for (command, file) in [("departments", "departments.yaml"), ("categories", "categories.yaml"),
                                     ("calendar", "calendar.yaml"), ("routes", "routes.yaml")] {

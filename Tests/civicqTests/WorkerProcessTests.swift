@@ -41,13 +41,13 @@ struct WorkerProcessTests {
     @Test("civicq jobs: enqueue, stats, dead, retry and discard, with exit codes for ids in the wrong state")
     func jobsCommands() async throws {
         try await withSchema { client, store, target async throws in
-            let enqueued = try CivicQProcess.run(["jobs", "enqueue", "--kind", "x.fails", "--count", "3", "--queue", "calls"] + target)
+            let enqueued = try await CivicQProcess.run(["jobs", "enqueue", "--kind", "x.fails", "--count", "3", "--queue", "calls"] + target)
             #expect(enqueued.status == 0)
             #expect(enqueued.stdout.contains("enqueued 3 job(s)"))
-            let bad = try CivicQProcess.run(["jobs", "enqueue", "--kind", "x", "--payload", "[1]"] + target)
+            let bad = try await CivicQProcess.run(["jobs", "enqueue", "--kind", "x", "--payload", "[1]"] + target)
             #expect(bad.status == 64)
 
-            let stats = try CivicQProcess.run(["jobs", "stats", "--json"] + target)
+            let stats = try await CivicQProcess.run(["jobs", "stats", "--json"] + target)
             let queues = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]]
             #expect(queues?.first?["queue"] as? String == "calls")
             #expect((queues?.first?["counts"] as? [String: Int])?["available"] == 3)
@@ -60,17 +60,17 @@ struct WorkerProcessTests {
                     worker: "t", on: connection)
             }
             let ids = claimed.map(\.id).sorted()
-            let dead = try CivicQProcess.run(["jobs", "dead"] + target)
+            let dead = try await CivicQProcess.run(["jobs", "dead"] + target)
             #expect(dead.stdout.contains("gateway down"))
-            let retried = try CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
+            let retried = try await CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
             #expect(retried.status == 0)
             #expect(retried.stdout.contains("retried 1 job(s): \(ids[0])"))
-            let again = try CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
+            let again = try await CivicQProcess.run(["jobs", "retry", String(ids[0])] + target)
             #expect(again.status == 65)
             #expect(again.stderr.contains("not dead"))
-            let neither = try CivicQProcess.run(["jobs", "discard"] + target)
+            let neither = try await CivicQProcess.run(["jobs", "discard"] + target)
             #expect(neither.status == 64)
-            let discarded = try CivicQProcess.run(["jobs", "discard", "--all-dead"] + target)
+            let discarded = try await CivicQProcess.run(["jobs", "discard", "--all-dead"] + target)
             #expect(discarded.stdout.contains("discarded 2 job(s)"))
             let left = try await client.withConnection { try store.stats(on: $0) }
             #expect(left.first?.counts == [.available: 1])
