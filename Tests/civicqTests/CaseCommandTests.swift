@@ -69,6 +69,7 @@ struct CaseCommandTests {
         let changed = try await password(of: power)
         #expect(changed != verifier && changed.hasPrefix("SCRAM-SHA-256$"))
         #expect(try await civicq("users", "password", power, input: "\n").status == 64)
+        #expect(try await civicq("users", "password", TestDatabase.uniqueName("nobody"), input: "x\n").status == 66)
         #expect(try await password(of: power) == changed)
         #expect(try await civicq("users", "add", "x", "--department", "water", "--role", "mayor").status == 64)
         #expect(try await civicq("users", "add", TestDatabase.uniqueName("n"), "--department", "nowhere", "--role", "handler").status == 66)

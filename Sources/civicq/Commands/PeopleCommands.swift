@@ -59,9 +59,13 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
+                // Whose: LOGIN, which must exist, or the login connected. Asked before the prompt.
                 let target = try await global.withClient { [login] client, _ in
                     try await client.withConnection { connection in
-                        try login ?? connection.query("SELECT current_user::text").scalar(String.self) ?? ""
+                        let name = try connection.query("SELECT rolname::text FROM pg_roles WHERE rolname = coalesce(\(login), current_user)")
+                            .scalar(String.self)
+                        guard let name else { throw CaseworkError(.notFound, "there is no login \(login ?? "")") }
+                        return name
                     }
                 }
                 let secret = try PasswordPrompt.newPassword(for: target)
