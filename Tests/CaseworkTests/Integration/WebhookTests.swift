@@ -126,11 +126,22 @@ private final class WebhookReceiver: Sendable {
                 port.continuation.yield(channel.localAddress?.port ?? 0)
                 port.continuation.finish()
             }, logger: TestDatabase.logger)
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
+        // A server that cannot start ends the stream, so the wait below fails instead of hanging.
+        let server = Task {
+            defer { port.continuation.finish() }
+            try await app.run()
+        }
         var ports = port.stream.makeAsyncIterator()
-        let bound = try #require(await ports.next())
-        try await body(bound)
+        do {
+            let bound = try #require(await ports.next())
+            try await body(bound)
+        } catch {
+            server.cancel()
+            _ = await server.result
+            throw error
+        }
+        server.cancel()
+        _ = await server.result
     }
 }
 
