@@ -83,11 +83,23 @@ public enum TestDatabase {
         }
     }
 
+    /// Runs `body` on a connection of its own as the test database's (superuser) login, for
+    /// setup and cleanup outside a test's schema: roles, other schemas, `pg_authid`.
+    public static func asAdmin<R: Sendable>(_ body: @Sendable (PostgresConnection) throws -> R) async throws -> R {
+        let admin = PostgresClient(configuration: .init(connection: try configuration(), size: 1), logger: logger)
+        do {
+            let result = try await admin.withConnection(body)
+            await admin.close()
+            return result
+        } catch {
+            await admin.close()
+            throw error
+        }
+    }
+
     /// Terminates a backend from a separate connection, as an operator would.
     public static func terminate(backend pid: Int32) async throws {
-        let admin = PostgresClient(configuration: .init(connection: try configuration(), size: 1), logger: logger)
-        let killed = try await admin.withConnection { try $0.query("SELECT pg_terminate_backend(\(pid))").scalar(Bool.self) }
-        await admin.close()
+        let killed = try await asAdmin { try $0.query("SELECT pg_terminate_backend(\(pid))").scalar(Bool.self) }
         #expect(killed == true)
     }
 }

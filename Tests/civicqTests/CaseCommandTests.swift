@@ -17,14 +17,12 @@ struct CaseCommandTests {
         let power = TestDatabase.uniqueName("li")
         let environment = ["DATABASE_URL": url, "CIVICQ_SCHEMA": schema]
         func cleanup() async throws {
-            let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-            try await admin.withConnection { connection in
+            try await TestDatabase.asAdmin { connection in
                 try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
                 for role in [water, power, "desk_li", "callback_zhao", "water_wang", "water_chen", "urban_liu", "\(schema)_staff"] {
                     try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
                 }
             }
-            await admin.close()
         }
         do {
             try await story(schema: schema, environment: environment, water: water, power: power)
@@ -37,12 +35,9 @@ struct CaseCommandTests {
 
     /// The login's stored password (its verifier), as the superuser sees it.
     private func password(of login: String) async throws -> String {
-        let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-        let stored = try await admin.withConnection {
-            try $0.query("SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = \(login)").scalar(String.self)
+        try await TestDatabase.asAdmin {
+            try $0.query("SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = \(login)").scalar(String.self) ?? ""
         }
-        await admin.close()
-        return stored ?? ""
     }
 
     private func story(schema: String, environment: [String: String], water: String, power: String) async throws {

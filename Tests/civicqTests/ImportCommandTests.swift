@@ -29,9 +29,7 @@ struct ImportCommandTests {
     }
 
     static func drop(_ schema: String) async throws {
-        let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-        try await admin.withConnection { try $0.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-        await admin.close()
+        try await TestDatabase.asAdmin { try $0.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
     }
 
     @Test("JSON Lines: good rows are stored, bad ones rejected with line and reason, and a second run creates nothing")

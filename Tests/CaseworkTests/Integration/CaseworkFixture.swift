@@ -143,11 +143,9 @@ final class CaseworkFixture: Sendable {
 
     func dropLogins() async throws {
         let all = logins.withLock { $0 }
-        let admin = PostgresClient(configuration: .init(connection: try TestDatabase.configuration(), size: 1), logger: TestDatabase.logger)
-        try await admin.withConnection { connection in
+        try await TestDatabase.asAdmin { [schema] connection in
             for login in all { try connection.execute("DROP ROLE IF EXISTS \(identifier: login)") }
             try connection.execute("DROP ROLE IF EXISTS \(identifier: "\(schema)_staff")")
         }
-        await admin.close()
     }
 }
