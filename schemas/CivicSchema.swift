@@ -22,9 +22,29 @@ public enum CivicSchema {
         }
     }
 
-    /// A migrator for civicq's migrations into `schema`.
+    /// A migrator for civicq's migrations into `schema`, owned by ``ownerRole(schema:)`` and
+    /// making the group roles ``staffRole(schema:)`` and ``serviceRole(schema:)``.
     public static func migrator(schema: String = defaultSchemaName) throws -> PostgresMigrator {
-        try PostgresMigrator(schema: schema, migrations: migrations())
+        try PostgresMigrator(
+            schema: schema, migrations: migrations(), owner: ownerRole(schema: schema),
+            groupRoles: [staffRole(schema: schema), serviceRole(schema: schema)])
+    }
+
+    /// The role that owns the schema and everything in it; it cannot log in. Administrators
+    /// who run `civicq migrate` are its members.
+    public static func ownerRole(schema: String) -> String { schema + "_owner" }
+
+    /// The group role of the people (handlers, the desk, callback agents): read grants under
+    /// row-level security, and EXECUTE on the functions that change cases.
+    public static func staffRole(schema: String) -> String { schema + "_staff" }
+
+    /// The group role of `civicq serve`, `civicq worker` and `civicq import`: row grants only
+    /// (migration 016), never ownership.
+    public static func serviceRole(schema: String) -> String { schema + "_service" }
+
+    /// The three roles of a schema, for cleanup and checks.
+    public static func roles(schema: String) -> [String] {
+        [staffRole(schema: schema), serviceRole(schema: schema), ownerRole(schema: schema)]
     }
 
     /// A JSON Schema from `schemas/json`, such as `case.schema.json`.

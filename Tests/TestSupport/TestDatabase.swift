@@ -74,12 +74,20 @@ public enum TestDatabase {
         do {
             let result = try await body(client, schema)
             await client.close()
-            try await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
+            try await admin.withConnection { try dropSchema(schema, on: $0) }
             return result
         } catch {
             await client.close()
-            _ = try? await admin.withConnection { try $0.executeScript("DROP SCHEMA \(schema) CASCADE") }
+            _ = try? await admin.withConnection { try dropSchema(schema, on: $0) }
             throw error
+        }
+    }
+
+    /// Drops a test schema and the roles civicq's migrator made for it (owner, staff, service).
+    public static func dropSchema(_ schema: String, on connection: PostgresConnection) throws {
+        try connection.executeScript("DROP SCHEMA \(schema) CASCADE")
+        for role in CivicSchema.roles(schema: schema) {
+            try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
         }
     }
 
@@ -119,7 +127,7 @@ extension TestDatabase {
         _ body: (PostgresClient, String) async throws -> R
     ) async throws -> R {
         try await withSchema(size: size, logger: logger) { client, schema in
-            let migrator = try PostgresMigrator(schema: schema, migrations: try CivicSchema.migrations())
+            let migrator = try CivicSchema.migrator(schema: schema)
             _ = try await migrator.migrate(using: client, logger: logger)
             return try await body(client, schema)
         }

@@ -79,4 +79,67 @@ struct MigratorTests {
             try PostgresMigrator(schema: "x", migrations: [Self.migrations[0], Self.migrations[0]])
         }
     }
+
+    @Test("a migration that leaves a definer function without search_path = schema, pg_temp is refused")
+    func definerRule() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            let target = TestDatabase.uniqueName("m")
+            let unsafe = try PostgresMigrator(schema: target, migrations: [
+                Self.migrations[0],
+                PostgresMigration(version: 2, name: "unsafe", sql: """
+                    CREATE FUNCTION notes() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = public AS 'SELECT 1::bigint';
+                    """),
+            ])
+            let error = await #expect(throws: PostgresError.self) { try await unsafe.migrate(using: client, logger: TestDatabase.logger) }
+            #expect(error?.code == .invalidConfiguration)
+            #expect(error?.reason.contains("notes()") == true)
+            #expect(try await unsafe.status(using: client).map(\.state) == [.applied, .pending])
+            // Written as the migrations are meant to be: the migrator's own path, pg_temp last.
+            let safe = try PostgresMigrator(schema: target, migrations: [
+                Self.migrations[0],
+                PostgresMigration(version: 2, name: "safe", sql: """
+                    CREATE FUNCTION notes() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS 'SELECT count(*) FROM log';
+                    """),
+            ])
+            #expect(try await safe.migrate(using: client, logger: TestDatabase.logger).map(\.version) == [2])
+            let config = try await client.withConnection { connection in
+                try connection.query("SELECT array_to_string(proconfig, ';') FROM pg_proc WHERE oid = \(target + ".notes")::regproc").scalar(String.self)
+            }
+            #expect(config == "search_path=\"\(target)\", pg_temp")
+            try await client.withConnection { try $0.executeScript("DROP SCHEMA \(target) CASCADE") }
+        }
+    }
+
+    @Test("with an owner role: it cannot log in, it owns the schema and all in it, an older schema is handed to it")
+    func ownerRole() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            let target = TestDatabase.uniqueName("m")
+            let owner = target + "_owner"
+            // An installation from before the owner role: everything belongs to the admin login.
+            let plain = try PostgresMigrator(schema: target, migrations: [Self.migrations[0]])
+            _ = try await plain.migrate(using: client, logger: TestDatabase.logger)
+            let owned = try PostgresMigrator(schema: target, migrations: Self.migrations + [
+                PostgresMigration(version: 3, name: "third", sql: "CREATE TABLE later (x int); CREATE TYPE mood AS ENUM ('ok');"),
+            ], owner: owner, groupRoles: [target + "_group"])
+            #expect(try await owned.migrate(using: client, logger: TestDatabase.logger).map(\.version) == [2, 3])
+            let facts = try await client.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT (SELECT rolcanlogin FROM pg_roles WHERE rolname = \(owner)),
+                           (SELECT rolcanlogin FROM pg_roles WHERE rolname = \(target + "_group")),
+                           (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = \(target)),
+                           (SELECT array_agg(DISTINCT relowner::regrole::text) FROM pg_class WHERE relnamespace = \(target)::regnamespace),
+                           (SELECT array_agg(DISTINCT typowner::regrole::text) FROM pg_type WHERE typnamespace = \(target)::regnamespace)
+                    """).first.map { try $0.decode((Bool, Bool, String, [String], [String]).self) }
+            }
+            #expect(facts?.0 == false)
+            #expect(facts?.1 == false)
+            #expect(facts?.2 == owner)
+            #expect(facts?.3 == [owner])
+            #expect(facts?.4 == [owner])
+            try await client.withConnection { connection in
+                try connection.executeScript("DROP SCHEMA \(target) CASCADE; DROP ROLE \(owner); DROP ROLE \(target)_group")
+            }
+        }
+    }
 }
