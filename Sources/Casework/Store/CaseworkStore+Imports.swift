@@ -4,6 +4,8 @@ public import Postgres
 extension CaseworkStore {
     /// The group role every person is a member of: `<schema>_staff` (migration 004).
     public var staffRole: String { "\(schema)_staff" }
+    /// The group role of the service logins (`civicq users service`), as the migrator names it.
+    public var serviceRole: String { "\(schema)_service" }
 
     /// Imports the department tree: adds and updates departments, marks the ones no longer in
     /// the file inactive (their cases keep them), and adds the people listed. One transaction.
@@ -89,6 +91,31 @@ extension CaseworkStore {
             ON CONFLICT (login) DO UPDATE SET department_code = EXCLUDED.department_code, role = EXCLUDED.role,
                 display_name = coalesce(EXCLUDED.display_name, handlers.display_name), active = true
             """)
+    }
+
+    /// Makes `login` (created if missing) a member of the service group role, the one
+    /// `civicq serve`, `civicq worker` and `civicq import` connect as: row grants only, never
+    /// the owner's rights (migration 016). Refuses a login that is a person, the owner or a
+    /// superuser.
+    public func addServiceLogin(_ login: String, on connection: PostgresConnection) throws {
+        guard login.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+            throw CaseworkError(.badInput, "a login is 1 to 63 lowercase letters, digits or _, not starting with a digit")
+        }
+        if try !connection.query("SELECT 1 FROM handlers WHERE login = \(login) AND active").isEmpty {
+            throw CaseworkError(.badInput, "\(login) is a person (civicq users); the service needs a login of its own")
+        }
+        let existing = try connection.query(
+            """
+            SELECT r.rolsuper, pg_has_role(r.oid, n.nspowner, 'MEMBER')
+            FROM pg_roles r, pg_namespace n WHERE r.rolname = \(login) AND n.nspname = \(schema)
+            """).first.map { try $0.decode((Bool, Bool).self) }
+        if let (superuser, owner) = existing, superuser || owner {
+            throw CaseworkError(.badInput, "\(login) is a superuser or may act as the schema's owner; the service needs a login with grants only")
+        }
+        if existing == nil {
+            try connection.execute("CREATE ROLE \(identifier: login) LOGIN")
+        }
+        try connection.execute("GRANT \(identifier: serviceRole) TO \(identifier: login)")
     }
 
     /// Takes a person out of civicq: inactive, no longer in the staff group. The login itself

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Casework
 import CivicSchema
 import Postgres
 
@@ -7,7 +8,11 @@ struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the database connection and whether the schema is up to date.",
-        discussion: "Exits 0 when all is well, 69 when the database cannot be reached, 78 when migrations are pending or changed."
+        discussion: """
+            Exits 0 when all is well, 69 when the database cannot be reached, 78 when migrations are
+            pending or changed. Warns (exit 0) when connected as a superuser or as a login that may
+            act as the schema's owner, and when PUBLIC may create temporary tables, with the fix.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -29,6 +34,11 @@ struct DoctorCommand: AsyncParsableCommand {
                 if pending > 0 || changed > 0 {
                     print("run `civicq migrate` to bring the schema up to date")
                     throw ExitCode(CommandFailure.Code.configuration.rawValue)
+                }
+                let warnings = try await client.withConnection { try CaseworkStore(schema: migrator.schema).trustWarnings(on: $0) }
+                for warning in warnings {
+                    print("warning    \(warning.message)")
+                    print("           fix: \(warning.remedy)")
                 }
                 print("ok")
             }

@@ -13,8 +13,34 @@ struct UsersCommand: AsyncParsableCommand {
             --password or `users password`, or use certificates or peer authentication as
             pg_hba.conf says. Run these as an admin login that may create roles.
             """,
-        subcommands: [Add.self, Password.self, Remove.self, List.self]
+        subcommands: [Add.self, Service.self, Password.self, Remove.self, List.self]
     )
+
+    struct Service: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make LOGIN the service login that civicq serve, worker and import connect as.",
+            discussion: """
+                The login (created if missing) joins the group role <schema>_service: it reads and
+                writes rows and cannot ALTER, DISABLE TRIGGER, TRUNCATE or DROP anything, nor change
+                the event log. A person's login, a superuser or a member of the owner role is refused.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The PostgreSQL login.") var login: String
+        @Flag(help: "Set the login's password: asked on the terminal, or the first line of standard input.") var password = false
+
+        func run() async throws {
+            try await CommandFailure.guarding {
+                let secret = password ? try PasswordPrompt.newPassword(for: login) : nil
+                try await global.withStore { [login] connection, store in
+                    try connection.transaction { connection in
+                        try store.addServiceLogin(login, on: connection)
+                        if let secret { try connection.setPassword(secret, for: login) }
+                    }
+                }
+                print("\(login) is a service login of \(global.schemaName)" + (secret == nil ? "" : ", with a password"))
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make LOGIN a civicq user of one department with one role.")
