@@ -51,6 +51,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Address the metrics server listens on.")
     var metricsHost = "127.0.0.1"
 
+    @Option(help: ArgumentHelp(
+        "The event log's signing key file (civicq log keygen); default CIVICQ_LOG_KEY. With it, this worker also seals the log (queue log).",
+        valueName: "file"))
+    var logKey: String?
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
@@ -77,12 +82,22 @@ struct WorkerCommand: AsyncParsableCommand {
             if queueList.contains("figures") {
                 try await client.withConnection { try casework.ensureRollupJob(on: $0) }
             }
+            // Only the worker that holds the signing key seals the log.
+            var queues = queueList
+            var sealer: [any JobHandler] = []
+            if let path = logKey ?? ProcessInfo.processInfo.environment["CIVICQ_LOG_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                let key = try LogKeyFile.read(path)
+                try await client.withConnection { try casework.ensureSealJob(on: $0) }
+                if !queues.contains("log") { queues.append("log") }
+                sealer = [LogSealJobHandler(client: client, store: casework, key: key)]
+                logger.info("sealing the event log", metadata: ["log.origin": "\(key.name)"])
+            }
             let worker = JobWorker(
                 client: client,
                 store: JobStore(schema: global.schemaName, metrics: JobMetrics(factory: metrics.factory)),
-                handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: casework),
+                handlers: WorkerCommand.handlers + CaseworkJobs.handlers(client: client, store: casework) + sealer,
                 configuration: .init(
-                    queues: queueList, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
+                    queues: queues, concurrency: concurrency, claimBatch: claimBatch, lease: lease,
                     heartbeatInterval: lease / 3, pollInterval: .milliseconds(pollMs), gracePeriod: .seconds(graceSeconds),
                     keepHistory: keepHistory),
                 listens: !noListen,

@@ -53,6 +53,7 @@ enum CommandFailure {
             }
         }
         if let error = error as? Refusal { return (.usage, error.sentence) }
+        if let error = error as? LogError { return (.configuration, error.message) }
         if let error = error as? PostgresError, let casework = CaseworkError(error) { return describe(casework) }
         if let error = error as? PostgresError {
             switch error.code {

@@ -1,0 +1,137 @@
+public import Foundation
+public import Postgres
+
+/// What one sealing step did.
+public struct LogSealOutcome: Sendable {
+    /// Events sealed in this step.
+    public let sealed: Int
+    /// The tree's size after it.
+    public let size: Int64
+    /// The checkpoint signed in this step, if one was due.
+    public let checkpoint: LogCheckpoint?
+}
+
+extension CaseworkStore {
+    /// The columns of an event as it is sealed, for `FROM case_events e JOIN cases c`.
+    static let logEventColumns = """
+        e.id, e.case_id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.actor, e.kind,
+        e.from_state::text, e.to_state::text, e.department_code, e.reason, e.public, e.details::text,
+        c.area_code, c.category_code, to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        coalesce(e.seal_xid, '0')::text
+        """
+
+    /// Reads ``logEventColumns`` starting at column `at`; nil when the event's columns are NULL
+    /// (an outer join found no event).
+    static func logEvent(_ row: PostgresRow, at start: Int) throws -> (LogEvent, LogPosition)? {
+        guard let id = try row.decode(Int64?.self, at: start) else { return nil }
+        let event = LogEvent(
+            id: id, caseID: try row.decode(Int64.self, at: start + 1), at: try row.decode(String.self, at: start + 2),
+            actor: try row.decode(String.self, at: start + 3), kind: try row.decode(String.self, at: start + 4),
+            fromState: try row.decode(String?.self, at: start + 5), toState: try row.decode(String?.self, at: start + 6),
+            department: try row.decode(String?.self, at: start + 7), reason: try row.decode(String?.self, at: start + 8),
+            isPublic: try row.decode(Bool.self, at: start + 9), details: try row.decode(String.self, at: start + 10),
+            area: try row.decode(String?.self, at: start + 11) ?? "", category: try row.decode(String?.self, at: start + 12) ?? "",
+            receivedAt: try row.decode(String?.self, at: start + 13) ?? "")
+        let xid = UInt64(try row.decode(String.self, at: start + 14)) ?? 0
+        return (event, LogPosition(xid: xid, id: id))
+    }
+
+    /// Seals up to `limit` events in one transaction: those whose inserting transaction ended
+    /// before every transaction still running began, in (transaction, id) order; then signs
+    /// a checkpoint when one is due (`log.checkpoint_seconds` since the last one and the tree
+    /// grew, a 旬, month or quarter closed, or none yet). The state row's lock keeps two
+    /// sealers from interleaving.
+    public func sealLog(limit: Int = 5_000, key: LogSigningKey, now: Date = Date(), on connection: PostgresConnection) throws -> LogSealOutcome {
+        try connection.transaction { connection in
+            guard let state = try connection.query(
+                """
+                SELECT cursor_xid::text, cursor_id, size, array(SELECT encode(f, 'hex') FROM unnest(frontier) AS f)
+                FROM log_state FOR UPDATE
+                """).first else { throw LogError("the log's state row is missing") }
+            let (cursorXID, cursorID, size, hexes) = try state.decode((String, Int64, Int64, [String]).self)
+            guard var frontier = MerkleFrontier(size: size, hashes: hexes.compactMap(Hex.decode)) else {
+                throw LogError("the log's stored right edge does not fit its size")
+            }
+            let rows = try connection.query(
+                """
+                SELECT \(unsafe: Self.logEventColumns)
+                FROM case_events e JOIN cases c ON c.id = e.case_id
+                WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (\(cursorXID)::xid8, \(cursorID))
+                  AND coalesce(e.seal_xid, '0'::xid8) < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id
+                LIMIT \(limit)
+                """)
+            var seqs: [Int64] = []
+            var ids: [Int64] = []
+            var hashes: [String] = []
+            var last: LogPosition?
+            seqs.reserveCapacity(rows.count)
+            for row in rows {
+                guard let (event, position) = try Self.logEvent(row, at: 0) else { continue }
+                let hash = event.leafHash
+                seqs.append(frontier.size)
+                ids.append(event.id)
+                hashes.append(Hex.encode(hash))
+                frontier.append(hash)
+                last = position
+            }
+            if let last {
+                try connection.execute(
+                    """
+                    INSERT INTO log_leaves (seq, event_id, leaf_hash)
+                    SELECT s, i, decode(h, 'hex') FROM unnest(\(seqs), \(ids), \(hashes)) AS u(s, i, h)
+                    """)
+                try connection.execute(
+                    """
+                    UPDATE log_state SET cursor_xid = \(String(last.xid))::xid8, cursor_id = \(last.id), size = \(frontier.size),
+                        frontier = array(SELECT decode(h, 'hex') FROM unnest(\(frontier.hashes.map(Hex.encode))) WITH ORDINALITY AS u(h, n) ORDER BY n)
+                    """)
+            }
+            let checkpoint = try signCheckpointIfDue(frontier: frontier, key: key, now: now, on: connection)
+            return LogSealOutcome(sealed: ids.count, size: frontier.size, checkpoint: checkpoint)
+        }
+    }
+
+    private func signCheckpointIfDue(frontier: MerkleFrontier, key: LogSigningKey, now: Date, on connection: PostgresConnection) throws -> LogCheckpoint? {
+        let previous = try connection.query("SELECT size, signed_at FROM log_checkpoints ORDER BY id DESC LIMIT 1").first
+            .map { try $0.decode((Int64, Date).self) }
+        let interval = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'log.checkpoint_seconds'").scalar(String.self)
+            .flatMap(Double.init) ?? 60
+        var periods: [String] = []
+        if let previous {
+            let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
+            periods = LogPeriods.closed(from: calendar.day(of: previous.1), to: calendar.day(of: now))
+            let grown = frontier.size > previous.0
+            guard !periods.isEmpty || (grown && now.timeIntervalSince(previous.1) >= interval) else { return nil }
+        } else if frontier.size == 0 {
+            return nil
+        }
+        let checkpoint = LogCheckpoint(origin: key.name, size: frontier.size, root: frontier.root,
+                                       time: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), periods: periods)
+        let note = try checkpoint.signed(by: key)
+        try connection.execute(
+            """
+            INSERT INTO log_checkpoints (size, root, signed_at, periods, note)
+            VALUES (\(checkpoint.size), decode(\(Hex.encode(checkpoint.root)), 'hex'), \(checkpoint.time), \(periods), \(note))
+            """)
+        return checkpoint
+    }
+
+    /// The perpetual sealing job, on the `log` queue (only workers given the signing key work it).
+    public func ensureSealJob(on connection: PostgresConnection) throws {
+        try connection.execute(
+            """
+            INSERT INTO jobs (queue, kind, payload, unique_key) VALUES ('log', 'log.seal', '{}', 'log.seal')
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    /// Events not sealed yet (committed ones; a transaction still running is not counted).
+    public func unsealedEvents(on connection: PostgresConnection) throws -> Int {
+        try connection.query(
+            """
+            SELECT count(*) FROM case_events e, log_state s
+            WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)
+            """).scalar(Int.self) ?? 0
+    }
+}

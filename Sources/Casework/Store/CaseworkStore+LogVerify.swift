@@ -1,0 +1,90 @@
+public import Foundation
+public import Postgres
+
+extension CaseworkStore {
+    /// Every checkpoint's signed note whose size is at least `size`, oldest first.
+    public func logCheckpointNotes(fromSize size: Int64 = 0, on connection: PostgresConnection) throws -> [String] {
+        try connection.query("SELECT note FROM log_checkpoints WHERE size >= \(size) ORDER BY size, id").map { try $0.decode(String.self, at: 0) }
+    }
+
+    /// The latest checkpoint as stored (its signature is not checked here: `log verify` does).
+    public func latestCheckpoint(on connection: PostgresConnection) throws -> (size: Int64, root: String, signedAt: Date)? {
+        try connection.query("SELECT size, encode(root, 'base64'), signed_at FROM log_checkpoints ORDER BY id DESC LIMIT 1")
+            .first.map { try $0.decode((Int64, String, Date).self) }
+    }
+
+    /// Reads the sealed log in order, `batch` leaves at a time from `from`: each leaf's
+    /// position, event id and recorded hash, with the event as it is now (nil if gone).
+    func readSealedLog(
+        from: Int64 = 0, batch: Int = 10_000, on connection: PostgresConnection,
+        _ body: (Int64, Int64, [UInt8], (LogEvent, LogPosition)?) throws -> Bool
+    ) throws {
+        var next = from
+        while true {
+            let rows = try connection.query(
+                """
+                SELECT l.seq, l.event_id, encode(l.leaf_hash, 'hex'), \(unsafe: Self.logEventColumns)
+                FROM log_leaves l LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
+                WHERE l.seq >= \(next) ORDER BY l.seq LIMIT \(batch)
+                """)
+            for row in rows {
+                let (seq, eventID, hex) = try (row.decode(Int64.self, at: 0), row.decode(Int64.self, at: 1), row.decode(String.self, at: 2))
+                guard try body(seq, eventID, Hex.decode(hex) ?? [], try Self.logEvent(row, at: 3)) else { return }
+                next = seq + 1
+            }
+            if rows.count < batch { return }
+        }
+    }
+
+    /// Checks the live tables against the signed checkpoints with the public key: every sealed
+    /// event against its recorded leaf hash and the tree against every checkpoint (see
+    /// ``LogVerifier``), the leaves in sealing order, and no event inserted among the sealed
+    /// ones. Run it in one transaction (REPEATABLE READ) for a consistent reading.
+    public func verifyLog(key: LogVerifierKey, on connection: PostgresConnection) throws -> LogVerification {
+        var verifier = LogVerifier(key: key, notes: try logCheckpointNotes(on: connection))
+        var last: LogPosition?
+        try readSealedLog(on: connection) { seq, eventID, recorded, found in
+            if let found { last = found.1 }
+            return verifier.add(position: seq, eventID: eventID, event: found?.0, recordedHash: recorded, order: found?.1)
+        }
+        if verifier.failure == nil, let last {
+            let inserted = try connection.query(
+                """
+                SELECT e.id FROM case_events e
+                WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) <= (\(String(last.xid))::xid8, \(last.id))
+                  AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)
+                ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT 1
+                """).scalar(Int64.self)
+            if let inserted {
+                verifier.record(LogFailure(eventID: inserted, position: nil, reason: "event \(inserted) was inserted among the sealed events"))
+            }
+        }
+        return verifier.finish()
+    }
+
+    /// Writes the export's lines (``LogExport``) from the checkpoint of size `from` on (0: the
+    /// whole log), through `write`, and returns how many events it wrote.
+    public func exportLog(from: Int64 = 0, origin: String, on connection: PostgresConnection, write: (String) throws -> Void) throws -> Int64 {
+        var frontier = MerkleFrontier()
+        if from > 0 {
+            guard try connection.query("SELECT 1 FROM log_checkpoints WHERE size = \(from)").count > 0 else {
+                throw LogError("there is no checkpoint of size \(from)")
+            }
+            let hashes = try connection.query("SELECT encode(leaf_hash, 'hex') FROM log_leaves WHERE seq < \(from) ORDER BY seq")
+            for row in hashes { frontier.append(Hex.decode(try row.decode(String.self, at: 0)) ?? []) }
+        }
+        let zone = try reportingTimeZone(on: connection).identifier
+        try write(try LogExport.line(LogExport.Header(origin: origin, timeZone: zone, from: frontier.size, frontier: frontier.hashes)))
+        for note in try logCheckpointNotes(fromSize: from, on: connection) {
+            try write(try LogExport.line(checkpoint: note))
+        }
+        var count: Int64 = 0
+        try readSealedLog(from: from, on: connection) { seq, _, recorded, found in
+            guard let (event, position) = found else { throw LogError("the sealed event at position \(seq) is missing: run civicq log verify") }
+            try write(try LogExport.line(seq: seq, leaf: recorded, position: position, event: event))
+            count += 1
+            return true
+        }
+        return count
+    }
+}
