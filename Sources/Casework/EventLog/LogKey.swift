@@ -19,7 +19,9 @@ public struct LogSigningKey: Sendable {
 
     /// Reads a private key file's text.
     public init(parsing text: String) throws(LogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        // The base64 key may itself hold '+': split off the four fields before it only.
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
               let raw = Data(base64Encoded: parts[4]), raw.count == 33, raw.first == 1,
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw.dropFirst())
@@ -60,7 +62,8 @@ public struct LogVerifierKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(LogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let raw = Data(base64Encoded: parts[2]), raw.count == 33, raw.first == 1,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { throw LogError("a public key is NAME+ID+KEY, as civicq log key prints it") }
