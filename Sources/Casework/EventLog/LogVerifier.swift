@@ -80,11 +80,21 @@ public struct LogVerifier: Sendable {
         settle()
     }
 
-    /// The next event in sealing order. `event` nil: the log records a leaf for an event that
-    /// is gone. Returns false once something failed (later calls do nothing).
+    /// The next event in sealing order, read as a whole (an export): its leaf hash is computed
+    /// here. `event` nil: the log records a leaf for an event that is gone.
     @discardableResult
     public mutating func add(
         position: Int64, eventID: Int64, event: LogEvent?, recordedHash: [UInt8]?, order: LogPosition? = nil
+    ) -> Bool {
+        add(position: position, eventID: eventID, leafHash: event?.id == eventID ? event?.leafHash : nil,
+            recordedHash: recordedHash, order: order)
+    }
+
+    /// The next event in sealing order by its leaf hash as it is now (nil: the event is gone).
+    /// Returns false once something failed (later calls do nothing).
+    @discardableResult
+    public mutating func add(
+        position: Int64, eventID: Int64, leafHash: [UInt8]?, recordedHash: [UInt8]?, order: LogPosition? = nil
     ) -> Bool {
         guard failure == nil else { return false }
         guard position == frontier.size else {
@@ -92,10 +102,9 @@ public struct LogVerifier: Sendable {
                         position < frontier.size ? "event \(eventID) repeats position \(position) of the log"
                                                  : "the log skips from position \(frontier.size) to \(position): events were removed")
         }
-        guard let event, event.id == eventID else {
+        guard let hash = leafHash else {
             return fail(eventID, position, "event \(eventID) at position \(position) is missing")
         }
-        let hash = event.leafHash
         if let recordedHash, recordedHash != hash {
             return fail(eventID, position, "event \(eventID) at position \(position) was changed after it was sealed")
         }

@@ -6,18 +6,25 @@ import Foundation
 /// two below n. The same hashes as C2SP's tlog and Go's `golang.org/x/mod/sumdb/tlog`.
 public enum MerkleHash {
     public static func leaf(_ data: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: [0])
-        hasher.update(data: data)
-        return Array(hasher.finalize())
+        var input = [UInt8](repeating: 0, count: data.count + 1)
+        input.withUnsafeMutableBufferPointer { buffer in
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[1...]).initialize(from: data)
+        }
+        return digest(input)
     }
 
     public static func node(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: [1])
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Array(hasher.finalize())
+        var input = [UInt8](repeating: 1, count: 1 + left.count + right.count)
+        input.withUnsafeMutableBufferPointer { buffer in
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[1..<(1 + left.count)]).initialize(from: left)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[(1 + left.count)...]).initialize(from: right)
+        }
+        return digest(input)
+    }
+
+    /// One-shot SHA-256 into a 32-byte array (one call into the library per hash).
+    private static func digest(_ input: [UInt8]) -> [UInt8] {
+        SHA256.hash(data: input).withUnsafeBytes { Array($0) }
     }
 
     /// The hash of the empty tree: SHA-256 of nothing.

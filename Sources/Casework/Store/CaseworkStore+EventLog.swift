@@ -13,7 +13,7 @@ public struct LogSealOutcome: Sendable {
 
 extension CaseworkStore {
     /// The columns of an event as it is sealed, for `FROM case_events e JOIN cases c`.
-    static let logEventColumns = """
+    public static let logEventColumns = """
         e.id, e.case_id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.actor, e.kind,
         e.from_state::text, e.to_state::text, e.department_code, e.reason, e.public, e.details::text,
         c.area_code, c.category_code, to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -22,7 +22,7 @@ extension CaseworkStore {
 
     /// Reads ``logEventColumns`` starting at column `at`; nil when the event's columns are NULL
     /// (an outer join found no event).
-    static func logEvent(_ row: PostgresRow, at start: Int) throws -> (LogEvent, LogPosition)? {
+    public static func logEvent(_ row: PostgresRow, at start: Int) throws -> (LogEvent, LogPosition)? {
         guard let id = try row.decode(Int64?.self, at: start) else { return nil }
         let event = LogEvent(
             id: id, caseID: try row.decode(Int64.self, at: start + 1), at: try row.decode(String.self, at: start + 2),
@@ -37,7 +37,8 @@ extension CaseworkStore {
     }
 
     /// Seals up to `limit` events in one transaction: those whose inserting transaction ended
-    /// before every transaction still running began, in (transaction, id) order; then signs
+    /// before every transaction still running began, in (transaction, id) order, never one
+    /// below `sealed_below` (all of those were sealed: a later one was inserted by hand); then signs
     /// a checkpoint when one is due (`log.checkpoint_seconds` since the last one and the tree
     /// grew, a 旬, month or quarter closed, or none yet). The state row's lock keeps two
     /// sealers from interleaving.
@@ -45,19 +46,22 @@ extension CaseworkStore {
         try connection.transaction { connection in
             guard let state = try connection.query(
                 """
-                SELECT cursor_xid::text, cursor_id, size, array(SELECT encode(f, 'hex') FROM unnest(frontier) AS f)
+                SELECT cursor_xid::text, cursor_id, size, array(SELECT encode(f, 'hex') FROM unnest(frontier) AS f), sealed_below::text
                 FROM log_state FOR UPDATE
                 """).first else { throw LogError("the log's state row is missing") }
-            let (cursorXID, cursorID, size, hexes) = try state.decode((String, Int64, Int64, [String]).self)
+            let (cursorXID, cursorID, size, hexes, sealedBelow) = try state.decode((String, Int64, Int64, [String], String).self)
+            // Every transaction below this one has ended: its events can no longer change.
+            let horizon = try connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").scalar(String.self) ?? "0"
             guard var frontier = MerkleFrontier(size: size, hashes: hexes.compactMap(Hex.decode)) else {
                 throw LogError("the log's stored right edge does not fit its size")
             }
             let rows = try connection.query(
                 """
-                SELECT \(unsafe: Self.logEventColumns)
+                SELECT e.id, coalesce(e.seal_xid, '0')::text, encode(log_leaf_hash(e, c), 'hex')
                 FROM case_events e JOIN cases c ON c.id = e.case_id
                 WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (\(cursorXID)::xid8, \(cursorID))
-                  AND coalesce(e.seal_xid, '0'::xid8) < pg_snapshot_xmin(pg_current_snapshot())
+                  AND coalesce(e.seal_xid, '0'::xid8) < \(horizon)::xid8
+                  AND coalesce(e.seal_xid, '0'::xid8) >= \(sealedBelow)::xid8
                 ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id
                 LIMIT \(limit)
                 """)
@@ -67,13 +71,18 @@ extension CaseworkStore {
             var last: LogPosition?
             seqs.reserveCapacity(rows.count)
             for row in rows {
-                guard let (event, position) = try Self.logEvent(row, at: 0) else { continue }
-                let hash = event.leafHash
+                let (id, xid, hex) = try row.decode((Int64, String, String).self)
+                guard let hash = Hex.decode(hex), hash.count == 32 else { throw LogError("the database computed no leaf hash for event \(id)") }
                 seqs.append(frontier.size)
-                ids.append(event.id)
-                hashes.append(Hex.encode(hash))
+                ids.append(id)
+                hashes.append(hex)
                 frontier.append(hash)
-                last = position
+                last = LogPosition(xid: UInt64(xid) ?? 0, id: id)
+            }
+            // Fewer than asked: every event below the horizon is sealed now.
+            let caughtUp = rows.count < limit
+            if caughtUp {
+                try connection.execute("UPDATE log_state SET sealed_below = greatest(sealed_below, \(horizon)::xid8)")
             }
             if let last {
                 try connection.execute(
@@ -87,32 +96,38 @@ extension CaseworkStore {
                         frontier = array(SELECT decode(h, 'hex') FROM unnest(\(frontier.hashes.map(Hex.encode))) WITH ORDINALITY AS u(h, n) ORDER BY n)
                     """)
             }
-            let checkpoint = try signCheckpointIfDue(frontier: frontier, key: key, now: now, on: connection)
+            let below = UInt64(caughtUp ? horizon : sealedBelow) ?? 0
+            let checkpoint = try signCheckpointIfDue(frontier: frontier, sealedBelow: max(below, UInt64(sealedBelow) ?? 0), key: key, now: now, on: connection)
             return LogSealOutcome(sealed: ids.count, size: frontier.size, checkpoint: checkpoint)
         }
     }
 
-    private func signCheckpointIfDue(frontier: MerkleFrontier, key: LogSigningKey, now: Date, on connection: PostgresConnection) throws -> LogCheckpoint? {
-        let previous = try connection.query("SELECT size, signed_at FROM log_checkpoints ORDER BY id DESC LIMIT 1").first
-            .map { try $0.decode((Int64, Date).self) }
+    private func signCheckpointIfDue(
+        frontier: MerkleFrontier, sealedBelow: UInt64, key: LogSigningKey, now: Date, on connection: PostgresConnection
+    ) throws -> LogCheckpoint? {
+        let previous = try connection.query("SELECT size, signed_at, sealed_below::text FROM log_checkpoints ORDER BY id DESC LIMIT 1").first
+            .map { try $0.decode((Int64, Date, String).self) }
         let interval = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'log.checkpoint_seconds'").scalar(String.self)
             .flatMap(Double.init) ?? 60
         var periods: [String] = []
         if let previous {
             let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
             periods = LogPeriods.closed(from: calendar.day(of: previous.1), to: calendar.day(of: now))
-            let grown = frontier.size > previous.0
-            guard !periods.isEmpty || (grown && now.timeIntervalSince(previous.1) >= interval) else { return nil }
+            // New events, or a later horizon to sign (it names which late insertions are forged).
+            let moved = frontier.size > previous.0 || sealedBelow > UInt64(previous.2) ?? 0
+            guard !periods.isEmpty || (moved && now.timeIntervalSince(previous.1) >= interval) else { return nil }
         } else if frontier.size == 0 {
             return nil
         }
         let checkpoint = LogCheckpoint(origin: key.name, size: frontier.size, root: frontier.root,
-                                       time: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), periods: periods)
+                                       time: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
+                                       sealedBelow: sealedBelow, periods: periods)
         let note = try checkpoint.signed(by: key)
         try connection.execute(
             """
-            INSERT INTO log_checkpoints (size, root, signed_at, periods, note)
-            VALUES (\(checkpoint.size), decode(\(Hex.encode(checkpoint.root)), 'hex'), \(checkpoint.time), \(periods), \(note))
+            INSERT INTO log_checkpoints (size, root, signed_at, sealed_below, periods, note)
+            VALUES (\(checkpoint.size), decode(\(Hex.encode(checkpoint.root)), 'hex'), \(checkpoint.time), \(String(sealedBelow))::xid8,
+                    \(periods), \(note))
             """)
         return checkpoint
     }

@@ -1,0 +1,229 @@
+import Casework
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Event log in PostgreSQL: sealing order, tampering, export")
+struct EventLogStoreTests {
+    @Test func aTransactionCommittingLateIsSealedBeforeLaterOnes() async throws {
+        try await CaseworkFixture.run(worker: false) { fixture in
+            let log = try EventLogFixture(fixture)
+            let caseID = try await fixture.client.withConnection { connection in
+                try connection.query(
+                    """
+                    INSERT INTO cases (source, external_id, category_code, area_code, title, description)
+                    VALUES ('bulk', 'late', '020103', '420102001', '标题', '描述') RETURNING id
+                    """).scalar(Int64.self)!
+            }
+            let insert = "INSERT INTO case_events (case_id, actor, kind) VALUES (\(caseID), 'test', 'note') RETURNING id"
+            // The late transaction takes its transaction id first, then inserts after B and
+            // commits after the sealer has run.
+            let late = Task {
+                try await fixture.client.withConnection { connection in
+                    try connection.executeScript("BEGIN; SELECT pg_current_xact_id(); SELECT pg_sleep(0.4)")
+                    let id = try connection.query(PostgresQuery(unsafeSQL: insert)).scalar(Int64.self)!
+                    try connection.executeScript("SELECT pg_sleep(1.2); COMMIT")
+                    return id
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let early = try await fixture.client.withConnection { try $0.query(PostgresQuery(unsafeSQL: insert)).scalar(Int64.self)! }
+            try await Task.sleep(for: .milliseconds(400))
+            let first = try await fixture.client.withConnection { try fixture.store.sealLog(key: log.key, on: $0) }
+            #expect(first.sealed == 0, "nothing may be sealed while an older transaction can still commit")
+            let lateID = try await late.value
+            #expect(lateID > early)
+            let second = try await fixture.client.withConnection { try fixture.store.sealLog(key: log.key, on: $0) }
+            #expect(second.sealed == 2)
+            let order = try await fixture.client.withConnection { connection in
+                try connection.query("SELECT event_id FROM log_leaves ORDER BY seq").map { try $0.decode(Int64.self, at: 0) }
+            }
+            #expect(order == [lateID, early])
+            let verified = try await fixture.client.withConnection { try fixture.store.verifyLog(key: log.key.verifierKey, on: $0) }
+            #expect(verified.proven && verified.events == 2)
+        }
+    }
+
+    /// At least 1,000 random tamperings of a sealed log of 10,000 events, each made as a
+    /// superuser in a transaction rolled back afterwards: every one is detected and named.
+    @Test func everyTamperingIsDetectedAndNamed() async throws {
+        let count = Int(ProcessInfo.processInfo.environment["CIVICQ_TAMPERINGS"] ?? "") ?? 1_000
+        let seed = UInt64(ProcessInfo.processInfo.environment["CIVICQ_TAMPER_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+        try await CaseworkFixture.run(worker: false) { fixture in
+            let log = try EventLogFixture(fixture)
+            try await log.write(events: 10_000)
+            let every = 500
+            let size = try await log.seal(batch: every)
+            #expect(size == 10_000)
+            let untouched = try await log.tampered { _ in }
+            #expect(untouched.proven && untouched.events == 10_000 && untouched.checkpointsProven == 21)
+            // Position → event id, and each event's case, as sealed.
+            let sealed = try await fixture.client.withConnection { connection in
+                try connection.query("SELECT l.event_id, e.case_id FROM log_leaves l JOIN case_events e ON e.id = l.event_id ORDER BY l.seq")
+                    .map { (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1)) }
+            }
+            let ids = sealed.map(\.0)
+            let positionOf = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int64($0)) })
+            let fields = [
+                "actor = actor || 'x'", "kind = 'forged'", "reason = coalesce(reason, '') || '.'", "at = at + interval '1 microsecond'",
+                "department_code = 'power'", "public = NOT public", "details = details || '{\"forged\": true}'",
+                "to_state = 'closed'", "case_id = (SELECT min(id) FROM cases WHERE id <> case_events.case_id)",
+            ]
+            // Two lanes at once, each on its own connection with its own generator: the server
+            // and the verifier each take a core. A deadlock between two lanes' tamperings is retried.
+            let lanes = 2
+            let (tally, missed) = try await withThrowingTaskGroup(of: ([String: Int], [String]).self) { group in
+                for lane in 0..<lanes {
+                    group.addTask {
+                        var random = SeededGenerator(state: seed &+ UInt64(lane))
+                        var tally: [String: Int] = [:]
+                        var missed: [String] = []
+                        for round in stride(from: lane, to: count, by: lanes) {
+                        let kind = Int.random(in: 0..<9, using: &random)
+                        let position = Int.random(in: 0..<ids.count, using: &random)
+                        let target = ids[position]
+                        let name: String
+                        var result: LogVerification
+                        var expected: (LogVerification) -> Bool
+                        switch kind {
+                        case 0:
+                            let field = fields.randomElement(using: &random)!
+                            name = "change one field"
+                            result = try await log.tampered { try $0.executeScript("UPDATE case_events SET \(field) WHERE id = \(target)") }
+                            expected = { $0.failure?.eventID == target }
+                        case 1:
+                            // A case attribute sealed with its events: the case's first sealed event is named.
+                            let caseID = sealed[position].1
+                            let first = sealed.first { $0.1 == caseID }!.0
+                            name = "change a sealed case attribute"
+                            result = try await log.tampered { try $0.executeScript("UPDATE cases SET area_code = '429999999' WHERE id = \(caseID)") }
+                            expected = { $0.failure?.eventID == first }
+                        case 2:
+                            name = "delete a row"
+                            result = try await log.tampered { try $0.executeScript("DELETE FROM case_events WHERE id = \(target)") }
+                            expected = { $0.failure?.eventID == target }
+                        case 3:
+                            let forged = Int64(1_000_000 + round)
+                            name = "insert a row"
+                            result = try await log.tampered { connection in
+                                try connection.executeScript(
+                                    """
+                                    INSERT INTO case_events (id, seal_xid, case_id, actor, kind, at)
+                                    OVERRIDING SYSTEM VALUE
+                                    SELECT \(forged), seal_xid, case_id, 'forger', 'note', at FROM case_events WHERE id = \(target)
+                                    """)
+                            }
+                            expected = { $0.failure?.eventID == forged }
+                        case 4:
+                            let other = ids[Int.random(in: 0..<ids.count, using: &random)]
+                            let pair = Set([target, other])
+                            let earlier = positionOf[target]! < positionOf[other]! ? target : other
+                            if Bool.random(using: &random) {
+                                name = "swap two events' contents"
+                                result = try await log.tampered { connection in
+                                    try connection.executeScript(
+                                        """
+                                        UPDATE case_events e SET actor = o.actor, kind = o.kind, reason = o.reason, at = o.at, details = o.details,
+                                            case_id = o.case_id, public = o.public
+                                        FROM case_events o WHERE (e.id, o.id) IN ((\(target), \(other)), (\(other), \(target)))
+                                        """)
+                                }
+                                expected = { target == other ? $0.proven : $0.failure?.eventID == earlier }
+                            } else {
+                                name = "swap two events' places"
+                                result = try await log.tampered { connection in
+                                    try connection.executeScript(
+                                        """
+                                        UPDATE log_leaves SET event_id = -1 WHERE event_id = \(target);
+                                        UPDATE log_leaves SET event_id = \(target) WHERE event_id = \(other);
+                                        UPDATE log_leaves SET event_id = \(other) WHERE event_id = -1;
+                                        """)
+                                }
+                                expected = { target == other ? $0.proven : pair.contains($0.failure?.eventID ?? 0) }
+                            }
+                        case 5:
+                            let cut = Int.random(in: 1...800, using: &random)
+                            let from = ids.count - cut
+                            let leavesToo = Bool.random(using: &random)
+                            name = leavesToo ? "cut the tail (events and leaves)" : "cut the tail (events)"
+                            result = try await log.tampered { connection in
+                                try connection.executeScript("DELETE FROM case_events WHERE id IN (SELECT event_id FROM log_leaves WHERE seq >= \(from))")
+                                if leavesToo { try connection.executeScript("DELETE FROM log_leaves WHERE seq >= \(from)") }
+                            }
+                            expected = { leavesToo ? ($0.failure?.position == Int64(from) && $0.failure?.eventID == nil) : $0.failure?.eventID == ids[from] }
+                        case 6, 7:
+                            // Rewrite the tail and re-hash its leaves, without the key: the leaves agree
+                            // with the events, the signed roots do not. Named: the first event after
+                            // the last checkpoint that still holds. With a forged checkpoint (kind 7),
+                            // its signature fails first.
+                            let from = Int.random(in: max(0, ids.count - 3_000)..<ids.count, using: &random)
+                            let forge = kind == 7
+                            name = forge ? "rewrite and re-hash the tail, forge a checkpoint" : "rewrite and re-hash the tail"
+                            result = try await log.tampered { connection in
+                                try connection.executeScript(
+                                    "UPDATE case_events SET reason = 'rewritten' WHERE id IN (SELECT event_id FROM log_leaves WHERE seq >= \(from))")
+                                // Re-hashed as the database hashes (log_leaf_hash), leaves only.
+                                try connection.executeScript(
+                                    """
+                                    UPDATE log_leaves l SET leaf_hash = log_leaf_hash(e, c)
+                                    FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.id = l.event_id AND l.seq >= \(from)
+                                    """)
+                                if forge {
+                                    var frontier = MerkleFrontier()
+                                    for row in try connection.query("SELECT leaf_hash FROM log_leaves ORDER BY seq") {
+                                        frontier.append(Array(try row.decode(Data.self, at: 0)))
+                                    }
+                                    let fake = try LogSigningKey(name: log.key.name)
+                                    let note = try LogCheckpoint(origin: fake.name, size: frontier.size, root: frontier.root, time: Date()).signed(by: fake)
+                                    try connection.execute(
+                                        "INSERT INTO log_checkpoints (size, root, signed_at, note) VALUES (\(frontier.size), decode(\(frontier.root.map { String(format: "%02x", $0) }.joined()), 'hex'), now(), \(note))")
+                                }
+                            }
+                            let start = from / every * every
+                            expected = { forge ? ($0.failure?.reason.contains("not signed") == true)
+                                               : ($0.failure?.position == Int64(start) && $0.failure?.eventID == ids[start]) }
+                        default:
+                            // Replace a checkpoint: another root under the old signature, or a new signature by another key.
+                            let which = Int.random(in: 1...20, using: &random) * every
+                            let resign = Bool.random(using: &random)
+                            name = resign ? "replace a checkpoint (re-signed)" : "replace a checkpoint (root changed)"
+                            let fake = try LogSigningKey(name: log.key.name)
+                            result = try await log.tampered { connection in
+                                if resign {
+                                    let note = try LogCheckpoint(origin: fake.name, size: Int64(which), root: MerkleHash.leaf([1]), time: Date()).signed(by: fake)
+                                    try connection.execute("UPDATE log_checkpoints SET note = \(note) WHERE size = \(which)")
+                                } else {
+                                    try connection.execute(
+                                        """
+                                        UPDATE log_checkpoints SET note = regexp_replace(note, E'^([^\\n]*\\n[0-9]+\\n)[^\\n]*', E'\\\\1' || encode(sha256('x'), 'base64'))
+                                        WHERE size = \(which)
+                                        """)
+                                }
+                            }
+                            expected = { $0.failure?.reason.contains("not signed") == true }
+                        }
+                        tally[name, default: 0] += 1
+                        if result.proven || !expected(result) {
+                            missed.append("\(name) at position \(position) (seed \(seed)): \(result.failure?.reason ?? "proven")")
+                        }
+                                    }
+                        return (tally, missed)
+                    }
+                }
+                var tally: [String: Int] = [:]
+                var missed: [String] = []
+                for try await (lane, misses) in group {
+                    tally.merge(lane, uniquingKeysWith: +)
+                    missed += misses
+                }
+                return (tally, missed)
+            }
+            #expect(missed.isEmpty, "\(missed.count) of \(count) tamperings missed or misnamed: \(missed.prefix(5))")
+            #expect(tally.values.reduce(0, +) == count)
+            #expect(tally.count >= 12, "kinds tried: \(tally)")
+            let after = try await log.tampered { _ in }
+            #expect(after.proven && after.events == 10_000)
+        }
+    }
+}
