@@ -227,3 +227,73 @@ struct EventLogStoreTests {
         }
     }
 }
+
+@Suite("Event log exports (PostgreSQL)")
+struct EventLogExportTests {
+    /// Events from the real flow (Chinese text, newlines, NULLs, jsonb details), sealed by the
+    /// database's hashing, exported, and checked by the Swift one with the public key alone.
+    @Test func anExportIsProvenWithThePublicKeyAloneAndATamperedOneNamesTheEvent() async throws {
+        try await CaseworkFixture.run { fixture in
+            let log = try EventLogFixture(fixture)
+            let handler = try await fixture.person(.handler, of: "water")
+            var ids: [Int64] = []
+            for n in 0..<6 {
+                let id = try await fixture.submit(CaseworkFixture.complaint(title: "下水道堵塞 \(n)"))
+                try await fixture.waitFor(id, .dispatched)
+                _ = try await fixture.as(handler) { try $1.accept(id, on: $0) }
+                try await fixture.as(handler) { try $1.note(id, text: "第一行\n第二行 \"引号\" \\ 反斜杠 ✓", public: n % 2 == 0, on: $0) }
+                ids.append(id)
+            }
+            try await fixture.setting("log.checkpoint_seconds", "0")
+            var sizes: [Int64] = []
+            while true {
+                let outcome = try await fixture.client.withConnection { try fixture.store.sealLog(limit: 7, key: log.key, on: $0) }
+                if outcome.sealed == 0, try await fixture.client.withConnection({ try fixture.store.unsealedEvents(on: $0) }) == 0 { break }
+                if let checkpoint = outcome.checkpoint { sizes.append(checkpoint.size) }
+            }
+            #expect(sizes.count >= 3)
+            func export(from: Int64 = 0) async throws -> [String] {
+                try await fixture.client.withConnection { connection in
+                    var lines: [String] = []
+                    _ = try fixture.store.exportLog(from: from, origin: log.key.name, on: connection) { lines.append($0) }
+                    return lines
+                }
+            }
+            let lines = try await export()
+            let whole = LogExport.verify(lines: lines.map { Substring($0) }, key: log.key.verifierKey)
+            #expect(whole.verification.proven, "\(whole.verification.failure?.reason ?? "")")
+            #expect(whole.verification.events == sizes.last)
+            #expect(whole.header?.timeZone == "Asia/Shanghai")
+
+            // From a checkpoint in the middle: the right edge there is checked against it.
+            let middle = sizes[sizes.count / 2]
+            let tail = try await export(from: middle)
+            #expect(tail.count < lines.count)
+            let fromMiddle = LogExport.verify(lines: tail.map { Substring($0) }, key: log.key.verifierKey)
+            #expect(fromMiddle.verification.proven && fromMiddle.verification.events == sizes.last)
+            await #expect(throws: LogError.self) { _ = try await export(from: middle + 1) }
+
+            // A changed reason in the file: the event is named.
+            let target = lines.firstIndex { $0.contains("\"type\":\"event\"") && $0.contains("第二行") }!
+            var changed = lines
+            changed[target] = changed[target].replacingOccurrences(of: "第二行", with: "第三行")
+            let named = LogExport.verify(lines: changed.map { Substring($0) }, key: log.key.verifierKey)
+            let targetID = try JSONDecoder().decode(EventLine.self, from: Data(lines[target].utf8)).event.id
+            #expect(named.verification.failure?.eventID == targetID)
+            // A line removed, a forged start, another key: each fails.
+            var removed = lines
+            removed.remove(at: target)
+            #expect(!LogExport.verify(lines: removed.map { Substring($0) }, key: log.key.verifierKey).verification.proven)
+            let forgedStart = tail.enumerated().map { $0.offset == 0 ? $0.element.replacingOccurrences(of: "\"from\":\(middle)", with: "\"from\":\(middle - 1)") : $0.element }
+            #expect(!LogExport.verify(lines: forgedStart.map { Substring($0) }, key: log.key.verifierKey).verification.proven)
+            let stranger = try LogSigningKey(name: log.key.name)
+            #expect(!LogExport.verify(lines: lines.map { Substring($0) }, key: stranger.verifierKey).verification.proven)
+            #expect(!LogExport.verify(lines: ["not json"], key: log.key.verifierKey).verification.proven)
+        }
+    }
+
+    struct EventLine: Decodable {
+        struct Event: Decodable { let id: Int64 }
+        let event: Event
+    }
+}
