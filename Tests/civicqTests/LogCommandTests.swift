@@ -56,6 +56,14 @@ struct LogCommandTests {
             #expect(live.status == 0)
             #expect(live.stdout.contains("\"proven\":true"))
 
+            // Figures: stats --json names the checkpoint; recomputed from the export alone.
+            let stats = try await CivicQProcess.run(["stats", "--json"] + target)
+            #expect(stats.status == 0)
+            #expect(stats.stdout.contains("\"checkpoint\":{") && stats.stdout.contains("\"size\":60"), "\(stats.stdout)")
+            let recomputed = try await CivicQProcess.run(["stats", "verify", "--export", file, "--key", publicKey, "--by", "category"])
+            #expect(recomputed.status == 0)
+            #expect(recomputed.stdout.contains("recomputed from 60 events proven by"), "\(recomputed.stdout)\(recomputed.stderr)")
+
             // The file changed: exit 65, the event named.
             let text = try String(contentsOfFile: file, encoding: .utf8)
             try text.replacingOccurrences(of: "备注 7\"", with: "备注 8\"").write(toFile: file, atomically: true, encoding: .utf8)
@@ -63,6 +71,7 @@ struct LogCommandTests {
             #expect(changed.status == 65)
             let seventh = try await client.withConnection { try $0.query("SELECT id FROM case_events WHERE reason = '备注 7'").scalar(Int64.self) }
             #expect(changed.stdout.contains("event \(seventh ?? 0) "), "\(changed.stdout)")
+            #expect(try await CivicQProcess.run(["stats", "verify", "--export", file, "--key", publicKey]).status == 65)
 
             // The table changed by a superuser with the triggers off: exit 65, the event named.
             try await client.withConnection { connection in

@@ -292,6 +292,43 @@ struct EventLogExportTests {
         }
     }
 
+    /// The figures recomputed from a proven export equal the rollups, unit by unit, for every
+    /// dimension.
+    @Test func figuresRecomputedFromAnExportEqualTheRollups() async throws {
+        try await CaseworkFixture.run { fixture in
+            let log = try EventLogFixture(fixture)
+            let handler = try await fixture.person(.handler, of: "water")
+            let agent = try await fixture.person(.callback, of: "desk")
+            var cases: [Int64] = []
+            for _ in 0..<4 { cases.append(try await fixture.resolvedCase(by: handler)) }
+            let resolved = cases
+            _ = try await fixture.as(agent) { try $1.recordCallback(resolved[0], answer: .answered(solved: true, rating: .satisfied), on: $0) }
+            _ = try await fixture.as(agent) { try $1.recordCallback(resolved[1], answer: .answered(solved: false, rating: .dissatisfied), on: $0) }
+            let open = try await fixture.submit(CaseworkFixture.complaint(category: "020103", area: "420103001"))
+            try await fixture.waitFor(open, .dispatched)
+            try await fixture.client.withConnection { connection in while try fixture.store.rollUpFigures(on: connection) > 0 {} }
+            try await log.seal(batch: 1_000)
+            let lines = try await fixture.client.withConnection { connection in
+                var lines: [String] = []
+                _ = try fixture.store.exportLog(origin: log.key.name, on: connection) { lines.append($0) }
+                return lines
+            }
+            let reading = LogExport.verify(lines: lines.map { Substring($0) }, key: log.key.verifierKey, keepEvents: true)
+            #expect(reading.verification.proven)
+            let today = try await fixture.client.withConnection { try fixture.store.today(on: $0) }
+            for dimension in FigureUnit.Dimension.allCases {
+                let query = FigureQuery(period: FigurePeriod.month(of: today), dimension: dimension)
+                let stored = try await fixture.client.withConnection { try fixture.store.figureRows(query, on: $0) }
+                let recomputed = FigureRecomputation.counts(events: reading.events, query: query, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+                #expect(!stored.isEmpty)
+                #expect(Set(stored.map(\.unit)) == Set(recomputed.keys), "\(dimension)")
+                for row in stored {
+                    #expect(recomputed[row.unit] == row.counts, "\(dimension) \(row.unit.key) \(row.unit.role)")
+                }
+            }
+        }
+    }
+
     struct EventLine: Decodable {
         struct Event: Decodable { let id: Int64 }
         let event: Event

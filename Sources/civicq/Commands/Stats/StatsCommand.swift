@@ -29,13 +29,18 @@ struct StatsTable: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rows, period, backlog) = try await global.withStore { connection, store in
+            let (rows, period, backlog, checkpoint) = try await global.withStore { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
-                return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection))
+                return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection),
+                        try store.latestCheckpoint(on: connection))
             }
             StatsReport.warnBacklog(backlog)
             if options.json {
-                print(StatsReport.json(rows, period: period))
+                // The checkpoint the figures were computed at: its log holds every event they count
+                // that had been sealed by then (a figure can be recomputed from an export of it).
+                print(StatsReport.json(rows, period: period, checkpoint: checkpoint.map {
+                    ["size": $0.size, "root": $0.root, "signed_at": $0.signedAt.formatted(.iso8601)] as [String: Any]
+                }))
             } else if options.csv {
                 print(StatsReport.csv(rows, period: period))
             } else {
@@ -80,14 +85,35 @@ struct StatsRanking: AsyncParsableCommand {
 struct StatsVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute a period from the event log and compare it with the rollups.",
-        discussion: "Rolls up what is pending first. Exits 0 when they agree, 65 with the differences when not.")
+        abstract: "Recompute a period from the event log and compare it with the rollups, or recompute it from an export alone.",
+        discussion: """
+            Rolls up what is pending first. Exits 0 when they agree, 65 with the differences when not.
+            With --export FILE --key PUBKEY no database is used: the export is verified (exit 65 if it
+            is not proven) and the period's figures are recomputed from its events.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: StatsOptions
 
+    @Option(help: "An event-log export (civicq log export): recompute from it, without the database.")
+    var export: String?
+
+    @Option(help: "The log's public key (NAME+ID+KEY) or a file holding it, with --export.")
+    var key: String?
+
+    func validate() throws {
+        if (export == nil) != (key == nil) { throw ValidationError("--export and --key go together") }
+        if export != nil, options.dimension == .department, options.level != nil {
+            throw ValidationError("an export has no department levels: leave out --level with --by department")
+        }
+    }
+
     func run() async throws {
         try await CommandFailure.guarding {
+            if let export, let key {
+                try recompute(from: export, key: try LogKeyFile.verifier(key))
+                return
+            }
             let options = self.options
             let result = try await global.withStore { connection, store in
                 while try store.rollUpFigures(on: connection) > 0 {}
@@ -95,6 +121,34 @@ struct StatsVerify: AsyncParsableCommand {
             }
             print(options.json ? StatsReport.json(result) : StatsReport.text(result))
             if !result.differences.isEmpty { throw ExitCode(65) }
+        }
+    }
+
+    private func recompute(from file: String, key: LogVerifierKey) throws {
+        let reading = LogExport.verify(lines: try FileLines(path: file), key: key, keepEvents: true)
+        guard reading.verification.proven, let header = reading.header, let latest = reading.verification.latest else {
+            LogReport.print(reading.verification, seconds: 0, json: options.json)
+            throw ExitCode(CommandFailure.Code.dataError.rawValue)
+        }
+        guard header.from == 0 else {
+            throw CommandFailure.Refusal("the export starts at position \(header.from): recomputing figures needs the whole log (export without --from)")
+        }
+        guard let zone = TimeZone(identifier: header.timeZone) else { throw CommandFailure.Refusal("the export's time zone is unknown") }
+        let query = try options.query(today: WorkCalendar(timeZone: zone).day(of: Date()))
+        let settings = FigureSettings()
+        let rows = FigureRecomputation.counts(events: reading.events, query: query, timeZone: zone)
+            .sorted { $0.key < $1.key }
+            .map { FigureRow(unit: $0.key, counts: $0.value, settings: settings) }
+        let proof: [String: Any] = ["size": latest.size, "root": Data(latest.root).base64EncodedString(),
+                                    "signed_at": latest.time.formatted(.iso8601), "checkpoints": reading.verification.checkpointsProven]
+        if options.json {
+            print(StatsReport.json(rows, period: query.period, checkpoint: proof))
+        } else if options.csv {
+            print(StatsReport.csv(rows, period: query.period))
+        } else {
+            print("recomputed from \(reading.verification.events) events proven by \(reading.verification.checkpointsProven) checkpoints, "
+                + "the latest of size \(latest.size) signed at \(latest.time.formatted(.iso8601)) (time zone \(header.timeZone))")
+            print(StatsReport.table(rows, period: query.period, dimension: query.dimension))
         }
     }
 }

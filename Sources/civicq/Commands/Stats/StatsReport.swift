@@ -73,8 +73,10 @@ enum StatsReport {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ rows: [FigureRow], period: FigurePeriod) -> String {
-        encode(["period": periodObject(period), "rows": rows.map(object)])
+    static func json(_ rows: [FigureRow], period: FigurePeriod, checkpoint: [String: Any]? = nil) -> String {
+        var object: [String: Any] = ["period": periodObject(period), "rows": rows.map(object)]
+        object["checkpoint"] = checkpoint ?? NSNull()
+        return encode(object)
     }
 
     static func json(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
