@@ -2,7 +2,8 @@ public import Foundation
 
 /// Turns a submitted JSON document into a ``NewCase``, or says everything wrong with it.
 /// The JSON Schema (`schemas/json/case.schema.json`) gives the shape; this adds what a schema
-/// cannot say: text that is only blanks or holds control characters, and a received time in
+/// cannot say: text that is only blanks or holds control characters (a description may keep
+/// tabs and line breaks, one-line fields may not), and a received time in
 /// the window (at most `futureTolerance` ahead, at most `maximumAge` back). Whether the
 /// category exists is the database's to say (`submit_cases` reports an unknown one).
 ///
@@ -26,10 +27,10 @@ public struct IntakeValidator: Sendable {
         var errors = schema.validate(document, at: pointer)
         guard case .object = document else { return .failure(InvalidSubmission(errors)) }
         let failed = Set(errors.map(\.field))
-        func text(_ name: String, in object: JSONValue? = document, under base: String = "") -> String? {
+        func text(_ name: String, in object: JSONValue? = document, under base: String = "", multiline: Bool = false) -> String? {
             let field = "\(pointer)\(base)/\(name)"
             guard let value = object?[name]?.stringValue, !failed.contains(field) else { return nil }
-            if value.unicodeScalars.contains(where: Self.isForbiddenControl) {
+            if value.unicodeScalars.contains(where: multiline ? Self.isForbiddenControl : Self.isControl) {
                 errors.append(FieldError(field: field, code: "control", message: "\(FieldError.label(field)) contains control characters"))
             } else if value.allSatisfy(\.isWhitespace) {
                 errors.append(FieldError(field: field, code: "blank", message: "\(FieldError.label(field)) must not be blank"))
@@ -40,7 +41,7 @@ public struct IntakeValidator: Sendable {
         let category = text("category")
         let area = text("area")
         let title = text("title")
-        let description = text("description")
+        let description = text("description", multiline: true)
         let address = text("address")
         let citizen = document["citizen"]
         let name = text("name", in: citizen, under: "/citizen")
@@ -65,8 +66,18 @@ public struct IntakeValidator: Sendable {
             priority: document["priority"]?.stringValue ?? "normal", receivedAt: receivedAt))
     }
 
+    /// Any C0 or C1 control, tab, CR and LF included, and U+FFFD: what one-line fields (title,
+    /// address, name) refuse. A title with a line break could forge a line in a log, a CSV
+    /// export or a webhook's text.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0xFFFD: true
+        default: false
+        }
+    }
+
     /// C0 and C1 controls other than tab, line feed and carriage return, and U+FFFD (what a
-    /// decoder leaves of invalid bytes).
+    /// decoder leaves of invalid bytes): what the description refuses.
     static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false

@@ -15,7 +15,7 @@ public struct APIKeyMiddleware: RouterMiddleware {
     @concurrent public func handle(_ request: Request, context: IntakeContext, next: @concurrent (Request, IntakeContext) async throws -> Response) async throws -> Response {
         guard let text = Self.key(in: request) else { return try await next(request, context) }
         var context = context
-        context.client = try await gatekeeper.admit(text)
+        context.client = try await gatekeeper.admit(text, from: context.remoteAddress)
         return try await next(request, context)
     }
 

@@ -22,7 +22,7 @@ struct DashboardRoutes: Sendable {
         }
         let caller: IntakeClient
         do {
-            caller = try await gatekeeper.admit(key)
+            caller = try await gatekeeper.admit(key, from: context.remoteAddress)
         } catch let problem as Problem where problem.status == .unauthorized {
             throw Problem(.unauthorized, detail: problem.detail, headers: Self.challenge)
         }

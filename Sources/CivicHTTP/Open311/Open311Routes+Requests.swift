@@ -9,7 +9,7 @@ extension Open311Routes {
 
     @Sendable func search(_ call: Call) async throws -> Response {
         let (format, query) = (call.format, call.query)
-        let viewer = try await viewer(query)
+        let viewer = try await viewer(query, from: call.address)
         var errors: [String] = []
         let now = Date()
         var start: Date?
@@ -46,7 +46,7 @@ extension Open311Routes {
     @Sendable func one(_ call: Call) async throws -> Response {
         let (format, name) = (call.format, call.name)
         guard let id = Int64(name), id > 0 else { throw Open311Failure(.notFound, "there is no service request \(name)") }
-        let viewer = try await viewer(call.query)
+        let viewer = try await viewer(call.query, from: call.address)
         let reads = self.reads
         let found = try await client.withConnection {
             try reads.requests(Open311Store.Search(ids: [id], start: .distantPast, end: .distantFuture), on: $0)
@@ -67,9 +67,9 @@ extension Open311Routes {
 
     /// The intake system whose `api_key` came with a read, if any (it sees its own requests'
     /// descriptions and addresses).
-    func viewer(_ query: FormFields) async throws -> IntakeClient? {
+    func viewer(_ query: FormFields, from address: String?) async throws -> IntakeClient? {
         guard let key = query["api_key"] else { return nil }
-        return try await gatekeeper.admit(key)
+        return try await gatekeeper.admit(key, from: address)
     }
 
     /// One request as the spec lays it out. Descriptions and addresses only for the intake

@@ -16,9 +16,9 @@ extension Open311Routes {
         guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") || contentType.lowercased().hasPrefix("multipart/form-data") else {
             throw Open311Failure(.badRequest, "send the request as application/x-www-form-urlencoded or multipart/form-data")
         }
-        fields.merge(try FormFields(body: try await BodyReader.bytes(request, limit: Self.maxPostBytes), contentType: contentType))
+        fields.merge(try FormFields(body: try await BodyReader.bytes(request, limit: Self.maxPostBytes, timeout: configuration.bodyTimeout), contentType: contentType))
         guard let key = fields["api_key"] else { throw Open311Failure(.forbidden, "api_key is required to submit a request") }
-        let caller = try await gatekeeper.admit(key)
+        let caller = try await gatekeeper.admit(key, from: call.address)
         guard caller.may(.open311Write) else { throw Open311Failure(.forbidden, "this api_key may not submit requests") }
         guard let code = fields["service_code"] else { throw Open311Failure(.badRequest, "service_code is required") }
         let reads = self.reads

@@ -45,6 +45,8 @@ public struct Open311Routes: Sendable {
         /// The path's name before the suffix (`030101` of `services/030101.json`), or empty.
         let name: String
         let query: FormFields
+        /// The peer's address, for limiting failed keys.
+        let address: String?
     }
 
     typealias Handler = @Sendable (Call) async throws -> Response
@@ -63,7 +65,7 @@ public struct Open311Routes: Sendable {
             if let jurisdiction = query["jurisdiction_id"], let ours = configuration.open311.jurisdiction, jurisdiction != ours {
                 throw Open311Failure(.notFound, "jurisdiction_id \(jurisdiction) is not served here")
             }
-            return try await handler(Call(request: request, format: format, name: name, query: query))
+            return try await handler(Call(request: request, format: format, name: name, query: query, address: context.remoteAddress))
         } catch let failure as Open311Failure {
             return failure.response(in: format)
         } catch is FormFields.Malformed {

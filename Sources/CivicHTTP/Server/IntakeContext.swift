@@ -7,10 +7,13 @@ public struct IntakeContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller, once authenticated.
     public var client: IntakeClient?
+    /// The peer's IP address (a proxy's, behind one), for limiting failed keys.
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.client = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Handlers read bodies with their own limits (``BodyReader``); this is the ceiling.

@@ -28,7 +28,8 @@ public struct IntakeServer: Sendable {
         self.schema = schema
         self.logger = logger
         self.gatekeeper = Gatekeeper(
-            authenticator: APIKeyAuthenticator(client: client, store: APIKeyStore(schema: schema), cacheTTL: configuration.keyCacheTTL))
+            authenticator: APIKeyAuthenticator(client: client, store: APIKeyStore(schema: schema), cacheTTL: configuration.keyCacheTTL),
+            failures: AuthFailureLimiter(limit: configuration.authFailuresPerMinute))
         self.validator = IntakeValidator(schema: try JSONSchema(data: try CivicSchema.jsonSchema(named: "case.schema.json")))
     }
 
@@ -68,6 +69,10 @@ public struct IntakeServer: Sendable {
     public func application() throws -> some ApplicationProtocol {
         Application(
             router: try router(),
+            // The idle timeout is also the head's: a client that sends its head a byte at a time
+            // emits no part and is closed (the body's timeout is BodyReader's).
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(
+                configuration.headerTimeout.components.seconds * 1_000_000_000 + configuration.headerTimeout.components.attoseconds / 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civicq"),
             logger: logger)
     }

@@ -20,6 +20,15 @@ public struct ServerConfiguration: Sendable {
     /// How long `/metrics` answers from its last database reading before it reads again
     /// (however many Prometheus servers scrape). Default 5 s.
     public var metricsRefresh: Duration = .seconds(5)
+    /// Invalid API keys one client address may send per minute before it gets 429 until the
+    /// minute is over (other addresses are not affected). Default 20.
+    public var authFailuresPerMinute: Int = 20
+    /// How long a connection may take to send a request's head, and how long an idle
+    /// keep-alive connection stays open: the connection is closed after it. Default 30 s.
+    public var headerTimeout: Duration = .seconds(30)
+    /// How long a request's body may take to arrive: 408 and the connection closed after it.
+    /// Default 60 s.
+    public var bodyTimeout: Duration = .seconds(60)
     /// Open311 GeoReport v2 settings.
     public var open311: Open311Configuration = Open311Configuration()
 

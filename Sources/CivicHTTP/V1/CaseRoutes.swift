@@ -35,7 +35,7 @@ public struct CaseRoutes: Sendable {
 
     @Sendable func submit(_ request: Request, context: IntakeContext) async throws -> Response {
         let caller = try context.require(.casesWrite)
-        let document = try await BodyReader.json(request, limit: configuration.maxCaseBytes)
+        let document = try await BodyReader.json(request, limit: configuration.maxCaseBytes, timeout: configuration.bodyTimeout)
         let complaint = try validator.validate(document, source: caller.source).get()
         let (outcome, view) = try await batcher.submit(complaint)
         guard let view else {
@@ -49,7 +49,7 @@ public struct CaseRoutes: Sendable {
 
     @Sendable func submitBatch(_ request: Request, context: IntakeContext) async throws -> Response {
         let caller = try context.require(.casesWrite)
-        let document = try await BodyReader.json(request, limit: configuration.maxBatchBytes)
+        let document = try await BodyReader.json(request, limit: configuration.maxBatchBytes, timeout: configuration.bodyTimeout)
         let batch = try BatchIntake(document, source: caller.source, validator: validator, maxItems: configuration.maxBatchItems)
         let store = self.store
         let results = try await client.withTransaction { connection in
@@ -90,7 +90,7 @@ public struct CaseRoutes: Sendable {
     @Sendable func callback(_ request: Request, context: IntakeContext) async throws -> Response {
         let caller = try context.require(.callbacksWrite)
         let id = try Self.caseID(context)
-        let answer = try CallbackAnswer(try await BodyReader.json(request, limit: configuration.maxCaseBytes))
+        let answer = try CallbackAnswer(try await BodyReader.json(request, limit: configuration.maxCaseBytes, timeout: configuration.bodyTimeout))
         let store = self.store
         let outcome = try await client.withTransaction { connection in
             try store.intakeCallback(id, source: caller.source, reached: answer.reached, solved: answer.solved, rating: answer.rating, on: connection)
@@ -101,7 +101,7 @@ public struct CaseRoutes: Sendable {
     @Sendable func withdraw(_ request: Request, context: IntakeContext) async throws -> Response {
         let caller = try context.require(.casesWrite)
         let id = try Self.caseID(context)
-        let document = try await BodyReader.json(request, limit: configuration.maxCaseBytes)
+        let document = try await BodyReader.json(request, limit: configuration.maxCaseBytes, timeout: configuration.bodyTimeout)
         guard let reason = document["reason"]?.stringValue, !reason.allSatisfy(\.isWhitespace), reason.unicodeScalars.count <= 2000 else {
             throw Problem.invalid([FieldError(field: "/reason", code: "required", message: "reason is required: 1 to 2000 characters")])
         }

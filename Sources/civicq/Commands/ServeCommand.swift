@@ -39,7 +39,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Area code for Open311 requests that name none (routing sends them to a backstop or the desk).")
     var defaultArea = "00"
 
+    @Option(help: "Invalid API keys one client address may send a minute before it gets 429 for the rest of it.")
+    var authFailuresPerMinute = 20
+
+    @Option(help: "Seconds a connection may take to send a request's head (and stay idle between requests).")
+    var headerTimeout = 30
+
+    @Option(help: "Seconds a request's body may take to arrive (then 408 and the connection closed).")
+    var bodyTimeout = 60
+
     func validate() throws {
+        guard authFailuresPerMinute >= 1 else { throw ValidationError("--auth-failures-per-minute must be at least 1") }
+        guard headerTimeout >= 1, bodyTimeout >= 1 else { throw ValidationError("--header-timeout and --body-timeout must be at least 1 second") }
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard (1...100).contains(poolSize) else { throw ValidationError("--pool-size must be from 1 to 100") }
         guard (1..<poolSize).contains(submitFlushers) || poolSize == 1 && submitFlushers == 1 else {
@@ -62,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.submitFlushers = submitFlushers
             configuration.open311.jurisdiction = jurisdiction
             configuration.open311.defaultArea = defaultArea
+            configuration.authFailuresPerMinute = authFailuresPerMinute
+            configuration.headerTimeout = .seconds(headerTimeout)
+            configuration.bodyTimeout = .seconds(bodyTimeout)
             let server = try IntakeServer(configuration: configuration, client: client, schema: global.schemaName, logger: logger)
             logger.info("serving", metadata: ["host": "\(host)", "port": "\(port)"])
             try await global.runUntilSignalled(pool: client, main: try server.application(), logger: logger)

@@ -133,4 +133,21 @@ struct ServiceRoleTests {
             #expect(!after.contains(.publicTemporary))
         }
     }
+
+    @Test func theDatabaseRefusesTitlesWithLineBreaksWhateverThePath() async throws {
+        try await CaseworkFixture.run(worker: false) { fixture in
+            for title in ["路灯\n不亮", "路灯\r不亮", "路灯\t不亮"] {
+                do {
+                    _ = try await fixture.submit(CaseworkFixture.complaint(title: title))
+                    Issue.record("a title with a control character was stored")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState?.rawValue == "23514")
+                } catch let error as CaseworkError {
+                    #expect(error.code == .badInput)
+                }
+            }
+            let id = try await fixture.submit(CaseworkFixture.complaint(title: "路灯不亮", description: "第一行\n第二行"))
+            #expect(id > 0)
+        }
+    }
 }

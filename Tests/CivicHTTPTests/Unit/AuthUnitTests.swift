@@ -28,4 +28,20 @@ struct AuthUnitTests {
         #expect(limiter.take(key: 1, ratePerSecond: 2, burst: 3, now: start + .milliseconds(540)) != nil)
         #expect(limiter.take(key: 1, ratePerSecond: 2, burst: 3, now: start + .seconds(60)) == nil, "refilled, up to the burst")
     }
+
+    @Test("failed keys: an address is refused after its limit for the rest of the minute; other addresses are not")
+    func failures() {
+        let limiter = AuthFailureLimiter(limit: 3)
+        let start = ContinuousClock.now
+        for n in 0..<3 {
+            #expect(limiter.blocked("10.0.0.1", now: start) == nil, "failure \(n)")
+            limiter.recordFailure("10.0.0.1", now: start + .seconds(n))
+        }
+        let wait = limiter.blocked("10.0.0.1", now: start + .seconds(10))
+        #expect(wait == .seconds(50))
+        #expect(limiter.blocked("10.0.0.2", now: start + .seconds(10)) == nil)
+        #expect(limiter.blocked("10.0.0.1", now: start + .seconds(61)) == nil)
+        limiter.recordFailure("10.0.0.1", now: start + .seconds(61))
+        #expect(limiter.blocked("10.0.0.1", now: start + .seconds(62)) == nil, "a new minute counts afresh")
+    }
 }

@@ -68,4 +68,18 @@ struct ValidationTests {
         #expect(throws: JSONSchema.SchemaError.self) { try JSONSchema(data: Data(#"{"type":"object","oneOf":[]}"#.utf8)) }
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(Data([0xFF, 0xFE])) }
     }
+
+    @Test("a title, an address or a name refuses every control character, CR and LF included; a description keeps its lines")
+    func singleLineFields() throws {
+        let base = #""external_id":"A","category":"01","area":"42","description":"第一行\r\n第二行\t完""#
+        #expect(Self.fields("{\(base),\"title\":\"路灯\"}").isEmpty)
+        for bad in ["\\r", "\\n", "\\t", "\\u0000", "\\u001b", "\\u0085"] {
+            #expect(Self.fields("{\(base),\"title\":\"路灯\(bad)不亮\"}") == ["/title"], "\(bad)")
+            #expect(Self.fields("{\(base),\"title\":\"t\",\"address\":\"江岸\(bad)区\"}") == ["/address"], "\(bad)")
+            #expect(Self.fields("{\(base),\"title\":\"t\",\"citizen\":{\"name\":\"张\(bad)三\"}}") == ["/citizen/name"], "\(bad)")
+        }
+        let description = try Self.check("{\(base),\"title\":\"t\"}").get().description
+        #expect(description == "第一行\r\n第二行\t完")
+        #expect(Self.fields("{\"external_id\":\"A\",\"category\":\"01\",\"area\":\"42\",\"title\":\"t\",\"description\":\"a\\u0000b\"}") == ["/description"])
+    }
 }
