@@ -70,7 +70,7 @@ struct WorkerTests {
                 #expect(try await TestDatabase.eventually { try await client.withConnection { try store.state(of: id, on: $0) }?.state == .dead })
             }
             let times = attempts.values
-            #expect(times.count == 4)
+            try #require(times.count == 4)
             // Backoff 200 ms, 400 ms, 800 ms between the attempts (none early).
             for (index, expected) in [200, 400, 800].enumerated() {
                 #expect(times[index + 1] - times[index] >= .milliseconds(expected - 5), "gap \(index): \(times[index + 1] - times[index])")

@@ -116,17 +116,21 @@ struct DefinerTests {
             let names = Set(plants.map(\.name))
             #expect(names.isSuperset(of: ["handlers", "case_events", "cases", "civic_actor", "case_state", "intake_case"]))
 
-            for call in calls {
-                let plain = try await fixture.as(call.login) { connection, _ in
-                    try Self.outcome(of: call.sql, caseID: call.caseID, schema: schema, plants: [], login: call.login, on: connection)
+            // One connection per login, each call twice in transactions rolled back.
+            for login in Set(calls.map(\.login)) {
+                let mine = calls.filter { $0.login == login }
+                let outcomes = try await fixture.as(login) { connection, _ in
+                    try mine.map { call in
+                        (try Self.outcome(of: call.sql, caseID: call.caseID, schema: schema, plants: [], login: login, on: connection),
+                         try Self.outcome(of: call.sql, caseID: call.caseID, schema: schema, plants: plants, login: login, on: connection))
+                    }
                 }
-                let planted = try await fixture.as(call.login) { connection, _ in
-                    try Self.outcome(of: call.sql, caseID: call.caseID, schema: schema, plants: plants, login: call.login, on: connection)
+                for (call, (plain, planted)) in zip(mine, outcomes) {
+                    #expect(planted.result == plain.result, "\(call.function) as \(call.login): \(planted.result) vs \(plain.result)")
+                    #expect(planted.effect == plain.effect, "\(call.function) as \(call.login) left other rows")
+                    #expect(planted.triggersRan == 0, "\(call.function) ran a planted trigger")
+                    #expect(planted.plantedRows == (names.contains("handlers") ? 1 : 0), "\(call.function) wrote into a planted table")
                 }
-                #expect(planted.result == plain.result, "\(call.function) as \(call.login): \(planted.result) vs \(plain.result)")
-                #expect(planted.effect == plain.effect, "\(call.function) as \(call.login) left other rows")
-                #expect(planted.triggersRan == 0, "\(call.function) ran a planted trigger")
-                #expect(planted.plantedRows == (names.contains("handlers") ? 1 : 0), "\(call.function) wrote into a planted table")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import Postgres
+import Synchronization
 import TestSupport
 import Testing
 
@@ -17,20 +18,29 @@ struct EventLogStoreTests {
                     """).scalar(Int64.self)!
             }
             let insert = "INSERT INTO case_events (case_id, actor, kind) VALUES (\(caseID), 'test', 'note') RETURNING id"
-            // The late transaction takes its transaction id first, then inserts after B and
-            // commits after the sealer has run.
+            // The late transaction takes its transaction id first, inserts after the early one
+            // has committed, and commits only after the sealer has run. Each step waits for
+            // the one before (stage), whatever the load.
+            let stage = Mutex(0)
+            @Sendable func wait(for step: Int) { while stage.withLock({ $0 }) < step { usleep(2_000) } }
             let late = Task {
                 try await fixture.client.withConnection { connection in
-                    try connection.executeScript("BEGIN; SELECT pg_current_xact_id(); SELECT pg_sleep(0.4)")
+                    try connection.executeScript("BEGIN; SELECT pg_current_xact_id()")
+                    stage.withLock { $0 = 1 }
+                    wait(for: 2)
                     let id = try connection.query(PostgresQuery(unsafeSQL: insert)).scalar(Int64.self)!
-                    try connection.executeScript("SELECT pg_sleep(1.2); COMMIT")
+                    stage.withLock { $0 = 3 }
+                    wait(for: 4)
+                    try connection.executeScript("COMMIT")
                     return id
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            while stage.withLock({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(5)) }
             let early = try await fixture.client.withConnection { try $0.query(PostgresQuery(unsafeSQL: insert)).scalar(Int64.self)! }
-            try await Task.sleep(for: .milliseconds(400))
+            stage.withLock { $0 = 2 }
+            while stage.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
             let first = try await fixture.client.withConnection { try fixture.store.sealLog(key: log.key, on: $0) }
+            stage.withLock { $0 = 4 }
             #expect(first.sealed == 0, "nothing may be sealed while an older transaction can still commit")
             let lateID = try await late.value
             #expect(lateID > early)
