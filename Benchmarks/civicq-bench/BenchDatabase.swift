@@ -34,7 +34,10 @@ struct BenchDatabase {
     }
 
     private func drop() async throws {
-        try await admin.withConnection { [schema] in try $0.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        try await admin.withConnection { [schema] connection in
+            try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+            for role in CivicSchema.roles(schema: schema) { try connection.execute("DROP ROLE IF EXISTS \(identifier: role)") }
+        }
         await admin.close()
     }
 

@@ -67,7 +67,7 @@ struct PgbenchFloor {
         return tps * Double(batch)
     }
 
-    private static var connectionArguments: [String] {
+    static var connectionArguments: [String] {
         let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
         return url.isEmpty ? [] : [url]
     }
@@ -89,7 +89,7 @@ struct PgbenchFloor {
     static var pgbench: String? { tool("pgbench") }
     static var psql: String? { tool("psql") }
 
-    private static func execute(_ executable: String, _ arguments: [String]) throws -> String {
+    static func execute(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -97,7 +97,7 @@ struct LogCommand: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let result: LogVerification
                 if let file {
-                    result = LogExport.verify(lines: try FileLines(path: file), key: verifier).verification
+                    result = LogExport.verify(lines: try LogFileLines(path: file), key: verifier).verification
                 } else {
                     result = try await global.withStore { connection, store in
                         try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) }

@@ -125,7 +125,7 @@ struct StatsVerify: AsyncParsableCommand {
     }
 
     private func recompute(from file: String, key: LogVerifierKey) throws {
-        let reading = LogExport.verify(lines: try FileLines(path: file), key: key, keepEvents: true)
+        let reading = LogExport.verify(lines: try LogFileLines(path: file), key: key, keepEvents: true)
         guard reading.verification.proven, let header = reading.header, let latest = reading.verification.latest else {
             LogReport.print(reading.verification, seconds: 0, json: options.json)
             throw ExitCode(CommandFailure.Code.dataError.rawValue)
