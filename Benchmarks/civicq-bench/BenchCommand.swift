@@ -53,6 +53,8 @@ struct BenchOptions {
     var rate = 5_000
     /// Route bench: the workers also serve the `figures` queue, so the rollup runs beside routing.
     var rollup = false
+    /// Route bench: the first worker also seals the event log (`--log-key`).
+    var seal = false
 
     mutating func parse(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -60,6 +62,7 @@ struct BenchOptions {
             switch argument {
             case "--json": json = true
             case "--rollup": rollup = true
+            case "--seal": seal = true
             case "--rows": rows = try Self.number(iterator.next(), for: argument)
             case "--repeat": repeats = try Self.number(iterator.next(), for: argument)
             case "--jobs": jobs = try Self.number(iterator.next(), for: argument)
@@ -71,7 +74,7 @@ struct BenchOptions {
             case "--workers":
                 workers = try (iterator.next() ?? "").split(separator: ",").map { try Self.number(String($0), for: argument) }
             default:
-                throw BenchError("unknown option \(argument); use --rows, --repeat, --jobs, --workers 1,2,4, --concurrency, --batch, --schema, --seconds, --rate, --rollup, --json")
+                throw BenchError("unknown option \(argument); use --rows, --repeat, --jobs, --workers 1,2,4, --concurrency, --batch, --schema, --seconds, --rate, --rollup, --seal, --json")
             }
         }
     }

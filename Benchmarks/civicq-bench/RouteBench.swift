@@ -27,7 +27,17 @@ struct RouteBench {
 
             let clock = ContinuousClock()
             let started = clock.now
-            let processes = try (0..<workers).map { _ in try spawn(civicq, schema: database.schema) }
+            // --seal: the first worker also seals the event log, as the one worker holding the key does.
+            var keyFile: URL?
+            if options.seal {
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-bench-\(database.schema).key")
+                _ = FileManager.default.createFile(
+                    atPath: file.path, contents: Data(try LogSigningKey(name: "bench/\(database.schema)").fileText.utf8),
+                    attributes: [.posixPermissions: 0o600])
+                keyFile = file
+            }
+            defer { if let keyFile { try? FileManager.default.removeItem(at: keyFile) } }
+            let processes = try (0..<workers).map { index in try spawn(civicq, schema: database.schema, key: index == 0 ? keyFile : nil) }
             var peakRSS = [Int](repeating: 0, count: workers)
             while true {
                 // Whether any routing job is left, from the first entry of the partial indexes on
@@ -51,6 +61,7 @@ struct RouteBench {
             for process in processes { kill(process.processIdentifier, SIGTERM) }
             for process in processes { process.waitUntilExit() }
 
+            let unsealed = options.seal ? try await client.withConnection { try store.unsealedEvents(on: $0) } : 0
             let (dispatched, manual, received, clocks, firstToLast, unrolled) = try await client.withConnection { connection in
                 try connection.query(
                     """
@@ -67,16 +78,17 @@ struct RouteBench {
             }
             let rate = Double(cases) / elapsed
             let rss = peakRSS.map { Double($0) / 1024 }
-            let beside = options.rollup ? " (and the figures rollup)" : ""
+            let beside = (options.rollup ? " (and the figures rollup)" : "") + (options.seal ? " (and the log's sealing)" : "")
             print("route: \(cases) cases, \(ruleCount) rules, \(workers) worker processes\(beside); PostgreSQL \(server), fsync \(fsync), synchronous_commit \(synchronous)")
             print(String(format: "  routed end to end        %8.2f s   %8.0f cases/s (first to last case update: %.2f s)", elapsed, rate, firstToLast))
             print("  dispatched \(dispatched), manual dispatch desk \(manual), clock jobs scheduled \(clocks)")
             if options.rollup { print("  cases still to roll up into the figures when routing ended: \(unrolled) of \(cases)") }
+            if options.seal { print("  events still to seal when routing ended: \(unsealed)") }
             print("  worker peak resident memory: " + rss.map { String(format: "%.1f MB", $0) }.joined(separator: ", "))
             print("  worker CPU time: " + cpu.map { String(format: "%.1f s", $0) }.joined(separator: ", "))
             if options.json {
                 print(jsonLine([
-                    "suite": "route", "rollup": options.rollup, "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
+                    "suite": "route", "rollup": options.rollup, "seal": options.seal, "unsealed": unsealed, "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
                     "cases_per_second": rate, "first_to_last_seconds": firstToLast, "dispatched": dispatched,
                     "manual_dispatch": manual, "clock_jobs": clocks, "figures_backlog": unrolled, "worker_peak_rss_mb": rss, "worker_cpu_seconds": cpu,
                 ]))
@@ -84,11 +96,12 @@ struct RouteBench {
         }
     }
 
-    private func spawn(_ civicq: String, schema: String) throws -> Process {
+    private func spawn(_ civicq: String, schema: String, key: URL?) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: civicq)
         let queues = options.rollup ? "routing,figures" : "routing"
         process.arguments = ["worker", "--queues", queues, "--concurrency", "1000", "--claim-batch", "500", "--poll-ms", "100"]
+            + (key.map { ["--log-key", $0.path] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["CIVICQ_SCHEMA"] = schema
         environment["LOG_LEVEL"] = "error"
