@@ -40,11 +40,7 @@ final class CaseworkFixture: Sendable {
                 fixture = made
                 try await made.loadExamples()
                 guard worker else { return try await body(made) }
-                let jobWorker = JobWorker(
-                    client: client, store: JobStore(schema: schema),
-                    handlers: CaseworkJobs.handlers(client: client, store: made.store, webhookTimeout: .seconds(2)),
-                    configuration: .init(queues: ["routing", "clocks", "webhooks"], concurrency: 8, pollInterval: .milliseconds(50)),
-                    logger: TestDatabase.logger)
+                let jobWorker = made.worker(client: client, concurrency: 8)
                 let running = Task { try await jobWorker.run() }
                 do {
                     try await body(made)
@@ -61,6 +57,15 @@ final class CaseworkFixture: Sendable {
             throw error
         }
         try await fixture?.dropLogins()
+    }
+
+    /// A worker running the casework's jobs (routing, clocks, webhooks) on `client`.
+    func worker(client: PostgresClient, concurrency: Int) -> JobWorker {
+        JobWorker(
+            client: client, store: JobStore(schema: schema),
+            handlers: CaseworkJobs.handlers(client: client, store: store, webhookTimeout: .seconds(2)),
+            configuration: .init(queues: ["routing", "clocks", "webhooks"], concurrency: concurrency, pollInterval: .milliseconds(50)),
+            logger: TestDatabase.logger)
     }
 
     func loadExamples() async throws {

@@ -22,11 +22,7 @@ struct ServiceRoleTests {
             defer { Task { await client.close() } }
 
             // Intake, routing and the clocks, the figures rollup: all as the service.
-            let worker = JobWorker(
-                client: client, store: JobStore(schema: schema),
-                handlers: CaseworkJobs.handlers(client: client, store: fixture.store, webhookTimeout: .seconds(2)),
-                configuration: .init(queues: ["routing", "clocks", "webhooks"], concurrency: 4, pollInterval: .milliseconds(50)),
-                logger: TestDatabase.logger)
+            let worker = fixture.worker(client: client, concurrency: 4)
             let running = Task { try await worker.run() }
             let id = try await client.withConnection { try fixture.store.submit(CaseworkFixture.complaint(), on: $0).id }
             try await fixture.waitFor(id, .dispatched)
