@@ -23,6 +23,10 @@ public struct OperationsSnapshot: Sendable, Equatable {
     public var intakeToday = 0
     /// Cases whose events the figures rollup has not taken in yet.
     public var figuresBacklog = 0
+    /// Events not sealed into the log yet, and seconds since the latest signed checkpoint
+    /// (nil: none yet, no worker seals).
+    public var logUnsealed = 0
+    public var logCheckpointAge: Double?
 
     /// The two clocks of a case.
     public enum Clock: String, Sendable, CaseIterable {

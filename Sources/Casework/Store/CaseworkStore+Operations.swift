@@ -46,7 +46,10 @@ extension CaseworkStore {
                    (SELECT count(*) FROM callbacks WHERE state = 'pending' AND next_try_at <= now()),
                    (SELECT count(*) FROM cases WHERE received_at > now() - interval '1 minute'),
                    (SELECT count(*) FROM cases WHERE received_at >= \(midnight)),
-                   (SELECT count(*) FROM figure_dirty)
+                   (SELECT count(*) FROM figure_dirty),
+                   (SELECT count(*) FROM case_events e, log_state s
+                    WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)),
+                   (SELECT extract(epoch FROM now() - max(signed_at))::float8 FROM log_checkpoints)
             """)[0]
         snapshot.escalationsLastDay = try counts.decode(Int.self, at: 0)
         snapshot.callbacksPending = try counts.decode(Int.self, at: 1)
@@ -54,6 +57,8 @@ extension CaseworkStore {
         snapshot.intakeLastMinute = try counts.decode(Int.self, at: 3)
         snapshot.intakeToday = try counts.decode(Int.self, at: 4)
         snapshot.figuresBacklog = try counts.decode(Int.self, at: 5)
+        snapshot.logUnsealed = try counts.decode(Int.self, at: 6)
+        snapshot.logCheckpointAge = try counts.decode(Double?.self, at: 7)
         return snapshot
     }
 }

@@ -47,6 +47,8 @@ final class OperationsGauges: Sendable {
         values.append((Self.callbacks, [("due", "later")], Double(snapshot.callbacksPending - snapshot.callbacksDue)))
         values.append((Self.intakeToday, [], Double(snapshot.intakeToday)))
         values.append((Self.figuresBacklog, [], Double(snapshot.figuresBacklog)))
+        values.append((Self.logUnsealed, [], Double(snapshot.logUnsealed)))
+        if let age = snapshot.logCheckpointAge { values.append((Self.logCheckpointAge, [], age)) }
         values.append((Self.workers, [], Double(reading.workers.count)))
         values.append((Self.readingSeconds, [], reading.seconds))
         var fresh: [String: Gauge] = [:]
@@ -79,6 +81,9 @@ final class OperationsGauges: Sendable {
     static var escalationsDay: MetricNameDescriptor { descriptor("escalations_last_day", help: "Escalation events in the last 24 hours.") }
     static var callbacks: MetricNameDescriptor { descriptor("callbacks_pending", help: "Callbacks still to make: due now or later.") }
     static var intakeToday: MetricNameDescriptor { descriptor("intake_today", help: "Cases received since midnight in the reporting time zone.") }
+    static var logUnsealed: MetricNameDescriptor { descriptor("log_unsealed_events", help: "Events not yet sealed into the event log's Merkle tree.") }
+    static var logCheckpointAge: MetricNameDescriptor { descriptor(
+        "log_checkpoint_age", unit: "seconds", help: "Seconds since the event log's latest signed checkpoint (absent before the first).") }
     static var figuresBacklog: MetricNameDescriptor { descriptor("figures_backlog", help: "Cases whose events the figures rollup has not taken in yet.") }
     static var workers: MetricNameDescriptor { descriptor("workers_alive", help: "Worker processes heard from in the last 30 seconds.") }
     static var readingSeconds: MetricNameDescriptor { descriptor("operations_reading", unit: "seconds", help: "Seconds the last database reading took.") }

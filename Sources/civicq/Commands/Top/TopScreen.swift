@@ -20,7 +20,7 @@ struct TopScreen {
         lines.append(
             "intake: \(snapshot.intakeLastMinute)/min, \(snapshot.intakeToday) today   open cases: \(open)   overdue: \(overdue)   "
                 + "escalations (24 h): \(snapshot.escalationsLastDay)   callbacks: \(snapshot.callbacksPending) pending, "
-                + "\(snapshot.callbacksDue) due   figures backlog: \(snapshot.figuresBacklog)")
+                + "\(snapshot.callbacksDue) due   figures backlog: \(snapshot.figuresBacklog)   unsealed events: \(snapshot.logUnsealed)")
         let states = snapshot.casesByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
         lines.append("cases: " + (states.isEmpty ? "none open" : states.joined(separator: ", ")))
         lines.append("")
