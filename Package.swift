@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Casework",
             dependencies: [
-                "JobQueue", "Postgres",
+                "JobQueue", "Postgres", "CivicSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

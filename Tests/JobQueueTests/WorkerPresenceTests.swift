@@ -16,6 +16,10 @@ struct WorkerPresenceTests {
                 #expect(try await TestDatabase.eventually {
                     try await client.withConnection { try store.runningJobs(on: $0) }.first?.count == 3
                 })
+                // The presence loop announces the worker beside its first claims, not before them.
+                #expect(try await TestDatabase.eventually {
+                    try await client.withConnection { try store.liveWorkers(on: $0) }.count == 1
+                })
                 let running = try await client.withConnection { try store.runningJobs(on: $0) }
                 let workers = try await client.withConnection { try store.liveWorkers(on: $0) }
                 #expect(workers.count == 1)

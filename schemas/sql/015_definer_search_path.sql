@@ -1,5 +1,5 @@
--- 015 definer search path: every SECURITY DEFINER function searches civicq's schema and then
--- the caller's temporary schema, never the other way round.
+-- 015 definer search path: every SECURITY DEFINER function gets search_path = <schema>, pg_temp:
+-- civicq's schema, then the caller's temporary schema, never the other way round.
 --
 -- Migrations 004-014 created their definer functions with `SET search_path FROM CURRENT`
 -- while the migrator set the path to the schema alone. PostgreSQL then searches the
@@ -11,8 +11,12 @@
 
 -- The hotline office's administrators: superusers and the members of the schema's owner
 -- role (the administrators who run `civicq migrate`; the owner itself cannot log in).
-CREATE OR REPLACE FUNCTION current_actor() RETURNS civic_actor
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+-- Written with the path spelled out: format() puts the schema's name in.
+DO $do$
+BEGIN
+    EXECUTE format($f$
+        CREATE OR REPLACE FUNCTION current_actor() RETURNS civic_actor
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
 DECLARE
     who text := coalesce(nullif(current_setting('role', true), 'none'), session_user);
     a civic_actor := ROW(who, NULL, NULL);
@@ -26,7 +30,9 @@ BEGIN
         END IF;
     END IF;
     RETURN a;
-END $$;
+END $body$
+        $f$, current_schema());
+END $do$;
 
 DO $$
 DECLARE

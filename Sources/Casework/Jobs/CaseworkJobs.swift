@@ -74,16 +74,24 @@ public enum CaseworkJobs {
     /// sleeps `figures.rollup_seconds` (snoozes) and runs again.
     static func figuresRollup(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
         ClosureJobHandler(kind: "figures.rollup", timeout: .seconds(120)) { _ in
-            let started = ContinuousClock.now
-            while ContinuousClock.now - started < .seconds(20) {
-                try Task.checkCancellation()
-                let taken = try await client.withConnection { try store.rollUpFigures(on: $0) }
-                if taken == 0 { break }
+            try await perpetual(client: client, store: store, pause: "figures.rollup_seconds", default: 5) {
+                try store.rollUpFigures(on: $0) > 0
             }
-            let pause = try await client.withConnection {
-                try $0.query("SELECT value #>> '{}' FROM settings WHERE key = 'figures.rollup_seconds'").scalar(String.self)
-            }
-            return .snooze(.milliseconds(Int((Double(pause ?? "5") ?? 5) * 1000)))
         }
+    }
+
+    /// One run of a perpetual job: `step` (one transaction; true when there may be more) over
+    /// and over for at most 20 seconds, then a snooze of the setting `pause` in seconds.
+    static func perpetual(
+        client: PostgresClient, store: CaseworkStore, pause key: String, default fallback: Double,
+        _ step: @escaping @Sendable (PostgresConnection) throws -> Bool
+    ) async throws -> JobOutcome {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(20) {
+            try Task.checkCancellation()
+            guard try await client.withConnection(step) else { break }
+        }
+        let pause = try await client.withConnection { try store.seconds(setting: key, default: fallback, on: $0) }
+        return .snooze(.milliseconds(Int(pause * 1000)))
     }
 }

@@ -19,16 +19,9 @@ public struct LogSealJobHandler: JobHandler {
     }
 
     public func run(_ job: Job) async throws -> JobOutcome {
-        let started = ContinuousClock.now
-        let batch = 5_000
-        while ContinuousClock.now - started < .seconds(20) {
-            try Task.checkCancellation()
-            let outcome = try await client.withConnection { [store, key] in try store.sealLog(limit: batch, key: key, on: $0) }
-            if outcome.sealed < batch { break }
+        let (store, key) = (self.store, self.key)
+        return try await CaseworkJobs.perpetual(client: client, store: store, pause: "log.seal_seconds", default: 1) {
+            try store.sealLog(limit: 5_000, key: key, on: $0).sealed == 5_000
         }
-        let pause = try await client.withConnection {
-            try $0.query("SELECT value #>> '{}' FROM settings WHERE key = 'log.seal_seconds'").scalar(String.self)
-        }
-        return .snooze(.milliseconds(Int((Double(pause ?? "1") ?? 1) * 1000)))
     }
 }

@@ -96,8 +96,8 @@ extension CaseworkStore {
                         frontier = array(SELECT decode(h, 'hex') FROM unnest(\(frontier.hashes.map(Hex.encode))) WITH ORDINALITY AS u(h, n) ORDER BY n)
                     """)
             }
-            let below = UInt64(caughtUp ? horizon : sealedBelow) ?? 0
-            let checkpoint = try signCheckpointIfDue(frontier: frontier, sealedBelow: max(below, UInt64(sealedBelow) ?? 0), key: key, now: now, on: connection)
+            let below = max(UInt64(sealedBelow) ?? 0, caughtUp ? UInt64(horizon) ?? 0 : 0)
+            let checkpoint = try signCheckpointIfDue(frontier: frontier, sealedBelow: below, key: key, now: now, on: connection)
             return LogSealOutcome(sealed: ids.count, size: frontier.size, checkpoint: checkpoint)
         }
     }
@@ -107,8 +107,7 @@ extension CaseworkStore {
     ) throws -> LogCheckpoint? {
         let previous = try connection.query("SELECT size, signed_at, sealed_below::text FROM log_checkpoints ORDER BY id DESC LIMIT 1").first
             .map { try $0.decode((Int64, Date, String).self) }
-        let interval = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'log.checkpoint_seconds'").scalar(String.self)
-            .flatMap(Double.init) ?? 60
+        let interval = try seconds(setting: "log.checkpoint_seconds", default: 60, on: connection)
         var periods: [String] = []
         if let previous {
             let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
@@ -141,12 +140,15 @@ extension CaseworkStore {
             """)
     }
 
+    /// A scalar query counting the events past the sealing cursor (for ``unsealedEvents(on:)``
+    /// and the operations snapshot).
+    static let unsealedCount = """
+        SELECT count(*) FROM case_events e, log_state s
+        WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)
+        """
+
     /// Events not sealed yet (committed ones; a transaction still running is not counted).
     public func unsealedEvents(on connection: PostgresConnection) throws -> Int {
-        try connection.query(
-            """
-            SELECT count(*) FROM case_events e, log_state s
-            WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)
-            """).scalar(Int.self) ?? 0
+        try connection.query(PostgresQuery(unsafeSQL: Self.unsealedCount)).scalar(Int.self) ?? 0
     }
 }

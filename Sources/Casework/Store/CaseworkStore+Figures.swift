@@ -107,6 +107,11 @@ extension CaseworkStore {
     }
 
     /// The reporting time zone (`reporting.time_zone`, default Asia/Shanghai).
+    /// A setting holding a number of seconds, or `fallback` when it is unset or not a number.
+    public func seconds(setting key: String, default fallback: Double, on connection: PostgresConnection) throws -> Double {
+        try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String.self).flatMap(Double.init) ?? fallback
+    }
+
     public func reportingTimeZone(on connection: PostgresConnection) throws -> TimeZone {
         let name = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
         return name.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!

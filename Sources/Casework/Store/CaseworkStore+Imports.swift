@@ -1,11 +1,12 @@
+import CivicSchema
 import Foundation
 public import Postgres
 
 extension CaseworkStore {
     /// The group role every person is a member of: `<schema>_staff` (migration 004).
-    public var staffRole: String { "\(schema)_staff" }
+    public var staffRole: String { CivicSchema.staffRole(schema: schema) }
     /// The group role of the service logins (`civicq users service`), as the migrator names it.
-    public var serviceRole: String { "\(schema)_service" }
+    public var serviceRole: String { CivicSchema.serviceRole(schema: schema) }
 
     /// Imports the department tree: adds and updates departments, marks the ones no longer in
     /// the file inactive (their cases keep them), and adds the people listed. One transaction.

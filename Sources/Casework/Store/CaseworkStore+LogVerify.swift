@@ -13,26 +13,39 @@ extension CaseworkStore {
             .first.map { try $0.decode((Int64, String, Date).self) }
     }
 
-    /// Reads the sealed log in order, `batch` leaves at a time from `from`: each leaf's
-    /// position, event id and recorded hash, with the event as it is now (nil if gone).
-    func readSealedLog(
-        from: Int64 = 0, batch: Int = 10_000, on connection: PostgresConnection,
-        _ body: (Int64, Int64, [UInt8], (LogEvent, LogPosition)?) throws -> Bool
+    /// Pages through the sealed log in order from position `from`, `batch` leaves a query:
+    /// `columns` are selected after the leaf's position, from `log_leaves l` joined (outer) to
+    /// its event `e` and case `c`; `body` gets each row and says whether to go on.
+    private func pageSealedLog(
+        from: Int64, batch: Int, columns: String, on connection: PostgresConnection, _ body: (Int64, PostgresRow) throws -> Bool
     ) throws {
         var next = from
         while true {
             let rows = try connection.query(
                 """
-                SELECT l.seq, l.event_id, encode(l.leaf_hash, 'hex'), \(unsafe: Self.logEventColumns)
+                SELECT l.seq, \(unsafe: columns)
                 FROM log_leaves l LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
                 WHERE l.seq >= \(next) ORDER BY l.seq LIMIT \(batch)
                 """)
             for row in rows {
-                let (seq, eventID, hex) = try (row.decode(Int64.self, at: 0), row.decode(Int64.self, at: 1), row.decode(String.self, at: 2))
-                guard try body(seq, eventID, Hex.decode(hex) ?? [], try Self.logEvent(row, at: 3)) else { return }
+                let seq = try row.decode(Int64.self, at: 0)
+                guard try body(seq, row) else { return }
                 next = seq + 1
             }
             if rows.count < batch { return }
+        }
+    }
+
+    /// Reads the sealed log in order from `from`: each leaf's position, event id and recorded
+    /// hash, with the event as it is now (nil if gone).
+    func readSealedLog(
+        from: Int64 = 0, on connection: PostgresConnection,
+        _ body: (Int64, Int64, [UInt8], (LogEvent, LogPosition)?) throws -> Bool
+    ) throws {
+        try pageSealedLog(from: from, batch: 10_000, columns: "l.event_id, encode(l.leaf_hash, 'hex'), " + Self.logEventColumns,
+                          on: connection) { seq, row in
+            let (eventID, hex) = try (row.decode(Int64.self, at: 1), row.decode(String.self, at: 2))
+            return try body(seq, eventID, Hex.decode(hex) ?? [], try Self.logEvent(row, at: 3))
         }
     }
 
@@ -40,26 +53,17 @@ extension CaseworkStore {
     /// the leaf hash of the event as it is now (the database computes it: `log_leaf_hash`;
     /// nil if the event is gone) and its sealing position.
     func readSealedHashes(
-        batch: Int = 20_000, on connection: PostgresConnection,
-        _ body: (Int64, Int64, [UInt8], [UInt8]?, LogPosition?) throws -> Bool
+        on connection: PostgresConnection, _ body: (Int64, Int64, [UInt8], [UInt8]?, LogPosition?) throws -> Bool
     ) throws {
-        var next: Int64 = 0
-        while true {
-            let rows = try connection.query(
-                """
-                SELECT l.seq, l.event_id, encode(l.leaf_hash, 'hex'),
-                       CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e, c), 'hex') END,
-                       coalesce(e.seal_xid, '0')::text
-                FROM log_leaves l LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
-                WHERE l.seq >= \(next) ORDER BY l.seq LIMIT \(batch)
-                """)
-            for row in rows {
-                let (seq, eventID, recorded, now, xid) = try row.decode((Int64, Int64, String, String?, String).self)
-                let position = now == nil ? nil : LogPosition(xid: UInt64(xid) ?? 0, id: eventID)
-                guard try body(seq, eventID, Hex.decode(recorded) ?? [], now.flatMap(Hex.decode), position) else { return }
-                next = seq + 1
-            }
-            if rows.count < batch { return }
+        let columns = """
+            l.event_id, encode(l.leaf_hash, 'hex'), CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e, c), 'hex') END,
+            coalesce(e.seal_xid, '0')::text
+            """
+        try pageSealedLog(from: 0, batch: 20_000, columns: columns, on: connection) { seq, row in
+            let (eventID, recorded, now, xid) = try (
+                row.decode(Int64.self, at: 1), row.decode(String.self, at: 2), row.decode(String?.self, at: 3), row.decode(String.self, at: 4))
+            let position = now == nil ? nil : LogPosition(xid: UInt64(xid) ?? 0, id: eventID)
+            return try body(seq, eventID, Hex.decode(recorded) ?? [], now.flatMap(Hex.decode), position)
         }
     }
 

@@ -47,8 +47,7 @@ extension CaseworkStore {
                    (SELECT count(*) FROM cases WHERE received_at > now() - interval '1 minute'),
                    (SELECT count(*) FROM cases WHERE received_at >= \(midnight)),
                    (SELECT count(*) FROM figure_dirty),
-                   (SELECT count(*) FROM case_events e, log_state s
-                    WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)),
+                   (\(unsafe: Self.unsealedCount)),
                    (SELECT extract(epoch FROM now() - max(signed_at))::float8 FROM log_checkpoints)
             """)[0]
         snapshot.escalationsLastDay = try counts.decode(Int.self, at: 0)

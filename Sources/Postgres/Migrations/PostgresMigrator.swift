@@ -113,7 +113,7 @@ public struct PostgresMigrator: Sendable {
         guard unsafe.isEmpty else {
             throw PostgresError.invalidConfiguration(
                 "migration \(migration.version) (\(migration.name)) leaves SECURITY DEFINER functions without search_path = \(schema), pg_temp: "
-                    + unsafe.joined(separator: ", ") + "; create them with SET search_path FROM CURRENT")
+                    + unsafe.joined(separator: ", ") + "; give each SET search_path = \(schema), pg_temp (or SET search_path FROM CURRENT)")
         }
         try connection.execute(
             """
