@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Schema/sql")],
             swiftSettings: swiftSettings
         ),
         // The domain: cases, routing, clocks, surveys, figures.
@@ -90,7 +91,7 @@ let package = Package(
         // The SQL migrations in schemas/sql, bundled as resources.
         .target(
             name: "CivicSchema",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "JobQueue"],
             path: "schemas",
             exclude: ["README.md"],
             sources: ["CivicSchema.swift"],
@@ -145,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "JobQueueTests",
             dependencies: [
-                "JobQueue", "Postgres", "CivicSchema", "TestSupport",
+                "JobQueue", "Postgres", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -154,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "CaseworkTests",
             dependencies: [
-                "Casework", "JobQueue", "Postgres", "CivicSchema", "TestSupport",
+                "Casework", "JobQueue", "Postgres", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import JobQueue
 
 /// civicq's database schema and documents: the migrations in `schemas/sql`, the JSON Schemas
 /// in `schemas/json` and the API description `schemas/openapi.yaml`, bundled with the program.
@@ -7,19 +8,12 @@ public enum CivicSchema {
     /// The PostgreSQL schema civicq uses unless configured otherwise.
     public static let defaultSchemaName = "civicq"
 
-    /// Every migration, by ascending version.
-    /// - Throws: ``PostgresError`` if the bundle is missing or a file is misnamed.
+    /// Every migration, by ascending version: the job queue's own (``JobQueueSchema``, which
+    /// owns `jobs`) and civicq's in `schemas/sql`, in one sequence.
+    /// - Throws: ``PostgresError`` if a bundle is missing or a file is misnamed.
     public static func migrations() throws -> [PostgresMigration] {
-        guard let directory = Bundle.module.url(forResource: "sql", withExtension: nil) else {
-            throw PostgresError(code: .invalidConfiguration, reason: "the bundled migrations (sql/) are missing")
-        }
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".sql") }
-            .sorted()
-        return try files.map { file in
-            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            return try PostgresMigration(fileName: file, sql: sql)
-        }
+        let own = try PostgresMigration.load(directory: Bundle.module.url(forResource: "sql", withExtension: nil))
+        return (try JobQueueSchema.migrations() + own).sorted { $0.version < $1.version }
     }
 
     /// A migrator for civicq's migrations into `schema`, owned by ``ownerRole(schema:)`` and

@@ -187,8 +187,9 @@ struct RouteBench {
             "INSERT INTO case_events (case_id, actor, kind, to_state, public) SELECT id, source, 'received', 'received', true FROM cases")
         try connection.execute(
             """
-            INSERT INTO jobs (queue, kind, payload, unique_key, state)
-            SELECT 'routing', 'case.route', jsonb_build_object('case', id), 'route:' || id || ':0', 'available' FROM cases ORDER BY id
+            SELECT count(*) FROM jobs_enqueue(ARRAY(
+                SELECT ROW('routing', 'case.route', jsonb_build_object('case', id), 0, NULL, 20, 'route:' || id || ':0')::job_request
+                FROM cases ORDER BY id), false)
             """)
         try connection.executeScript("ANALYZE cases; ANALYZE jobs; ANALYZE case_events")
     }

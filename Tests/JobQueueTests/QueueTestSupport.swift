@@ -23,11 +23,19 @@ struct RecordingHandler: JobHandler {
 }
 
 enum QueueTests {
-    /// A migrated schema, a `runs` table for handlers to record into, and a store with test metrics.
+    /// A schema with the queue's own migrations only (``JobQueueSchema``: no civicq table),
+    /// a `runs` table for handlers to record into, and a store with test metrics.
     static func withQueue<R>(
         _ body: (PostgresClient, JobStore, TestMetrics) async throws -> R
     ) async throws -> R {
-        try await TestDatabase.withMigratedSchema(size: 8) { client, schema in
+        try await TestDatabase.withSchema(size: 8) { client, schema in
+            _ = try await JobQueueSchema.migrator(schema: schema).migrate(using: client, logger: TestDatabase.logger)
+            let tables = try await client.withConnection { connection in
+                try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = \(schema)").scalar(Int.self)
+            }
+            guard tables == 5 else {
+                throw TestSetupError(message: "the queue's migrations made \(tables ?? 0) tables, not jobs, job_throughput, job_history, workers and schema_migrations")
+            }
             try await client.withConnection { connection in
                 try connection.executeScript(
                     "CREATE TABLE \(schema).runs (job_id bigint NOT NULL, attempt int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), UNIQUE (job_id, attempt))")

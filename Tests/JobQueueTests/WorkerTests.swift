@@ -258,7 +258,8 @@ struct WorkerTests {
                 try await Task.sleep(for: .milliseconds(300))
                 // A job inserted without a NOTIFY: only a poll (60 s away) or a sweep finds it.
                 try await client.withConnection { connection in
-                    try connection.execute("INSERT INTO \(unsafe: store.schema).jobs (kind) VALUES ('quiet')")
+                    try connection.execute(
+                        "SELECT \(unsafe: store.schema).jobs_enqueue(ARRAY[ROW(NULL, 'quiet', NULL, NULL, NULL, NULL, NULL)::\(unsafe: store.schema).job_request], false)")
                 }
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(started.values.isEmpty)

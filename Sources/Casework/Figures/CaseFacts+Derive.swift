@@ -27,37 +27,37 @@ extension CaseFacts {
         for event in history.events {
             let day = calendar.day(of: event.at)
             switch event.kind {
-            case "dispatched", "manual_dispatch", "assigned":
+            case .dispatched, .manualDispatch, .assigned:
                 if responseDue == nil, let due = event.responseDue { responseDue = due }
                 if resolutionDue == nil, let due = event.resolutionDue { resolutionDue = due }
-                guard event.kind != "manual_dispatch", let lead = event.department else { break }
-                if event.kind == "assigned" { assists.withdrawActive() }
+                guard event.kind != .manualDispatch, let lead = event.department else { break }
+                if event.kind == .assigned { assists.withdrawActive() }
                 if facts.firstDispatch == nil { facts.firstDispatch = day }
                 facts.leads.append(Mark(department: lead, day: day))
                 for department in event.assists where department != lead {
                     assists.append(AssistTask(department: department, assigned: day))
                 }
-            case "accepted":
+            case .accepted:
                 if event.task == "assist" {
                     assists.update(event.department) { if $0.acceptedAt == nil { $0.acceptedAt = event.at } }
                 } else if accepted == nil {
                     accepted = (event.department, event.at)
                 }
-            case "resolved":
+            case .resolved:
                 if resolved == nil { resolved = (event.department, event.at) }
-            case "assist_done":
+            case .assistDone:
                 assists.update(event.department) { $0.doneAt = event.at }
-            case "assist_returned":
+            case .assistReturned:
                 assists.update(event.department) { $0.returned = day }
-            case "returned":
+            case .returned:
                 facts.returns.append(Mark(department: event.department, day: day))
                 assists.withdrawActive()
-            case "extension_approved":
+            case .extensionApproved:
                 if resolved == nil, let until = event.until {
                     resolutionDue = until
                     resolutionEscalated = nil
                 }
-            case "escalated":
+            case .escalated:
                 // Only an escalation of the deadline as it stands counts (an extension
                 // approved later moved it).
                 if event.clock == "response", accepted == nil, responseEscalated == nil,
@@ -67,15 +67,20 @@ extension CaseFacts {
                           event.due == nil || event.due == resolutionDue {
                     resolutionEscalated = .some(event.department)
                 }
-            case "callback_answered":
+            case .callbackAnswered:
                 facts.callbacks.append(Callback(department: event.department, day: day, solved: event.solved ?? false, rating: event.rating))
-            case "closed" where event.reason == "unanswered":
+            case .closed:
+                // Only a callback that reached nobody counts here; an answered one counted
+                // at callback_answered.
+                guard event.reason == "unanswered" else { break }
                 facts.callbacks.append(Callback(department: event.department, day: day, solved: nil, rating: nil))
-            case "reopened":
+            case .reopened:
                 facts.reopens.append(Mark(department: event.department, day: day))
-            case "merged", "withdrawn", "rejected":
+            case .merged, .withdrawn, .rejected:
                 assists.withdrawActive()
-            default:
+            case .received, .note, .extensionRequested, .extensionRefused, .mergedFrom, .contactRevealed,
+                 .callbackUnreachable, .warned, .reclocked:
+                // Not counted: intake counts from the case itself, the rest changes no figure.
                 break
             }
         }
@@ -126,4 +131,23 @@ extension [AssistTask] {
     fileprivate mutating func withdrawActive() {
         for index in indices where self[index].active { self[index].withdrawn = true }
     }
+}
+
+extension CaseEventKind {
+    /// Whether the figures read events of this kind: the store fetches only these. As
+    /// exhaustive as ``CaseFacts/derive(from:calendar:)``'s switch; a test checks that an
+    /// event of any other kind changes no figure.
+    public var isReadByFigures: Bool {
+        switch self {
+        case .dispatched, .manualDispatch, .assigned, .accepted, .resolved, .assistDone, .assistReturned, .returned,
+             .extensionApproved, .escalated, .callbackAnswered, .closed, .reopened, .merged, .withdrawn, .rejected:
+            true
+        case .received, .note, .extensionRequested, .extensionRefused, .mergedFrom, .contactRevealed,
+             .callbackUnreachable, .warned, .reclocked:
+            false
+        }
+    }
+
+    /// The kinds the figures read.
+    public static let readByFigures: [CaseEventKind] = allCases.filter(\.isReadByFigures)
 }

@@ -20,7 +20,7 @@ public struct CaseHistory: Sendable {
 
 /// One event of the log, with the detail fields the figures use.
 public struct FigureEvent: Sendable {
-    public let kind: String
+    public let kind: CaseEventKind
     public let at: Date
     /// The department the event is about (`case_events.department_code`).
     public let department: String?
@@ -42,7 +42,7 @@ public struct FigureEvent: Sendable {
     public var responseDue: Date?
     public var resolutionDue: Date?
 
-    public init(_ kind: String, at: Date, department: String? = nil) {
+    public init(_ kind: CaseEventKind, at: Date, department: String? = nil) {
         self.kind = kind
         self.at = at
         self.department = department

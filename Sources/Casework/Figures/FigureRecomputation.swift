@@ -8,7 +8,6 @@ public enum FigureRecomputation {
     /// Counts per unit over `query`'s period (areas and categories cut to its level).
     public static func counts(events: [LogEvent], query: FigureQuery, timeZone: TimeZone) -> [FigureUnit: FigureCounts] {
         let calendar = WorkCalendar(timeZone: timeZone)
-        let kinds = Set(CaseworkStore.figureEventKinds)
         var byCase: [Int64: [LogEvent]] = [:]
         for event in events { byCase[event.caseID, default: []].append(event) }
         var result: [FigureUnit: FigureCounts] = [:]
@@ -17,7 +16,7 @@ public enum FigureRecomputation {
             guard let first = ordered.first, let received = parseTime(first.receivedAt) else { continue }
             let history = CaseHistory(
                 caseID: caseID, area: first.area, category: first.category, receivedAt: received,
-                events: ordered.filter { kinds.contains($0.kind) }.compactMap(figureEvent))
+                events: ordered.compactMap(figureEvent))
             for (key, counts) in CaseFacts.derive(from: history, calendar: calendar).contributions
             where key.unit.dimension == query.dimension && query.period.contains(key.day) {
                 let unitKey = query.keyLength.map { String(key.unit.key.prefix($0)) } ?? key.unit.key
@@ -28,9 +27,10 @@ public enum FigureRecomputation {
     }
 
     /// One event as the figures read it (the store's `histories` reads the same details).
+    /// Nil for an event the figures do not read (or of a kind this program does not know).
     static func figureEvent(_ event: LogEvent) -> FigureEvent? {
-        guard let at = parseTime(event.at) else { return nil }
-        var figure = FigureEvent(event.kind, at: at, department: event.department)
+        guard let kind = CaseEventKind(rawValue: event.kind), kind.isReadByFigures, let at = parseTime(event.at) else { return nil }
+        var figure = FigureEvent(kind, at: at, department: event.department)
         figure.reason = event.reason
         let details = (try? JSONSerialization.jsonObject(with: Data(event.details.utf8))) as? [String: Any] ?? [:]
         figure.task = details["task"] as? String

@@ -17,19 +17,10 @@ public enum CaseworkJobs {
         ]
     }
 
-    struct CasePayload: Decodable { let `case`: Int64 }
-
-    struct ClockPayload: Decodable {
-        let `case`: Int64
-        let clock: String
-        let stage: String
-        let due: String
-    }
-
     /// `case.clock`: a warning or a deadline. The database decides whether it is stale (the
     /// deadline moved), met, a warning, or an escalation (督办).
     static func clock(client: PostgresClient) -> ClosureJobHandler {
-        ClosureJobHandler(kind: "case.clock") { job in
+        ClosureJobHandler(kind: CaseworkJobKind.clock.rawValue) { job in
             let payload = try job.decodePayload(ClockPayload.self)
             guard ["response", "resolution"].contains(payload.clock), ["warn", "due"].contains(payload.stage) else {
                 throw PermanentJobError("unknown clock or stage")
@@ -45,7 +36,7 @@ public enum CaseworkJobs {
     /// `case.reclock`: a reopened case gets a new resolution deadline from now, on its policy
     /// and the calendar.
     static func reclock(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
-        ClosureJobHandler(kind: "case.reclock") { job in
+        ClosureJobHandler(kind: CaseworkJobKind.reclock.rawValue) { job in
             let id = try job.decodePayload(CasePayload.self).case
             try await client.withConnection { connection in
                 let rows = try connection.query("SELECT coalesce(policy, 'ordinary') FROM cases WHERE id = \(id)")
@@ -61,7 +52,7 @@ public enum CaseworkJobs {
 
     /// `callback.expire`: the callback window ended; an unanswered callback closes the case.
     static func callbackExpiry(client: PostgresClient) -> ClosureJobHandler {
-        ClosureJobHandler(kind: "callback.expire") { job in
+        ClosureJobHandler(kind: CaseworkJobKind.callbackExpire.rawValue) { job in
             let id = try job.decodePayload(CasePayload.self).case
             let result = try await client.withConnection { try $0.query("SELECT callback_expire(\(id))").scalar(String.self) }
             // Run early (a clock skew between hosts): look again in a minute.
@@ -73,7 +64,7 @@ public enum CaseworkJobs {
     /// cases whose events changed, a batch per transaction, for at most 20 seconds, then
     /// sleeps `figures.rollup_seconds` (snoozes) and runs again.
     static func figuresRollup(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
-        ClosureJobHandler(kind: "figures.rollup", timeout: .seconds(120)) { _ in
+        ClosureJobHandler(kind: CaseworkJobKind.figuresRollup.rawValue, timeout: .seconds(120)) { _ in
             try await perpetual(client: client, store: store, pause: "figures.rollup_seconds", default: 5) {
                 try store.rollUpFigures(on: $0) > 0
             }

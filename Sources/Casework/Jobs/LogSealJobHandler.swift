@@ -6,7 +6,7 @@ public import Postgres
 /// 20 seconds, signing checkpoints as they fall due, then pauses `log.seal_seconds` (snoozes)
 /// and runs again. Only a worker given the signing key registers it.
 public struct LogSealJobHandler: JobHandler {
-    public let kind = "log.seal"
+    public let kind = CaseworkJobKind.logSeal.rawValue
     public var timeout: Duration { .seconds(120) }
     let client: PostgresClient
     let store: CaseworkStore

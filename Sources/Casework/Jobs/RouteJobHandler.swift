@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// `Sendable`: the cache is behind a `Mutex`.
 public final class RouteJobHandler: JobBatchHandler {
-    public let kind = "case.route"
+    public let kind = CaseworkJobKind.route.rawValue
     public let batchSize: Int
     public let reloadInterval: Duration
     let client: PostgresClient
@@ -24,14 +24,13 @@ public final class RouteJobHandler: JobBatchHandler {
         self.reloadInterval = reloadInterval
     }
 
-    struct Payload: Decodable { let `case`: Int64 }
 
     public func run(batch: [Job]) async throws -> [Result<JobOutcome, any Error>] {
         var ids: [Int64] = []
         var results = [Result<JobOutcome, any Error>](repeating: .success(.completed), count: batch.count)
         for (index, job) in batch.enumerated() {
             do {
-                ids.append(try job.decodePayload(Payload.self).case)
+                ids.append(try job.decodePayload(CasePayload.self).case)
             } catch {
                 results[index] = .failure(PermanentJobError("the payload has no case id"))
             }

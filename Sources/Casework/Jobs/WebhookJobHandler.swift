@@ -14,7 +14,7 @@ public import Postgres
 /// the receiver can ignore duplicates), `X-Civicq-Timestamp` (Unix seconds) and
 /// `X-Civicq-Signature: sha256=<hex of HMAC(secret, timestamp + "." + body)>`.
 public struct WebhookJobHandler: JobHandler {
-    public let kind = "department.webhook"
+    public let kind = CaseworkJobKind.webhook.rawValue
     public let timeout: Duration
     let client: PostgresClient
 
@@ -37,7 +37,8 @@ public struct WebhookJobHandler: JobHandler {
 
     public func run(_ job: Job) async throws -> JobOutcome {
         guard let object = try JSONSerialization.jsonObject(with: Data(job.payload.text.utf8)) as? [String: Any],
-              let department = object["department"] as? String, let body = object["body"] as? [String: Any]
+              let department = object[WebhookPayload.CodingKeys.department.rawValue] as? String,
+              let body = object[WebhookPayload.CodingKeys.body.rawValue] as? [String: Any]
         else { throw PermanentJobError("the payload has no department or body") }
         let event = body["event"] as? String ?? "unknown"
         let target = try await client.withConnection { connection in

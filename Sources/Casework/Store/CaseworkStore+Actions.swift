@@ -94,7 +94,7 @@ extension CaseworkStore {
 
 /// A citizen's answer to the callback.
 public enum CallbackAnswer: Sendable, Equatable {
-    case answered(solved: Bool, rating: CallbackOutcome.Rating)
+    case answered(solved: Bool, rating: CallbackRating)
     case unreachable
 }
 

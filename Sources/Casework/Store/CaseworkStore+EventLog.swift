@@ -133,11 +133,7 @@ extension CaseworkStore {
 
     /// The perpetual sealing job, on the `log` queue (only workers given the signing key work it).
     public func ensureSealJob(on connection: PostgresConnection) throws {
-        try connection.execute(
-            """
-            INSERT INTO jobs (queue, kind, payload, unique_key) VALUES ('log', 'log.seal', '{}', 'log.seal')
-            ON CONFLICT DO NOTHING
-            """)
+        try ensurePerpetual(.logSeal, on: connection)
     }
 
     /// A scalar query counting the events past the sealing cursor (for ``unsealedEvents(on:)``

@@ -2,12 +2,8 @@ public import Foundation
 public import Postgres
 
 extension CaseworkStore {
-    /// The event kinds the figures read (notes, warnings and reveals do not count).
-    static let figureEventKinds = [
-        "dispatched", "manual_dispatch", "assigned", "accepted", "resolved", "assist_done", "assist_returned",
-        "returned", "extension_approved", "escalated", "callback_answered", "closed", "reopened",
-        "merged", "withdrawn", "rejected",
-    ]
+    /// The event kinds the figures read (``CaseEventKind/readByFigures``), as SQL binds them.
+    static let figureEventKinds = CaseEventKind.readByFigures.map(\.rawValue)
 
     /// The histories of these cases: attributes and figure events, in log order.
     public func histories(ids: [Int64], on connection: PostgresConnection) throws -> [CaseHistory] {
@@ -27,7 +23,7 @@ extension CaseworkStore {
             ORDER BY e.case_id, e.id
             """)
         for row in rows {
-            var event = FigureEvent(try row.decode(String.self, at: 1), at: try row.decode(Date.self, at: 2),
+            var event = FigureEvent(try row.decode(CaseEventKind.self, at: 1), at: try row.decode(Date.self, at: 2),
                                     department: try row.decode(String?.self, at: 3))
             event.reason = try row.decode(String?.self, at: 4)
             event.task = try row.decode(String?.self, at: 5)
@@ -89,11 +85,7 @@ extension CaseworkStore {
     /// Queues the perpetual `figures.rollup` job on the `figures` queue unless it is there
     /// (a worker that works that queue calls this when it starts).
     public func ensureRollupJob(on connection: PostgresConnection) throws {
-        try connection.execute(
-            """
-            INSERT INTO jobs (queue, kind, payload, unique_key) VALUES ('figures', 'figures.rollup', '{}', 'figures.rollup')
-            ON CONFLICT DO NOTHING
-            """)
+        try ensurePerpetual(.figuresRollup, on: connection)
     }
 
     /// Cases whose events the rollups have not taken in yet.

@@ -10,7 +10,7 @@ extension CaseworkStore {
         let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
         let midnight = calendar.start(of: calendar.day(of: Date()))
         for row in try connection.query(
-            "SELECT state, count(*) FROM cases WHERE state NOT IN ('closed', 'merged', 'withdrawn', 'rejected') GROUP BY state")
+            "SELECT state, count(*) FROM cases WHERE \(unsafe: CaseState.notFinalPredicate) GROUP BY state")
         {
             snapshot.casesByState[try row.decode(CaseState.self, at: 0)] = try row.decode(Int.self, at: 1)
         }

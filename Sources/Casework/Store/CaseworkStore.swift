@@ -90,3 +90,11 @@ public struct CaseworkStore: Sendable {
         try connection.query("SELECT max(version) FROM route_sets").scalar(Int?.self) ?? nil
     }
 }
+
+extension CaseworkStore {
+    /// Enqueues a perpetual job (its kind is its unique key) unless one is live, through
+    /// `casework_enqueue` (migration 020), which takes its queue from the contract.
+    func ensurePerpetual(_ kind: CaseworkJobKind, on connection: PostgresConnection) throws {
+        try connection.execute("SELECT casework_enqueue(\(kind.rawValue), '{}', now(), \(kind.rawValue))")
+    }
+}

@@ -44,7 +44,7 @@ struct Open311Store: Sendable {
     }
 
     /// States shown as `closed` (resolved, as the citizen sees it); the rest are `open`.
-    static let closedStates: [CaseState] = [.resolved, .closed, .merged, .withdrawn, .rejected]
+    static let closedStates: [CaseState] = [.resolved] + CaseState.final
 
     func services(code: String? = nil, on connection: PostgresConnection) throws -> [Service] {
         try connection.query(

@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// `Sendable`: immutable SQL text plus a lock-protected debouncer.
 public struct JobStore: Sendable {
-    /// The schema holding `jobs` (migration 002).
+    /// The schema holding `jobs` (``JobQueueSchema``'s migrations).
     public let schema: String
     /// The NOTIFY channel workers listen on: `<schema>.jobs`.
     public let channel: String
@@ -19,6 +19,8 @@ public struct JobStore: Sendable {
     let jobState: String
     let throughput: String
     let history: String
+    let enqueueFunction: String
+    let jobRequest: String
     private let debouncer: NotifyDebouncer
     /// Where the queue's metrics go (shared with the workers that use this store).
     public let metrics: JobMetrics
@@ -32,11 +34,13 @@ public struct JobStore: Sendable {
         self.metrics = metrics
         self.schema = schema
         let quoted = PostgresQuery.quoteIdentifier(schema)
-        self.channel = String("\(schema).jobs".prefix(63))
+        self.channel = JobQueueSchema.channel(schema: schema)
         self.jobs = "\(quoted).jobs"
         self.jobState = "\(quoted).job_state"
         self.throughput = "\(quoted).job_throughput"
         self.history = "\(quoted).job_history"
+        self.enqueueFunction = "\(quoted).jobs_enqueue"
+        self.jobRequest = "\(quoted).job_request"
         self.debouncer = NotifyDebouncer(window: notifyDebounce)
     }
 
@@ -74,24 +78,17 @@ public struct JobStore: Sendable {
         let batch = sent.map { requests[$0] }
         let now = Date()
         let wake = Set(batch.filter { ($0.runAt ?? now) <= now }.map(\.queue)).filter(debouncer.shouldNotify)
+        // jobs_enqueue (migration 019) is the one writer of `jobs`: the state and unique-key
+        // rules and the wake-up live there. This process's debouncer decides whether to wake.
         let rows = try connection.query(
             """
-            WITH inserted AS (
-                INSERT INTO \(unsafe: jobs) (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
-                SELECT r.queue, r.kind, r.payload::jsonb, r.priority::smallint, coalesce(r.run_at::timestamptz, now()),
-                       r.max_attempts::integer, r.unique_key,
-                       (CASE WHEN coalesce(r.run_at::timestamptz, now()) > now() THEN 'scheduled' ELSE 'available' END)::\(unsafe: jobState)
+            SELECT e.id, e.inserted FROM \(unsafe: enqueueFunction)(ARRAY(
+                SELECT ROW(r.queue, r.kind, r.payload::jsonb, r.priority::smallint, r.run_at::timestamptz,
+                           r.max_attempts::integer, r.unique_key)::\(unsafe: jobRequest)
                 FROM unnest(\(batch.map(\.queue)), \(batch.map(\.kind)), \(batch.map(\.payload.text)), \(batch.map { Int($0.priority) }),
                             \(batch.map { $0.runAt?.postgresBind.textForm }), \(batch.map(\.maxAttempts)), \(batch.map(\.uniqueKey)))
                      WITH ORDINALITY AS r(queue, kind, payload, priority, run_at, max_attempts, unique_key, n)
-                ORDER BY r.n
-                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')
-                DO UPDATE SET unique_key = EXCLUDED.unique_key
-                RETURNING id, (xmax = 0) AS inserted
-            ), woken AS (
-                SELECT pg_notify(\(channel), queue) FROM unnest(\(wake.sorted())) AS queue
-            )
-            SELECT id, inserted FROM inserted, (SELECT count(*) FROM woken) AS w
+                ORDER BY r.n), \(!wake.isEmpty)) AS e
             """)
         guard rows.count == batch.count else {
             throw PostgresError(code: .protocolViolation, reason: "enqueue returned \(rows.count) rows for \(batch.count) jobs")

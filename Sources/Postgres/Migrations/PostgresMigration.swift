@@ -29,6 +29,23 @@ public struct PostgresMigration: Sendable, Equatable {
         }
         self.init(version: version, name: String(name), sql: sql)
     }
+
+    /// Every `NNN_name.sql` file of a directory (a module's bundled resources), by ascending
+    /// version.
+    /// - Throws: ``PostgresError`` (`invalidConfiguration`) if the directory is missing or a
+    ///   file is misnamed.
+    public static func load(directory: URL?) throws -> [PostgresMigration] {
+        guard let directory else {
+            throw PostgresError.invalidConfiguration("the bundled migrations (sql/) are missing")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".sql") }
+            .sorted()
+        return try files.map { file in
+            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            return try PostgresMigration(fileName: file, sql: sql)
+        }
+    }
 }
 
 /// Where one migration stands in a database. Value type; any thread.

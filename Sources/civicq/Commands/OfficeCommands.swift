@@ -103,7 +103,7 @@ struct CallbackCommand: AsyncParsableCommand {
                 return .unreachable
             }
             guard let solved, ["yes", "no"].contains(solved) else { throw ValidationError("--solved must be yes or no (or pass --unreachable)") }
-            guard let rating, let parsed = CallbackOutcome.Rating(rawValue: rating) else {
+            guard let rating, let parsed = CallbackRating(rawValue: rating) else {
                 throw ValidationError("--rating must be satisfied, basic or dissatisfied")
             }
             return .answered(solved: solved == "yes", rating: parsed)

@@ -40,7 +40,7 @@ struct RoutesCommand: AsyncParsableCommand {
                     guard let routed = try store.routingCases(ids: [id], on: connection).first else {
                         throw CaseworkError(.notFound, "there is no case \(id)")
                     }
-                    let events = try store.history(id, on: connection).filter { ["dispatched", "manual_dispatch", "assigned"].contains($0.kind) }
+                    let events = try store.history(id, on: connection).filter { [CaseEventKind.dispatched, .manualDispatch, .assigned].map(\.rawValue).contains($0.kind) }
                     return (context, routed, events)
                 }
                 var lines: [String] = []

@@ -25,7 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var concurrency = 10
 
     @Option(help: "Comma-separated queues to work, in order of preference.")
-    var queues = "routing,clocks,webhooks,figures,default"
+    var queues = CaseworkQueue.workerDefault.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Most jobs claimed in one statement.")
     var claimBatch = 500
@@ -79,7 +79,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let lease = Duration.seconds(leaseSeconds)
             let metrics = CivicMetrics()
             let casework = CaseworkStore(schema: global.schemaName)
-            if queueList.contains("figures") {
+            if queueList.contains(CaseworkQueue.figures.rawValue) {
                 try await client.withConnection { try casework.ensureRollupJob(on: $0) }
             }
             // Only the worker that holds the signing key seals the log.
@@ -88,7 +88,7 @@ struct WorkerCommand: AsyncParsableCommand {
             if let path = logKey ?? ProcessInfo.processInfo.environment["CIVICQ_LOG_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) {
                 let key = try LogKeyFile.read(path)
                 try await client.withConnection { try casework.ensureSealJob(on: $0) }
-                if !queues.contains("log") { queues.append("log") }
+                if !queues.contains(CaseworkQueue.log.rawValue) { queues.append(CaseworkQueue.log.rawValue) }
                 sealer = [LogSealJobHandler(client: client, store: casework, key: key)]
                 logger.info("sealing the event log", metadata: ["log.origin": "\(key.name)"])
             }

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// What the database itself enforces: departments see only their cases even through raw SQL,
-/// events are append-only, and the SQL rules agree with the Swift ones.
+/// and events are append-only (ContractTests: the names Swift and SQL share).
 @Suite("Access and agreement")
 struct AccessTests {
     @Test func aHandlerCannotReadOrChangeAnotherDepartmentsCase() async throws {
@@ -112,35 +112,6 @@ struct AccessTests {
                 }
             }
             #expect(try await fixture.eventKinds(of: id) == ["received"])
-        }
-    }
-
-    @Test func theDatabaseStateMachineIsTheSwiftOne() async throws {
-        try await CaseworkFixture.run(worker: false) { fixture in
-            let rows = try await fixture.client.withConnection { connection in
-                try connection.query("SELECT action, from_state, to_state, roles FROM case_transitions").map {
-                    try $0.decode((String, CaseState, CaseState, [String]).self)
-                }
-            }
-            let database = Set(rows.map { "\($0.0) \($0.1.rawValue)→\($0.2.rawValue) \($0.3.sorted())" })
-            let swift = Set(CaseStateMachine.transitions.map {
-                "\($0.action.rawValue) \($0.from.rawValue)→\($0.to.rawValue) \($0.roles.map(\.rawValue).sorted())"
-            })
-            #expect(database == swift)
-            #expect(!swift.isEmpty)
-        }
-    }
-
-    @Test func theDatabaseCallbackRuleIsTheSwiftOne() async throws {
-        try await CaseworkFixture.run(worker: false) { fixture in
-            for solved in [true, false] {
-                for rating in CallbackOutcome.Rating.allCases {
-                    let database = try await fixture.client.withConnection {
-                        try $0.query("SELECT callback_outcome(\(solved), \(rating.rawValue))").scalar(String.self)
-                    }
-                    #expect(database == CallbackOutcome.decide(solved: solved, rating: rating).rawValue, "\(solved) \(rating)")
-                }
-            }
         }
     }
 

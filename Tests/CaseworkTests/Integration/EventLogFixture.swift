@@ -27,7 +27,10 @@ struct EventLogFixture: Sendable {
                 """
                 INSERT INTO case_events (case_id, actor, kind, from_state, to_state, department_code, reason, public, details)
                 SELECT c.id, 'actor_' || (g % 7), (ARRAY['received', 'dispatched', 'accepted', 'note', 'resolved'])[g % 5 + 1],
-                       'received', 'dispatched', 'water', '原因 ' || g, g % 2 = 0, jsonb_build_object('n', g, 'assists', jsonb_build_array('urban'))
+                       'received', 'dispatched', 'water', '原因 ' || g, g % 2 = 0,
+                       CASE g % 5 WHEN 1 THEN jsonb_build_object('rule', 'r' || g, 'assists', jsonb_build_array('urban'))
+                                  WHEN 2 THEN jsonb_build_object('task', 'lead', 'on_time', g % 2 = 0)
+                                  WHEN 4 THEN jsonb_build_object('on_time', g % 3 = 0) ELSE '{}' END
                 FROM generate_series(1, \(events)) AS g
                 JOIN cases c ON c.source = 'bulk' AND c.external_id = 'e' || (g % \(max(events / 5, 1)) + 1)
                 """)

@@ -17,30 +17,30 @@ struct FigureFactsTests {
     /// A case received 2026-11-02 09:00 in area 420102, category 010101, dispatched to
     /// `lead` at 09:05 with response due 11-03 18:00 and resolution due 11-09 18:00.
     static func history(lead: String = "waterworks", assists: [String] = [], then events: [FigureEvent]) -> CaseHistory {
-        var dispatched = FigureEvent("dispatched", at: at("2026-11-02 09:05"), department: lead)
+        var dispatched = FigureEvent(.dispatched, at: at("2026-11-02 09:05"), department: lead)
         dispatched.responseDue = at("2026-11-03 18:00")
         dispatched.resolutionDue = at("2026-11-09 18:00")
         dispatched.assists = assists
         return CaseHistory(caseID: 1, area: "420102", category: "010101", receivedAt: at("2026-11-02 09:00"),
-                           events: [FigureEvent("received", at: at("2026-11-02 09:00")), dispatched] + events)
+                           events: [FigureEvent(.received, at: at("2026-11-02 09:00")), dispatched] + events)
     }
 
-    static func event(_ kind: String, _ time: String, _ department: String? = "waterworks", _ change: (inout FigureEvent) -> Void = { _ in }) -> FigureEvent {
+    static func event(_ kind: CaseEventKind, _ time: String, _ department: String? = "waterworks", _ change: (inout FigureEvent) -> Void = { _ in }) -> FigureEvent {
         var event = FigureEvent(kind, at: at(time), department: department)
         change(&event)
         return event
     }
 
     static func accepted(_ time: String, _ department: String = "waterworks", task: String = "lead") -> FigureEvent {
-        event("accepted", time, department) { $0.task = task }
+        event(.accepted, time, department) { $0.task = task }
     }
 
     static func escalated(_ clock: String, due: String, _ department: String? = "waterworks") -> FigureEvent {
-        event("escalated", due, department) { $0.clock = clock; $0.due = at(due) }
+        event(.escalated, due, department) { $0.clock = clock; $0.due = at(due) }
     }
 
     static func answered(_ time: String, solved: Bool, rating: String) -> FigureEvent {
-        event("callback_answered", time) { $0.solved = solved; $0.rating = rating }
+        event(.callbackAnswered, time) { $0.solved = solved; $0.rating = rating }
     }
 
     func contributions(_ history: CaseHistory) -> [FigureKey: FigureCounts] {
@@ -55,9 +55,9 @@ struct FigureFactsTests {
     func onTime() {
         let history = Self.history(then: [
             Self.accepted("2026-11-02 10:00"),
-            Self.event("resolved", "2026-11-05 16:00"),
+            Self.event(.resolved, "2026-11-05 16:00"),
             Self.answered("2026-11-06 10:00", solved: true, rating: "satisfied"),
-            Self.event("closed", "2026-11-06 10:00") { $0.reason = "satisfied" },
+            Self.event(.closed, "2026-11-06 10:00") { $0.reason = "satisfied" },
         ])
         let area = FigureUnit(.area, "420102")
         #expect(counts(history, area, on: "2026-11-02")[.intake] == 1)
@@ -81,7 +81,7 @@ struct FigureFactsTests {
             Self.accepted("2026-11-04 09:00"),
             Self.escalated("response", due: "2026-11-03 18:00"),
             Self.escalated("resolution", due: "2026-11-09 18:00"),
-            Self.event("resolved", "2026-11-12 11:00"),
+            Self.event(.resolved, "2026-11-12 11:00"),
         ])
         let lead = FigureUnit.lead("waterworks")
         #expect(counts(late, lead, on: "2026-11-03")[.responseLate] == 1)
@@ -104,11 +104,11 @@ struct FigureFactsTests {
     func reopened() {
         let history = Self.history(then: [
             Self.accepted("2026-11-02 10:00"),
-            Self.event("resolved", "2026-11-05 16:00"),
+            Self.event(.resolved, "2026-11-05 16:00"),
             Self.answered("2026-11-06 10:00", solved: false, rating: "dissatisfied"),
-            Self.event("reopened", "2026-11-06 10:00"),
+            Self.event(.reopened, "2026-11-06 10:00"),
             Self.accepted("2026-11-06 11:00"),
-            Self.event("resolved", "2026-11-20 16:00"),
+            Self.event(.resolved, "2026-11-20 16:00"),
             Self.answered("2026-11-21 10:00", solved: true, rating: "basic"),
         ])
         let all = contributions(history).values.reduce(FigureCounts(), +)
@@ -126,9 +126,9 @@ struct FigureFactsTests {
     func unreachable() {
         let history = Self.history(then: [
             Self.accepted("2026-11-02 10:00"),
-            Self.event("resolved", "2026-11-05 16:00"),
-            Self.event("callback_unreachable", "2026-11-06 10:00"),
-            Self.event("closed", "2026-11-07 16:00") { $0.reason = "unanswered" },
+            Self.event(.resolved, "2026-11-05 16:00"),
+            Self.event(.callbackUnreachable, "2026-11-06 10:00"),
+            Self.event(.closed, "2026-11-07 16:00") { $0.reason = "unanswered" },
         ])
         let day = counts(history, .lead("waterworks"), on: "2026-11-07")
         #expect(day[.unanswered] == 1)
@@ -138,14 +138,14 @@ struct FigureFactsTests {
 
     @Test("a return counts against the returning department; the next one answers for the clocks it meets or misses")
     func returns() {
-        var redispatched = Self.event("dispatched", "2026-11-03 09:00", "roads")
+        var redispatched = Self.event(.dispatched, "2026-11-03 09:00", "roads")
         redispatched.responseDue = Self.at("2026-11-03 18:00")  // deadlines stay from the first dispatch
         let history = Self.history(then: [
             Self.accepted("2026-11-02 10:00"),
-            Self.event("returned", "2026-11-02 15:00"),
+            Self.event(.returned, "2026-11-02 15:00"),
             redispatched,
             Self.accepted("2026-11-03 10:00", "roads"),
-            Self.event("resolved", "2026-11-10 09:00", "roads"),
+            Self.event(.resolved, "2026-11-10 09:00", "roads"),
         ])
         let first = FigureUnit.lead("waterworks"), second = FigureUnit.lead("roads")
         #expect(counts(history, first, on: "2026-11-02")[.dispatched] == 1)
@@ -165,8 +165,8 @@ struct FigureFactsTests {
         let history = Self.history(then: [
             Self.accepted("2026-11-02 10:00"),
             Self.escalated("resolution", due: "2026-11-09 18:00"),
-            Self.event("extension_approved", "2026-11-10 09:00") { $0.until = Self.at("2026-11-16 18:00") },
-            Self.event("resolved", "2026-11-15 12:00"),
+            Self.event(.extensionApproved, "2026-11-10 09:00") { $0.until = Self.at("2026-11-16 18:00") },
+            Self.event(.resolved, "2026-11-15 12:00"),
         ])
         let lead = FigureUnit.lead("waterworks")
         #expect(counts(history, lead, on: "2026-11-09")[.resolutionOverdue] == 0)
@@ -178,9 +178,9 @@ struct FigureFactsTests {
         let history = Self.history(assists: ["sanitation", "police"], then: [
             Self.accepted("2026-11-02 10:00"),
             Self.accepted("2026-11-02 11:00", "sanitation", task: "assist"),
-            Self.event("assist_done", "2026-11-10 09:00", "sanitation"),
-            Self.event("assist_returned", "2026-11-02 12:00", "police"),
-            Self.event("resolved", "2026-11-09 12:00"),
+            Self.event(.assistDone, "2026-11-10 09:00", "sanitation"),
+            Self.event(.assistReturned, "2026-11-02 12:00", "police"),
+            Self.event(.resolved, "2026-11-09 12:00"),
         ])
         let sanitation = FigureUnit.assist("sanitation"), police = FigureUnit.assist("police")
         #expect(counts(history, sanitation, on: "2026-11-02")[.dispatched] == 1)
@@ -195,7 +195,7 @@ struct FigureFactsTests {
     @Test("facts survive their JSON round trip, and old minus new contributions cancel")
     func storedFacts() throws {
         let history = Self.history(assists: ["sanitation"], then: [
-            Self.accepted("2026-11-02 10:00"), Self.event("resolved", "2026-11-05 16:00"),
+            Self.accepted("2026-11-02 10:00"), Self.event(.resolved, "2026-11-05 16:00"),
             Self.answered("2026-11-06 10:00", solved: true, rating: "basic"),
         ])
         let facts = CaseFacts.derive(from: history, calendar: Self.calendar)

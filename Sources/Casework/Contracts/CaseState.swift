@@ -1,22 +1,33 @@
 public import Postgres
 
 /// Where a case is in its life. See `docs/casework.md` for the diagram.
+///
+/// The database's side is the enum type `case_state` (migration 003), the transitions in
+/// `case_transitions`, which its functions enforce, and `case_final_states()` (migration 020);
+/// `ContractTests` checks that they name the same states.
 public enum CaseState: String, Sendable, CaseIterable, Codable, PostgresDecodable {
     case received, dispatched, accepted, resolved, closed
     case returned, reopened
     case manualDispatch = "manual_dispatch"
     case merged, withdrawn, rejected
 
-    /// No further action is expected (the callback may still reopen a resolved case).
-    public var isFinal: Bool {
-        switch self {
-        case .closed, .merged, .withdrawn, .rejected: true
-        default: false
-        }
-    }
+    /// The states in which a case is over: nothing more is expected of anyone (the callback
+    /// may still reopen a resolved case, so resolved is not one of them). In declaration order,
+    /// the order of the index `cases_state_idx`'s predicate.
+    public static let final: [CaseState] = [.closed, .merged, .withdrawn, .rejected]
 
-    /// The case is still with a department or the desk: its clocks run.
+    /// The states in which a case is still with a department or the desk: its clocks run.
+    public static let open: [CaseState] = allCases.filter(\.isOpen)
+
+    /// Over (see ``final``).
+    public var isFinal: Bool { Self.final.contains(self) }
+
+    /// Still with a department or the desk (see ``open``).
     public var isOpen: Bool { !isFinal && self != .resolved }
+
+    /// `state NOT IN (…the final states…)`, written as the index `cases_state_idx` is, so
+    /// that PostgreSQL proves the index usable.
+    public static let notFinalPredicate = "state NOT IN (" + final.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
     public init(postgresCell cell: PostgresCell) throws {
         guard let state = CaseState(rawValue: cell.string) else {

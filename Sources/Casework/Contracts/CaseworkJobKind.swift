@@ -1,0 +1,69 @@
+/// The jobs civicq enqueues: each kind with its queue and the keys of its payload.
+///
+/// The database holds the same contract (`casework_jobs()`, migration 020): the casework SQL
+/// enqueues through `casework_job()`, which takes the queue from it and refuses another kind
+/// or payload key; `ContractTests` checks that the two agree.
+public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
+    /// Route a new or returned case (``RouteJobHandler``).
+    case route = "case.route"
+    /// A warning or a deadline of a case's clock.
+    case clock = "case.clock"
+    /// A reopened case gets a new resolution deadline.
+    case reclock = "case.reclock"
+    /// The callback window ended.
+    case callbackExpire = "callback.expire"
+    /// A signed POST to a department's webhook.
+    case webhook = "department.webhook"
+    /// The perpetual figures rollup.
+    case figuresRollup = "figures.rollup"
+    /// The perpetual event-log sealer.
+    case logSeal = "log.seal"
+
+    public var queue: CaseworkQueue {
+        switch self {
+        case .route: .routing
+        case .clock, .reclock, .callbackExpire: .clocks
+        case .webhook: .webhooks
+        case .figuresRollup: .figures
+        case .logSeal: .log
+        }
+    }
+
+    /// The keys of the payload, those of the type its handler decodes.
+    public var payloadKeys: Set<String> {
+        switch self {
+        case .route, .reclock, .callbackExpire: Set(CasePayload.CodingKeys.allCases.map(\.rawValue))
+        case .clock: Set(ClockPayload.CodingKeys.allCases.map(\.rawValue))
+        case .webhook: Set(WebhookPayload.CodingKeys.allCases.map(\.rawValue))
+        case .figuresRollup, .logSeal: []
+        }
+    }
+
+    /// Attempts before a job is dead: webhooks give up sooner than the queue's default.
+    public var maxAttempts: Int { self == .webhook ? 12 : 20 }
+}
+
+/// The payload of the jobs about one case: `{"case": id}`.
+public struct CasePayload: Codable, Sendable, Equatable {
+    public let `case`: Int64
+    public init(case id: Int64) { self.case = id }
+    enum CodingKeys: String, CodingKey, CaseIterable { case `case` }
+}
+
+/// The payload of `case.clock`: which clock, which stage, and the deadline it was set for.
+public struct ClockPayload: Codable, Sendable, Equatable {
+    public let `case`: Int64
+    /// `response` or `resolution`.
+    public let clock: String
+    /// `warn` or `due`.
+    public let stage: String
+    /// The deadline, as the database wrote it (ISO 8601, UTC).
+    public let due: String
+    enum CodingKeys: String, CodingKey, CaseIterable { case `case`, clock, stage, due }
+}
+
+/// The payload of `department.webhook`: the department, and the body to POST as it is (an
+/// object the handler signs byte for byte, so it is read with `JSONSerialization`, not decoded).
+public enum WebhookPayload {
+    enum CodingKeys: String, CodingKey, CaseIterable { case department, body }
+}
