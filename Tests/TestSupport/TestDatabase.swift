@@ -49,6 +49,17 @@ public enum TestDatabase {
         return try PostgresConfiguration(conninfo: conninfo, options: options)
     }
 
+    /// The test database's configuration with another host and port (a proxy in front of it).
+    public static func configuration(host: String, port: UInt16) throws -> PostgresConfiguration {
+        var conninfo = try self.conninfo
+        if conninfo.contains("://") {
+            conninfo += (conninfo.contains("?") ? "&" : "?") + "host=\(host)&port=\(port)"
+        } else {
+            conninfo += " host=\(host) port=\(port)"
+        }
+        return try PostgresConfiguration(conninfo: conninfo, options: .init(fallbackApplicationName: "civicq-tests"))
+    }
+
     public static let logger = Logger(label: "civicq.tests") { _ in SwiftLogNoOpLogHandler() }
 
     public static func uniqueName(_ prefix: String) -> String {
