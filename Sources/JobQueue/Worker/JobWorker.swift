@@ -188,8 +188,14 @@ public final class JobWorker: Sendable, Service {
     /// Queues outcomes for the settle loop, together: it records what has accumulated in one statement.
     func enqueueOutcomes(_ outcomes: [(Job, JobSettlement.Result)]) {
         let pending = outcomes.map { job, result in
+            // The lifecycle decides whether a failure ends the job; the settle statement applies
+            // the decision (a dead job goes as a permanent failure).
+            var result = result
             var dead = false
-            if case .failed(_, _, let permanent) = result { dead = permanent || job.attempt >= job.maxAttempts }
+            if case .failed(let error, let retryAfter, let permanent) = result {
+                dead = JobLifecycle.isDeadAfterFailure(attempt: job.attempt, maxAttempts: job.maxAttempts, permanent: permanent)
+                result = .failed(error: error, retryAfter: retryAfter, permanent: dead)
+            }
             return Pending(settlement: JobSettlement(id: job.id, attempt: job.attempt, result: result), kind: job.kind, dead: dead)
         }
         state.withLock { $0.pending.append(contentsOf: pending) }

@@ -111,43 +111,45 @@ public final class PostgresListener: Sendable, Service {
 
     // MARK: The thread
 
+    /// Does what ``ListenerStateMachine`` says, and tells it what happened.
     private func threadMain() {
         defer { continuation.finish() }
-        var hasListened = false
-        var backoff: Duration = .milliseconds(50)
-        while !isStopping {
-            switch session(announce: hasListened ? .reconnected : .listening) {
-            case .stopped:
-                return
-            case .lost:
-                hasListened = true
-                backoff = .milliseconds(50)
-                continuation.yield(.disconnected(PostgresError(code: .connectionLost, reason: "the listener's connection was lost")))
-                logger.info("postgres listener lost its connection; reconnecting")
-            case .failed(let failure):
+        var machine = ListenerStateMachine()
+        var action = machine.start()
+        var connection: PostgresConnection?
+        while true {
+            if isStopping { action = machine.stop() }
+            switch action {
+            case .connect:
+                do {
+                    let fresh = try PostgresConnection(configuration: configuration, logger: logger)
+                    for channel in channels { try fresh.executeScript("LISTEN \(PostgresQuery.quoteIdentifier(channel))") }
+                    connection = fresh
+                    action = machine.listening()
+                } catch {
+                    action = machine.connectFailed(error as? PostgresError ?? PostgresError(code: .connectionFailed, reason: "\(error)"))
+                }
+            case .announce(let event):
+                continuation.yield(event)
+                guard let listening = connection else { return }
+                if listen(on: listening) {
+                    action = machine.stop()
+                } else {
+                    connection = nil
+                    action = machine.connectionLost()
+                }
+            case .reportAndWait(let failure, let delay):
                 continuation.yield(.disconnected(failure))
                 logger.warning("postgres listener cannot connect; retrying", metadata: ["db.error": "\(failure)"])
-                if waitForWake(timeout: backoff) { return }
-                backoff = min(backoff * 2, .seconds(5))
+                action = waitForWake(timeout: delay) ? machine.stop() : machine.backoffEnded()
+            case .reportAndReconnect(let failure):
+                continuation.yield(.disconnected(failure))
+                logger.info("postgres listener lost its connection; reconnecting")
+                action = .connect
+            case .finish, .none:
+                return
             }
         }
-    }
-
-    private enum SessionEnd {
-        case stopped, lost, failed(PostgresError)
-    }
-
-    /// One connection's life: connect, listen, deliver. The connection is closed when this returns.
-    private func session(announce: Event) -> SessionEnd {
-        let connection: PostgresConnection
-        do {
-            connection = try PostgresConnection(configuration: configuration, logger: logger)
-            for channel in channels { try connection.executeScript("LISTEN \(PostgresQuery.quoteIdentifier(channel))") }
-        } catch {
-            return .failed(error as? PostgresError ?? PostgresError(code: .connectionFailed, reason: "\(error)"))
-        }
-        continuation.yield(announce)
-        return listen(on: connection) ? .stopped : .lost
     }
 
     /// Delivers notifications until the connection is lost (returns false) or shutdown (true).
