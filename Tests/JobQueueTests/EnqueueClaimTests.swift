@@ -146,8 +146,9 @@ struct EnqueueClaimTests {
     func staleCompletionRefused() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in
             let id = try await client.withConnection { try store.enqueue(JobRequest(kind: "x"), on: $0).id }
-            let first = try await client.withConnection { try store.claim(queue: "default", limit: 1, lease: .milliseconds(1), worker: "old", on: $0) }
-            try await Task.sleep(for: .milliseconds(20))
+            let first = try await client.withConnection { try store.claim(queue: "default", limit: 1, lease: .seconds(30), worker: "old", on: $0) }
+            // The old worker went silent: its lease ran out a second ago.
+            try await client.withConnection { try $0.execute("UPDATE \(unsafe: store.schema).jobs SET lease_until = now() - interval '1 second' WHERE id = \(id)") }
             let rescued = try await client.withConnection { try store.rescueExpired(on: $0) }
             #expect(rescued.available == 1)
             // Rescued but not yet claimed again: the old worker's completion is refused.

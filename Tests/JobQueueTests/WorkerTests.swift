@@ -233,11 +233,15 @@ struct WorkerTests {
             }
             let worker = QueueTests.worker(client, store, handlers: [handler], poll: .seconds(60))
             try await QueueTests.running(worker) { () async throws in
-                try await Task.sleep(for: .milliseconds(300))  // the worker is idle, listening
+                // Idle and listening, having looked for work since its LISTEN: only the NOTIFY
+                // (or a poll, 60 s away) can find the job now.
+                #expect(await worker.waitUntil { $0.idleAndListening })
+                let before = worker.readiness
                 let enqueued = ContinuousClock.now
                 try await client.withConnection { try store.enqueue(JobRequest(kind: "ping"), on: $0) }
                 #expect(try await TestDatabase.eventually(within: .seconds(5)) { started.values.count == 1 })
                 #expect(started.values[0] - enqueued < .seconds(2))
+                #expect(worker.readiness.notifications == before.notifications + 1)
             }
         }
     }
@@ -251,25 +255,25 @@ struct WorkerTests {
                 return .completed
             }
             let worker = QueueTests.worker(client, store, handlers: [handler], poll: .seconds(60))
-            let listening = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN \(PostgresQuery.quoteIdentifier(store.channel))'"
             try await QueueTests.running(worker) { () async throws in
-                // Idle and listening: the listener has connected and the worker has swept once.
-                #expect(try await TestDatabase.eventually { try await QueueTests.count(client, listening) == 1 })
-                try await Task.sleep(for: .milliseconds(300))
+                // Idle and listening: the listener has connected and the worker has swept since.
+                #expect(await worker.waitUntil { $0.idleAndListening })
+                let passes = worker.readiness.passes
                 // A job inserted without a NOTIFY: only a poll (60 s away) or a sweep finds it.
                 try await client.withConnection { connection in
                     try connection.execute(
                         "SELECT \(unsafe: store.schema).jobs_enqueue(ARRAY[ROW(NULL, 'quiet', NULL, NULL, NULL, NULL, NULL)::\(unsafe: store.schema).job_request], false)")
                 }
-                try await Task.sleep(for: .milliseconds(500))
                 #expect(started.values.isEmpty)
+                #expect(worker.readiness.passes == passes)
                 let killed = try await client.withConnection { connection in
                     try connection.query(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = \("LISTEN " + PostgresQuery.quoteIdentifier(store.channel))")
                         .count
                 }
                 #expect(killed == 1)
-                #expect(try await TestDatabase.eventually(within: .seconds(5)) { started.values.count == 1 })
+                // Well before the poll, 60 s away: the reconnection's sweep found it.
+                #expect(try await TestDatabase.eventually(within: .seconds(30)) { started.values.count == 1 })
             }
         }
     }
@@ -284,10 +288,11 @@ struct WorkerTests {
             }
             let history = "SELECT count(*) FROM \(store.schema).job_history"
             #expect(try await QueueTests.count(client, history) == 30)
-            try await Task.sleep(for: .milliseconds(50))
-            let first = try await client.withConnection { try store.prune(historyRetention: .milliseconds(10), batch: 20, on: $0) }
+            // Finished a minute ago, as far as pruning can tell.
+            try await client.withConnection { try $0.execute("UPDATE \(unsafe: store.schema).job_history SET finished_at = finished_at - interval '1 minute'") }
+            let first = try await client.withConnection { try store.prune(historyRetention: .seconds(30), batch: 20, on: $0) }
             #expect(first == 20)
-            let second = try await client.withConnection { try store.prune(historyRetention: .milliseconds(10), batch: 20, on: $0) }
+            let second = try await client.withConnection { try store.prune(historyRetention: .seconds(30), batch: 20, on: $0) }
             #expect(second == 10)
             #expect(try await QueueTests.count(client, history) == 0)
         }

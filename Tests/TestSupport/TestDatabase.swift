@@ -144,9 +144,30 @@ extension TestDatabase {
         }
     }
 
+    /// Waits until `count` backends (or more) run `statement` (exactly that text, active), as seen from a
+    /// connection of its own: the signal that a statement to cancel or kill is under way.
+    public static func waitUntilActive(_ statement: String, count: Int = 1, within timeout: Duration = .seconds(60)) async throws -> Bool {
+        let admin = PostgresClient(configuration: .init(connection: try configuration(), size: 1), logger: logger)
+        defer { Task { await admin.close() } }
+        return try await eventually(within: timeout) {
+            try await admin.withConnection { connection in
+                try connection.query("SELECT count(*) FROM pg_stat_activity WHERE query = \(statement) AND state = 'active'").scalar(Int.self)
+            } ?? 0 >= count
+        }
+    }
+
+    /// Waits until backend `pid` has exited (after ``terminate(backend:)``).
+    public static func waitUntilGone(backend pid: Int32, within timeout: Duration = .seconds(60)) async throws -> Bool {
+        try await eventually(within: timeout) {
+            try await asAdmin { try $0.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)").scalar(Int.self) } == 0
+        }
+    }
+
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+    /// The default is generous: the whole suite runs at once on two cores, and a wait on a
+    /// condition only costs its length when the condition never comes.
     public static func eventually(
-        within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+        within timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
     ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -35,7 +35,16 @@ struct StatsCommandTests {
             let options = ["worker", "--queues", "routing,clocks,figures", "--poll-ms", "50", "--lease-seconds", "3", "--concurrency", "4"]
             for _ in 0..<3 {
                 let doomed = try CivicQProcess.launch(options + target)
-                try await Task.sleep(for: .milliseconds(700))
+                // Killed while it holds jobs (or once there is nothing left to hold).
+                _ = try await TestDatabase.eventually(within: .seconds(20)) {
+                    try await client.withConnection { connection in
+                        try connection.query(
+                            """
+                            SELECT count(*) FILTER (WHERE state = 'running') > 0 OR count(*) FILTER (WHERE state = 'available') = 0
+                            FROM \(unsafe: schema).jobs WHERE kind <> 'figures.rollup'
+                            """).scalar(Bool.self) ?? false
+                    }
+                }
                 kill(doomed.processIdentifier, SIGKILL)
                 doomed.waitUntilExit()
             }

@@ -10,15 +10,19 @@ extension JobWorker {
         for await event in listener.events {
             switch event {
             case .notification(let notification):
-                if queues.contains(notification.payload) { wake.notify() }
+                guard queues.contains(notification.payload) else { continue }
+                readinessSignal.update { $0.notifications += 1 }
+                wake.notify()
             case .reconnected:
                 // NOTIFY is not durable: whatever was sent meanwhile is lost, so look now.
                 metrics.listenerReconnects.increment()
+                readinessSignal.update { $0.listening = true; $0.listens += 1 }
                 wake.notify()
             case .listening:
+                readinessSignal.update { $0.listening = true; $0.listens += 1 }
                 wake.notify()
             case .disconnected:
-                break
+                readinessSignal.update { $0.listening = false }
             }
         }
     }

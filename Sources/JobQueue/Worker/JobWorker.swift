@@ -34,6 +34,8 @@ public final class JobWorker: Sendable, Service {
     let settleSignal = WakeSignal()
     /// The background loops should look again (shutdown).
     let background = WakeSignal()
+    /// What the worker is ready for (``readiness``).
+    let readinessSignal = ReadinessSignal()
 
     struct Running {
         let job: Job
@@ -81,6 +83,15 @@ public final class JobWorker: Sendable, Service {
     /// Jobs running now.
     public var runningCount: Int { state.withLock { $0.running.count } }
 
+    /// Whether it listens, has looked for work and found none, or has stopped.
+    public var readiness: WorkerReadiness { readinessSignal.value }
+
+    /// Waits until the worker's readiness satisfies `condition` (returns at once if it does
+    /// now): true, or false after `timeout` or when the task is cancelled.
+    public func waitUntil(timeout: Duration = .seconds(30), _ condition: @escaping @Sendable (WorkerReadiness) -> Bool) async -> Bool {
+        await readinessSignal.wait(timeout: timeout, until: condition)
+    }
+
     /// Begins a graceful shutdown, as SIGTERM does under a `ServiceGroup`.
     public func shutdownGracefully() {
         state.withLock { $0.stopping = true }
@@ -105,6 +116,11 @@ public final class JobWorker: Sendable, Service {
                     self.settleSignal.notify()
                     self.background.notify()
                     self.listener?.shutdown()
+                    self.readinessSignal.update {
+                        $0.drained = true
+                        $0.listening = false
+                        $0.idle = false
+                    }
                 }
             } onGracefulShutdown: {
                 self.shutdownGracefully()
@@ -145,6 +161,7 @@ public final class JobWorker: Sendable, Service {
             let start = firstQueue
             firstQueue = (firstQueue + 1) % queues.count
             let limit = min(free, configuration.claimBatch)
+            let listensAtStart = readinessSignal.value.listens
             let began = clock.now
             let claimed: [Job]
             do {
@@ -164,6 +181,12 @@ public final class JobWorker: Sendable, Service {
             }
             metrics.claimDuration.recordNanoseconds((clock.now - began).wholeNanoseconds)
             launchAll(claimed)
+            let nothingToDo = claimed.isEmpty && runningCount == 0
+            readinessSignal.update {
+                $0.passes += 1
+                $0.idle = nothingToDo
+                if nothingToDo { $0.sweptAfterListen = listensAtStart }
+            }
             // Scheduled jobs fall due whether or not the queue is busy: stage them now and then.
             let idle = claimed.count < limit
             if idle || clock.now - lastStaging >= configuration.pollInterval {

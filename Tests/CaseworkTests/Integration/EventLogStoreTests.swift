@@ -80,8 +80,16 @@ struct EventLogStoreTests {
             let ids = sealed.map(\.0)
             let positionOf = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int64($0)) })
             let fields = [
-                "actor = actor || 'x'", "kind = 'forged'", "reason = coalesce(reason, '') || '.'", "at = at + interval '1 microsecond'",
-                "department_code = 'power'", "public = NOT public", "details = details || '{\"forged\": true}'",
+                // Kinds and details stay within the contract (the check on case_events): a forger
+                // who keeps to it is caught by the seal alone.
+                "actor = actor || 'x'", "kind = CASE WHEN kind = 'note' THEN 'received' ELSE 'note' END, details = '{}'",
+                "reason = coalesce(reason, '') || '.'", "at = at + interval '1 microsecond'",
+                "department_code = 'power'", "public = NOT public",
+                """
+                details = CASE kind WHEN 'dispatched' THEN details || '{"rule": "forged"}' WHEN 'accepted' THEN details || '{"task": "forged"}'
+                                    WHEN 'resolved' THEN details || '{"on_time": "forged"}' ELSE '{"channel": "forged"}' END,
+                kind = CASE WHEN kind IN ('dispatched', 'accepted', 'resolved') THEN kind ELSE 'received' END
+                """,
                 "to_state = 'closed'", "case_id = (SELECT min(id) FROM cases WHERE id <> case_events.case_id)",
             ]
             // Two lanes at once, each on its own connection with its own generator: the server

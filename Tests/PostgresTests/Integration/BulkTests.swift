@@ -68,7 +68,7 @@ struct BulkTests {
             let task = Task {
                 try await client.withConnection { try $0.pipeline(["SELECT 1", "SELECT pg_sleep(10)", "SELECT 2"]) }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await TestDatabase.waitUntilActive("SELECT pg_sleep(10)"))
             task.cancel()
             let clock = ContinuousClock()
             let start = clock.now

@@ -56,7 +56,7 @@ struct ErrorTests {
         try await TestDatabase.withSchema(size: 1) { client, _ async throws in
             let first = try await client.withConnection { $0.backendPID }
             try await TestDatabase.terminate(backend: first)
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await TestDatabase.waitUntilGone(backend: first))
             let (second, one) = try await client.withConnection { connection in
                 (connection.backendPID, try connection.query("SELECT 1").scalar(Int.self))
             }
@@ -70,11 +70,11 @@ struct ErrorTests {
         try await TestDatabase.withSchema(size: 1) { client, _ async throws in
             let pid = try await client.withConnection { $0.backendPID }
             async let killer: Void = {
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await TestDatabase.waitUntilActive("SELECT pg_sleep(60)"))
                 try await TestDatabase.terminate(backend: pid)
             }()
             let error = await #expect(throws: PostgresError.self) {
-                try await client.withConnection { try $0.query("SELECT pg_sleep(5)") }
+                try await client.withConnection { try $0.query("SELECT pg_sleep(60)") }
             }
             try await killer
             #expect(error?.code == .connectionLost)

@@ -49,14 +49,11 @@ struct ListenerTests {
         listener.shutdown()
         while let _ = await events.next(isolation: #isolation) {}  // the stream finishes
         // The listener closed its connection: the server's backend goes away.
-        var remaining = 1
-        for _ in 0..<100 where remaining > 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            remaining = try await client.withConnection { connection in
-                try connection.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(appName)").scalar(Int.self) ?? 0
-            }
-        }
-        #expect(remaining == 0)
+        #expect(try await TestDatabase.eventually {
+            try await client.withConnection { connection in
+                try connection.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(appName)").scalar(Int.self)
+            } == 0
+        })
         await client.close()
     }
 

@@ -13,7 +13,7 @@ struct PoolTests {
             let clock = ContinuousClock()
             let started = clock.now
             let sleeper = Task { try await client.withConnection { try $0.query("SELECT pg_sleep(10)") } }
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await TestDatabase.waitUntilActive("SELECT pg_sleep(10)"))
             sleeper.cancel()
             let outcome = await sleeper.result
             let elapsed = clock.now - started
@@ -34,10 +34,11 @@ struct PoolTests {
             let task = Task {
                 try await client.withTransaction { connection in
                     try connection.execute("INSERT INTO ledger VALUES (1)")
-                    try connection.query("SELECT pg_sleep(10)")
+                    // Long: under load the cancel may come late, and must still find it running.
+                    try connection.query("SELECT pg_sleep(61)")
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await TestDatabase.waitUntilActive("SELECT pg_sleep(61)"))
             task.cancel()
             _ = await task.result
             #expect(try await client.withConnection { try $0.query("SELECT count(*) FROM ledger").scalar(Int.self) } == 0)

@@ -76,10 +76,12 @@ struct TransactionTests {
     func advisoryLocks() async throws {
         try await TestDatabase.withSchema(size: 2) { client, schema async throws in
             let key = "test-lock:" + schema
+            // The holder keeps the lock until released (on its session's own thread).
+            let release = DispatchSemaphore(value: 0)
+            defer { release.signal() }
             let holder = Task {
                 try await client.withConnection { connection in
-                    // Long enough that a loaded machine still tries while it is held.
-                    try connection.withAdvisoryLock(key) { _ = try connection.query("SELECT pg_sleep(5)") }
+                    try connection.withAdvisoryLock(key) { release.wait() }
                 }
             }
             // This key's lock only (a bigint key is split into classid, high, and objid, low).
@@ -93,6 +95,7 @@ struct TransactionTests {
             })
             let whileHeld = try await client.withConnection { connection in try connection.withAdvisoryLockIfFree(key) { "ran" } }
             #expect(whileHeld == nil)
+            release.signal()
             try await holder.value
             let afterwards = try await client.withConnection { connection in try connection.withAdvisoryLockIfFree(key) { "ran" } }
             #expect(afterwards == "ran")
