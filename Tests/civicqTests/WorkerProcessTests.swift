@@ -92,7 +92,8 @@ struct WorkerProcessTests {
             })
             kill(doomed.processIdentifier, SIGKILL)
             #expect(try await waitForExit(doomed, within: .seconds(5)))
-            // The jobs it held when it died: they must run again elsewhere, as attempt 2.
+            // The jobs it held when it died: they must run again elsewhere, as attempt 2 (or a
+            // later one, should a loaded machine let the survivor's own lease lapse once).
             let orphans = try await client.withConnection { connection in
                 try connection.query("SELECT id FROM \(unsafe: store.schema).jobs WHERE state = 'running'").map { try $0.decode(Int64.self, at: 0) }
             }
@@ -106,7 +107,7 @@ struct WorkerProcessTests {
             })
             let (done, rescued) = try await client.withConnection { connection in
                 try connection.query(
-                    "SELECT count(*), count(*) FILTER (WHERE id = ANY(\(orphans)) AND attempt = 2) FROM \(unsafe: store.schema).job_history WHERE kind = 'queue.sleep'"
+                    "SELECT count(*), count(*) FILTER (WHERE id = ANY(\(orphans)) AND attempt >= 2) FROM \(unsafe: store.schema).job_history WHERE kind = 'queue.sleep'"
                 )[0].decode((Int, Int).self)
             }
             #expect(done == 20)
