@@ -48,7 +48,7 @@ enum QueueTests {
     /// A worker tuned for tests: short leases and intervals.
     static func worker(
         _ client: PostgresClient, _ store: JobStore, handlers: [any JobHandler], concurrency: Int = 10,
-        lease: Duration = .seconds(5), heartbeat: Duration = .seconds(1), poll: Duration = .milliseconds(200),
+        lease: Duration = .seconds(30), heartbeat: Duration = .seconds(1), poll: Duration = .milliseconds(200),
         grace: Duration = .seconds(5), retry: RetryPolicy = RetryPolicy(base: .milliseconds(50), cap: .seconds(1)),
         maintenance: Duration = .milliseconds(200), queues: [String] = ["default"], listens: Bool = true
     ) -> JobWorker {

@@ -85,13 +85,23 @@ struct WorkerProcessTests {
             let requests = (0..<20).map { _ in JobRequest(kind: "queue.sleep", payload: PostgresJSONB(text: "{\"ms\": 6000}")) }
             try await client.withConnection { try store.enqueue(requests, on: $0) }
             let options = ["--concurrency", "10", "--lease-seconds", "3", "--poll-ms", "100", "--keep-history"]
-            let doomed = try CivicQProcess.launch(["worker"] + options + target)
+            // Named, so that its backends can be told apart from any other worker's.
+            let doomedName = TestDatabase.uniqueName("doomed")
+            let doomed = try CivicQProcess.launch(["worker"] + options + target, environment: ["PGAPPNAME": doomedName])
             let running = "SELECT count(*) FROM \(store.schema).jobs WHERE state = 'running'"
             #expect(try await TestDatabase.eventually(within: .seconds(30)) {
                 try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: running)).scalar(Int.self) ?? 0 } > 0
             })
             kill(doomed.processIdentifier, SIGKILL)
             #expect(try await waitForExit(doomed, within: .seconds(5)))
+            // Its backends finish what they had begun (an outcome being recorded commits even
+            // though nobody reads the answer), then notice it is gone: only then is what it
+            // left running known.
+            #expect(try await TestDatabase.eventually {
+                try await client.withConnection {
+                    try $0.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(doomedName)").scalar(Int.self)
+                } == 0
+            })
             // The jobs it held when it died: they must run again elsewhere, as attempt 2 (or a
             // later one, should a loaded machine let the survivor's own lease lapse once).
             let orphans = try await client.withConnection { connection in
