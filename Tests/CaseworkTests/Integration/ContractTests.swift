@@ -87,7 +87,6 @@ struct ContractTests {
         try await TestDatabase.withMigratedSchema(size: 1) { client, schema in
             let database = try await client.withConnection { try $0.query("SELECT job_channel()").scalar(String.self) }
             #expect(database == JobQueueSchema.channel(schema: schema))
-            #expect(JobStore(schema: schema).channel == JobQueueSchema.channel(schema: schema))
         }
     }
 
