@@ -3,7 +3,8 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("civicq for people: import, users, case commands, exit codes (PostgreSQL)")
+/// Serialized: the example departments create the same logins (desk_li, water_wang, …) in every schema.
+@Suite("civicq for people: import, users, case commands, exit codes (PostgreSQL)", .serialized)
 struct CaseCommandTests {
     static var examples: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -16,21 +17,32 @@ struct CaseCommandTests {
         let water = TestDatabase.uniqueName("wang")
         let power = TestDatabase.uniqueName("li")
         let environment = ["DATABASE_URL": url, "CIVICQ_SCHEMA": schema]
-        func cleanup() async throws {
-            try await TestDatabase.asAdmin { connection in
-                try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-                for role in [water, power, "desk_li", "callback_zhao", "water_wang", "water_chen", "urban_liu", "\(schema)_staff"] {
-                    try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
-                }
-            }
-        }
         do {
             try await story(schema: schema, environment: environment, water: water, power: power)
         } catch {
-            try? await cleanup()
+            try? await Self.cleanup(schema, logins: [water, power])
             throw error
         }
-        try await cleanup()
+        try await Self.cleanup(schema, logins: [water, power])
+    }
+
+    /// Drops the schema and the logins the test and the example departments made.
+    static func cleanup(_ schema: String, logins: [String] = []) async throws {
+        try await TestDatabase.asAdmin { connection in
+            try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+            for role in logins + ["desk_li", "callback_zhao", "water_wang", "water_chen", "urban_liu", "\(schema)_staff"] {
+                try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
+            }
+        }
+    }
+
+    /// Runs `civicq` with `environment`, as `login` when one is given.
+    static func civicq(
+        _ arguments: [String], environment: [String: String], as login: String? = nil, input: String? = nil
+    ) async throws -> CivicQProcess.Outcome {
+        var extra = environment
+        if let login { extra["DATABASE_URL"] = try TestDatabase.conninfo(user: login) }
+        return try await CivicQProcess.run(arguments, environment: extra, input: input)
     }
 
     /// The login's stored password (its verifier), as the superuser sees it.
@@ -42,9 +54,7 @@ struct CaseCommandTests {
 
     private func story(schema: String, environment: [String: String], water: String, power: String) async throws {
         func civicq(_ arguments: String..., as login: String? = nil, input: String? = nil) async throws -> CivicQProcess.Outcome {
-            var extra = environment
-            if let login { extra["DATABASE_URL"] = try TestDatabase.conninfo(user: login) }
-            return try await CivicQProcess.run(arguments, environment: extra, input: input)
+            try await Self.civicq(arguments, environment: environment, as: login, input: input)
         }
         #expect(try await civicq("migrate").status == 0)
         let imported = try await civicq("departments", "import", "\(Self.examples)/departments.yaml")

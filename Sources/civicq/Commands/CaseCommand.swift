@@ -8,14 +8,15 @@ struct CaseCommand: AsyncParsableCommand {
         commandName: "case",
         abstract: "Work cases: list, show, accept, note, resolve, return, extend, assign, merge, history.",
         discussion: """
-            You act as the PostgreSQL login you connect as (PG* variables, .pgpass, sslmode,
-            client certificates, as with psql). The database lets you see and change only your
-            department's cases. Exit codes: 64 bad option, 66 unknown case, 67 not a civicq user,
+            You act as the PostgreSQL login you connect as (PG* variables, .pgpass, sslmode, \
+            client certificates, as with psql). The database lets you see and change only your \
+            department's cases. Exit codes: 64 bad option, 66 unknown case, 67 not a civicq user, \
             73 wrong state for this action, 77 not your department or role.
             """,
         subcommands: [
-            List.self, Show.self, History.self, Accept.self, Note.self, Resolve.self, Return.self, Extend.self,
-            Assign.self, Merge.self, Withdraw.self, Reject.self, Submit.self,
+            List.self, Show.self, History.self, ActionCommand<Accept>.self, ActionCommand<Note>.self,
+            ActionCommand<Resolve>.self, ActionCommand<Return>.self, ActionCommand<Extend>.self, ActionCommand<Assign>.self,
+            ActionCommand<Merge>.self, ActionCommand<Withdraw>.self, ActionCommand<Reject>.self, Submit.self,
         ]
     )
 

@@ -7,7 +7,7 @@ import Postgres
 struct ExtensionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extensions", abstract: "List extension requests (延期) and rule on them.",
-        subcommands: [List.self, Approve.self, Refuse.self])
+        subcommands: [List.self, ActionCommand<Approve>.self, ActionCommand<Refuse>.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Requests, pending first.")
@@ -30,31 +30,23 @@ struct ExtensionsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a request: the resolution deadline moves.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var casework: CaseworkOptions
+    struct Approve: CaseworkAction {
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request: the resolution deadline moves.")
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "A note for the record.") var reason: String?
 
-        func run() async throws {
-            try await CaseCommand.act(global, casework, { [id, reason] in try $1.decideExtension(id, approve: true, reason: reason, on: $0) }) {
-                "extension request \(id) \($0)"
-            }
+        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+            "extension request \(id) \(try store.decideExtension(id, approve: true, reason: reason, on: connection))"
         }
     }
 
-    struct Refuse: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse a request: the deadline stays.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var casework: CaseworkOptions
+    struct Refuse: CaseworkAction {
+        static let configuration = CommandConfiguration(commandName: "refuse", abstract: "Refuse a request: the deadline stays.")
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "Why.") var reason: String
 
-        func run() async throws {
-            try await CaseCommand.act(global, casework, { [id, reason] in try $1.decideExtension(id, approve: false, reason: reason, on: $0) }) {
-                "extension request \(id) \($0)"
-            }
+        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+            "extension request \(id) \(try store.decideExtension(id, approve: false, reason: reason, on: connection))"
         }
     }
 }
@@ -63,7 +55,7 @@ struct ExtensionsCommand: AsyncParsableCommand {
 struct CallbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callback", abstract: "Make the callbacks (回访) after cases are resolved.",
-        subcommands: [Next.self, Record.self])
+        subcommands: [Next.self, ActionCommand<Record>.self])
 
     struct Next: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The next callback due, with the citizen's contact; held for you for 15 minutes.")
@@ -87,10 +79,9 @@ struct CallbackCommand: AsyncParsableCommand {
         }
     }
 
-    struct Record: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record what the citizen said, or that they could not be reached.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var casework: CaseworkOptions
+    struct Record: CaseworkAction {
+        static let configuration = CommandConfiguration(
+            commandName: "record", abstract: "Record what the citizen said, or that they could not be reached.")
         @Argument(help: "The case id.") var id: Int64
         @Option(help: "yes or no.") var solved: String?
         @Option(help: "satisfied, basic or dissatisfied.") var rating: String?
@@ -111,15 +102,12 @@ struct CallbackCommand: AsyncParsableCommand {
 
         func validate() throws { _ = try answer() }
 
-        func run() async throws {
-            let answer = try answer()
-            try await CaseCommand.act(global, casework, { [id, noReopen] in try $1.recordCallback(id, answer: answer, noReopen: noReopen, on: $0) }) {
-                switch $0 {
-                case "closed": "case \(id) closed"
-                case "reopened": "case \(id) reopened to its department (a redo)"
-                case "retry": "noted; the callback will be tried again later"
-                default: "case \(id) closed as unanswered"
-                }
+        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+            switch try store.recordCallback(id, answer: try answer(), noReopen: noReopen, on: connection) {
+            case "closed": "case \(id) closed"
+            case "reopened": "case \(id) reopened to its department (a redo)"
+            case "retry": "noted; the callback will be tried again later"
+            default: "case \(id) closed as unanswered"
             }
         }
     }
