@@ -17,7 +17,7 @@ extension CaseworkStore {
         for row in try connection.query(
             """
             SELECT lead_department, count(*) FROM cases
-            WHERE state IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'manual_dispatch')
+            WHERE state = ANY (case_open_states())
             GROUP BY lead_department
             """)
         {
@@ -30,7 +30,7 @@ extension CaseworkStore {
                    count(*) FILTER (WHERE resolution_overdue)
             FROM cases
             WHERE (response_overdue OR resolution_overdue)
-              AND state IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'manual_dispatch')
+              AND state = ANY (case_open_states())
             GROUP BY lead_department
             """)
         for row in overdue {

@@ -107,6 +107,39 @@ struct ContractTests {
         #expect(Set(outgoing) == Set(CaseState.allCases.filter { !$0.isFinal }.map(\.rawValue)))
     }
 
+    @Test func openStatesOneListInSQL() async throws {
+        let (open, indexes, bodies, plan) = try await Self.read { connection in
+            (try connection.query("SELECT unnest(case_open_states())::text").map { try $0.decode(String.self, at: 0) },
+             try ["cases_open_lead_due_idx", "cases_overdue_idx"].map {
+                 try connection.query("SELECT pg_get_indexdef(\($0)::regclass)").scalar(String.self) ?? ""
+             },
+             try ["clock_fire(bigint, text, text, timestamptz)", "inbox_case_ids(text, text[], boolean, text, text, integer)"].map {
+                 try connection.query("SELECT pg_get_functiondef(\($0)::regprocedure)").scalar(String.self) ?? ""
+             },
+             try connection.transaction { connection in
+                 try connection.execute("SET LOCAL enable_seqscan = off")
+                 try connection.execute("SET LOCAL enable_bitmapscan = off")
+                 return try connection.query(
+                    """
+                    EXPLAIN SELECT id FROM cases WHERE lead_department = 'water' AND state = ANY (case_open_states())
+                    ORDER BY lead_department, (CASE WHEN accepted_at IS NULL THEN response_due ELSE resolution_due END), id
+                    """).map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+             })
+        }
+        #expect(open == CaseState.open.map(\.rawValue))
+        // The partial indexes spell the open states out, in the same order.
+        for index in indexes {
+            #expect(index.matches(of: /'([a-z_]+)'::/).map { String($0.1) } == CaseState.open.map(\.rawValue), "\(index)")
+        }
+        // The live functions name no state list of their own.
+        for body in bodies {
+            #expect(body.contains("case_open_states()"))
+            #expect(!body.contains("'manual_dispatch'") && !body.contains("'withdrawn'"), "\(body.prefix(80))")
+        }
+        // The planner proves the partial index from the function.
+        #expect(plan.contains("cases_open_lead_due_idx"), "\(plan)")
+    }
+
     @Test func callbackRatingsAndTheirOutcome() async throws {
         let (check, outcomes) = try await Self.read { connection in
             (try connection.query(
