@@ -6,9 +6,10 @@ public import Postgres
 ///
 /// The migrations share one numbered sequence with the application that embeds the queue (a
 /// single `schema_migrations` table per schema): the queue's are 002 (`jobs`, throughput,
-/// history) and 019 (`jobs_enqueue`, the one way into `jobs`). An application hands them to
-/// the same ``PostgresMigrator`` as its own, which applies them in version order; a schema
-/// with only these two is a working queue.
+/// history), 019 (`jobs_enqueue`, the one way into `jobs`) and 021 (`jobs_enqueue_new`, the
+/// same without the unique-key arbiter, for keys made from ids just created; both built from
+/// `job_rows` and `jobs_wake`). An application hands them to the same ``PostgresMigrator`` as
+/// its own, which applies them in version order; a schema with only these is a working queue.
 public enum JobQueueSchema {
     /// The queue's migrations, by ascending version.
     /// - Throws: ``PostgresError`` if the bundle is missing or a file is misnamed.
