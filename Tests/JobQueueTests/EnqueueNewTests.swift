@@ -8,12 +8,13 @@ import Testing
 /// without the arbiter check, for keys made from ids just created.
 @Suite("Enqueue of new keys (PostgreSQL)")
 struct EnqueueNewTests {
-    @Test("new keys insert in order, scheduled or available, with the same wake-up; a live key is refused and stores nothing")
+    @Test("new keys insert in order, scheduled or available, with the same wake-up; a live key is refused and stores nothing",
+          .timeLimit(.minutes(1)))  // a missing wake-up would otherwise wait for ever
     func newKeys() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in
             let schema = store.schema
-            @Sendable func request(_ key: String, runAt: String = "NULL") -> String {
-                "ROW('routing', 'case.route', jsonb_build_object('key', '\(key)'), NULL, \(runAt), NULL, '\(key)')::\(schema).job_request"
+            @Sendable func request(_ key: String, queue: String = "routing", runAt: String = "NULL") -> String {
+                "ROW('\(queue)', 'case.route', jsonb_build_object('key', '\(key)'), NULL, \(runAt), NULL, '\(key)')::\(schema).job_request"
             }
             let listener = PostgresListener(
                 configuration: try TestDatabase.configuration(), channels: [JobQueueSchema.channel(schema: schema)], logger: TestDatabase.logger)
@@ -52,6 +53,20 @@ struct EnqueueNewTests {
             // jobs_enqueue, built from the same rows, still merges it.
             let merged = try await client.withConnection { try store.enqueue(JobRequest(kind: "case.route", queue: "routing", uniqueKey: "route:1:0"), on: $0) }
             #expect(!merged.inserted && merged.id == rows[0].0)
+
+            // Every queue with a job due now is woken once; a queue whose jobs are all ahead is not.
+            // (The merge above woke routing first: a request due now wakes its queue, merged or not.)
+            try await client.withConnection { connection in
+                try connection.execute(PostgresQuery(unsafeSQL: """
+                    SELECT \(schema).jobs_enqueue_new(ARRAY[\(request("c:1", queue: "clocks")), \(request("w:1", queue: "webhooks")),
+                        \(request("c:2", queue: "clocks")), \(request("l:1", queue: "later", runAt: "now() + interval '1 hour'"))])
+                    """))
+            }
+            var woken: [String] = []
+            while woken.count < 3, let event = await events.next(isolation: #isolation) {
+                if case .notification(let notification) = event { woken.append(notification.payload) }
+            }
+            #expect(woken == ["routing", "clocks", "webhooks"] || woken == ["routing", "webhooks", "clocks"])
         }
     }
 }

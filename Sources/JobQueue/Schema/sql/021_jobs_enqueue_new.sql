@@ -1,9 +1,9 @@
 -- 021 job queue: enqueue jobs whose unique keys are new, without the arbiter check.
 --
 -- jobs_enqueue (019) takes every batch with ON CONFLICT on the live-key index, so that a
--- repeated key returns the live job. That check costs a third of a 1,000-job batch (pgbench,
--- 1,000 keyed jobs a statement: 60-72 statements/s as a plain INSERT, 42-45 with the
--- arbiter). A caller that makes its keys from ids it has just created (civicq's intake:
+-- repeated key returns the live job. That check costs up to a third of a 1,000-job batch (pgbench,
+-- 1,000 keyed jobs a statement: 56-72 statements/s as a plain INSERT, 42-45 with the
+-- arbiter alone). A caller that makes its keys from ids it has just created (civicq's intake:
 -- route:<new case id>:0) cannot meet a live one, and pays for nothing. jobs_enqueue_new is
 -- for them: the same rows and wake-up, a plain INSERT; a key that is live after all is a
 -- unique violation (23505), not a merge.
@@ -34,14 +34,11 @@ CREATE OR REPLACE FUNCTION jobs_enqueue(p_jobs job_request[], p_wake boolean DEF
 RETURNS TABLE (id bigint, inserted boolean) LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     RETURN QUERY
-    WITH ins AS (
-        INSERT INTO jobs AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
-        SELECT * FROM job_rows(p_jobs)
-        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')
-        DO UPDATE SET unique_key = excluded.unique_key
-        RETURNING j.id, (j.xmax = 0) AS inserted
-    )
-    SELECT ins.id, ins.inserted FROM ins;
+    INSERT INTO jobs AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
+    SELECT * FROM job_rows(p_jobs)
+    ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')
+    DO UPDATE SET unique_key = excluded.unique_key
+    RETURNING j.id, (j.xmax = 0);
     IF p_wake THEN PERFORM jobs_wake(p_jobs); END IF;
 END $$;
 
@@ -49,11 +46,8 @@ CREATE FUNCTION jobs_enqueue_new(p_jobs job_request[], p_wake boolean DEFAULT tr
 RETURNS TABLE (id bigint, inserted boolean) LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     RETURN QUERY
-    WITH ins AS (
-        INSERT INTO jobs AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
-        SELECT * FROM job_rows(p_jobs)
-        RETURNING j.id, true AS inserted
-    )
-    SELECT ins.id, ins.inserted FROM ins;
+    INSERT INTO jobs AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
+    SELECT * FROM job_rows(p_jobs)
+    RETURNING j.id, true;
     IF p_wake THEN PERFORM jobs_wake(p_jobs); END IF;
 END $$;
