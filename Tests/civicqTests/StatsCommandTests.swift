@@ -41,7 +41,7 @@ struct StatsCommandTests {
                         try connection.query(
                             """
                             SELECT count(*) FILTER (WHERE state = 'running') > 0 OR count(*) FILTER (WHERE state = 'available') = 0
-                            FROM \(unsafe: schema).jobs WHERE kind <> 'figures.rollup'
+                            FROM \(unsafe: schema).jobs WHERE kind NOT IN ('figures.rollup', 'hotspots.scan')
                             """).scalar(Bool.self) ?? false
                     }
                 }
@@ -54,7 +54,7 @@ struct StatsCommandTests {
                 try await client.withConnection { connection in
                     try connection.query(
                         """
-                        SELECT (SELECT count(*) FROM \(unsafe: schema).jobs WHERE kind <> 'figures.rollup' AND state IN ('available', 'running'))
+                        SELECT (SELECT count(*) FROM \(unsafe: schema).jobs WHERE kind NOT IN ('figures.rollup', 'hotspots.scan') AND state IN ('available', 'running'))
                              + (SELECT count(*) FROM \(unsafe: schema).cases WHERE state = 'received')
                              + (SELECT count(*) FROM \(unsafe: schema).figure_dirty)
                         """).scalar(Int.self)

@@ -18,13 +18,15 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
     case figuresRollup = "figures.rollup"
     /// The perpetual event-log sealer.
     case logSeal = "log.seal"
+    /// The perpetual hot-spot scan (热点).
+    case hotspotsScan = "hotspots.scan"
 
     public var queue: CaseworkQueue {
         switch self {
         case .route: .routing
         case .clock, .reclock, .callbackExpire: .clocks
         case .webhook: .webhooks
-        case .figuresRollup: .figures
+        case .figuresRollup, .hotspotsScan: .figures
         case .logSeal: .log
         }
     }
@@ -35,7 +37,7 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
         case .route, .reclock, .callbackExpire: Set(CasePayload.CodingKeys.allCases.map(\.rawValue))
         case .clock: Set(ClockPayload.CodingKeys.allCases.map(\.rawValue))
         case .webhook: Set(WebhookPayload.CodingKeys.allCases.map(\.rawValue))
-        case .figuresRollup, .logSeal: []
+        case .figuresRollup, .logSeal, .hotspotsScan: []
         }
     }
 

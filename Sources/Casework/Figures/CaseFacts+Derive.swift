@@ -12,7 +12,12 @@ extension CaseFacts {
     ///   the event names.
     /// - Assisting departments: their acceptance and their part done, against the case's
     ///   deadlines; withdrawn or returned tasks are not measured.
+    /// - A case merged into another (并单) counts only its intake: the parent answers for the
+    ///   problem, and no department is measured twice for it.
     public static func derive(from history: CaseHistory, calendar: WorkCalendar) -> CaseFacts {
+        if history.events.contains(where: { $0.kind == .merged }) {
+            return CaseFacts(area: history.area, category: history.category, received: calendar.day(of: history.receivedAt))
+        }
         var facts = CaseFacts(area: history.area, category: history.category, received: calendar.day(of: history.receivedAt))
         var responseDue: Date?
         var resolutionDue: Date?

@@ -5,7 +5,7 @@ public import Postgres
 /// Every job handler of the casework, for a worker to register.
 public enum CaseworkJobs {
     /// `case.route`, `case.clock`, `case.reclock`, `callback.expire`, `department.webhook` and
-    /// `figures.rollup`.
+    /// `figures.rollup` and `hotspots.scan`.
     public static func handlers(client: PostgresClient, store: CaseworkStore, webhookTimeout: Duration = .seconds(10)) -> [any JobHandler] {
         [
             RouteJobHandler(client: client, store: store),
@@ -14,6 +14,7 @@ public enum CaseworkJobs {
             callbackExpiry(client: client),
             WebhookJobHandler(client: client, timeout: webhookTimeout),
             figuresRollup(client: client, store: store),
+            hotspotsScan(client: client, store: store),
         ]
     }
 
@@ -67,6 +68,17 @@ public enum CaseworkJobs {
         ClosureJobHandler(kind: CaseworkJobKind.figuresRollup.rawValue, timeout: .seconds(120)) { _ in
             try await perpetual(client: client, store: store, pause: "figures.rollup_seconds", default: 5) {
                 try store.rollUpFigures(on: $0) > 0
+            }
+        }
+    }
+
+    /// `hotspots.scan`: one perpetual job on the `figures` queue (``CaseworkStore/ensureHotspotJob(on:)``).
+    /// Each run scans once, then sleeps `hotspots.scan_seconds`.
+    static func hotspotsScan(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
+        ClosureJobHandler(kind: CaseworkJobKind.hotspotsScan.rawValue, timeout: .seconds(120)) { _ in
+            try await perpetual(client: client, store: store, pause: "hotspots.scan_seconds", default: 900) {
+                try store.scanHotspots(on: $0)
+                return false
             }
         }
     }

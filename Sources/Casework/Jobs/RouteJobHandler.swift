@@ -5,7 +5,8 @@ import Synchronization
 
 /// `case.route`: routes new and returned cases, a claimed batch at a time: one read of the
 /// cases, the rules in memory, one call that applies every decision (tasks, events, clocks,
-/// webhooks). The rules, calendar and policies are cached and reloaded when a new rule set is
+/// webhooks). With `duplicates.auto_merge` on, exact repeats of a live case are merged into it
+/// first (``CaseworkStore/mergeExactRepeats(_:scorer:on:)``). The rules, calendar and policies are cached and reloaded when a new rule set is
 /// imported or after ``reloadInterval``.
 ///
 /// `Sendable`: the cache is behind a `Mutex`.
@@ -45,7 +46,13 @@ public final class RouteJobHandler: JobBatchHandler {
             } else {
                 context = try store.loadContext(on: connection)
             }
-            let cases = try store.routingCases(ids: ids, on: connection)
+            var cases = try store.routingCases(ids: ids, on: connection)
+            // Exact repeats of a live case join it instead of being routed (off by default).
+            if context.autoMerge {
+                let fresh = cases.filter { $0.state == .received }.map(\.id)
+                let merged = Set(try store.mergeExactRepeats(fresh, scorer: context.duplicates, on: connection).map(\.0))
+                cases.removeAll { merged.contains($0.id) }
+            }
             let applications = cases.filter { $0.state == .received || $0.state == .returned }
                 .map { RouteApplication($0, context.router.route($0.input), context: context) }
             try store.applyRoutes(applications, on: connection)

@@ -16,4 +16,17 @@ public enum Presentation {
         if seconds < 48 * 3600 { return "\(Int(seconds / 3600)) h" }
         return "\(Int(seconds / 86_400)) d"
     }
+
+    /// A time as a person reads it: in the installation's reporting time zone, with its
+    /// offset, to the minute: "2026-12-02 14:05 +08:00".
+    public static func local(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let offset = timeZone.secondsFromGMT(for: date) / 60
+        let sign = offset < 0 ? "-" : "+"
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0)) "
+            + "\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+    }
 }

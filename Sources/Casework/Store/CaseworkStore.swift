@@ -17,6 +17,9 @@ public struct CaseworkStore: Sendable {
         public let router: Router
         public let calendar: WorkCalendar
         public let policies: [String: ClockPolicy]
+        /// 并单: the scorer, and whether routing merges exact repeats (`duplicates.auto_merge`).
+        public let duplicates: DuplicateScorer
+        public let autoMerge: Bool
         public let loadedAt: ContinuousClock.Instant
 
         /// The policy by name, falling back to `ordinary` for a name no longer defined.
@@ -25,7 +28,8 @@ public struct CaseworkStore: Sendable {
         }
     }
 
-    /// Loads the newest rule set, backstops, category policies, clock policies and calendar.
+    /// Loads the newest rule set, backstops, category policies, clock policies, calendar and
+    /// duplicate settings.
     public func loadContext(on connection: PostgresConnection) throws -> Context {
         let ruleRow = try connection.query("SELECT version, rules FROM route_sets ORDER BY version DESC LIMIT 1")
         var version: Int?
@@ -48,7 +52,9 @@ public struct CaseworkStore: Sendable {
         let policies = try loadPolicies(on: connection)
         let maxReturns = try connection.query("SELECT value::text::integer FROM settings WHERE key = 'routing.max_returns'").scalar(Int.self) ?? 2
         let router = Router(version: version, rules: rules, backstops: backstops, categoryPolicies: categoryPolicies, maxReturns: maxReturns)
-        return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, loadedAt: .now)
+        let (duplicates, autoMerge) = try duplicateSettings(on: connection)
+        return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, duplicates: duplicates,
+                       autoMerge: autoMerge, loadedAt: .now)
     }
 
     /// The clock policies by name.

@@ -16,7 +16,7 @@ struct CaseCommand: AsyncParsableCommand {
         subcommands: [
             List.self, Show.self, History.self, ActionCommand<Accept>.self, ActionCommand<Note>.self,
             ActionCommand<Resolve>.self, ActionCommand<Return>.self, ActionCommand<Extend>.self, ActionCommand<Assign>.self,
-            ActionCommand<Merge>.self, ActionCommand<Withdraw>.self, ActionCommand<Reject>.self, Submit.self,
+            ActionCommand<Merge>.self, DuplicatesCommand.self, ActionCommand<Withdraw>.self, ActionCommand<Reject>.self, Submit.self,
         ]
     )
 

@@ -107,6 +107,7 @@ struct CallbackCommand: AsyncParsableCommand {
             case "closed": "case \(id) closed"
             case "reopened": "case \(id) reopened to its department (a redo)"
             case "retry": "noted; the callback will be tried again later"
+            case "recorded": "noted on case \(id), which was merged: its main case's own callback decides whether it reopens"
             default: "case \(id) closed as unanswered"
             }
         }

@@ -80,7 +80,10 @@ struct WorkerCommand: AsyncParsableCommand {
             let metrics = CivicMetrics()
             let casework = CaseworkStore(schema: global.schemaName)
             if queueList.contains(CaseworkQueue.figures.rawValue) {
-                try await client.withConnection { try casework.ensureRollupJob(on: $0) }
+                try await client.withConnection {
+                    try casework.ensureRollupJob(on: $0)
+                    try casework.ensureHotspotJob(on: $0)
+                }
             }
             // Only the worker that holds the signing key seals the log.
             var queues = queueList

@@ -51,6 +51,14 @@ struct DefinerTests {
                 try $1.requestExtension(extended, until: Date().addingTimeInterval(30 * 86_400), reason: "需要协调", on: $0)
             }
             let resolved = try await fixture.resolvedCase(by: water)
+            let hotspot = try await fixture.client.withConnection { connection in
+                try connection.query(
+                    """
+                    INSERT INTO \(unsafe: schema).hotspots (category_code, area_code, level, day, count, expected, p_value)
+                    SELECT category_code, left(area_code, 6), 'district', current_date, 9, 1.5, 0.0001
+                    FROM \(unsafe: schema).cases WHERE id = \(dispatched) RETURNING id
+                    """).scalar(Int64.self) ?? 0
+            }
 
             let s = schema
             let calls: [(login: String, function: String, sql: String, caseID: Int64)] = [
@@ -75,6 +83,13 @@ struct DefinerTests {
                 (desk, "extension_decide", "SELECT \(s).extension_decide(\(extensionID), true, '同意')", extended),
                 (desk, "case_assign", "SELECT \(s).case_assign(\(dispatched), 'power', ARRAY['urban'], '改派')::text", dispatched),
                 (desk, "case_merge", "SELECT \(s).case_merge(\(second), \(dispatched))::text", second),
+                (water, "case_merge", "SELECT \(s).case_merge(\(second), \(dispatched))::text", second),
+                (power, "case_merge", "SELECT \(s).case_merge(\(second), \(dispatched))::text", second),
+                (water, "case_duplicates", "SELECT array(SELECT id FROM \(s).case_duplicates(\(dispatched)) ORDER BY 1)::text", dispatched),
+                (desk, "case_duplicates", "SELECT array(SELECT id FROM \(s).case_duplicates(\(dispatched)) ORDER BY 1)::text", dispatched),
+                (power, "case_duplicates", "SELECT array(SELECT id FROM \(s).case_duplicates(\(dispatched)) ORDER BY 1)::text", dispatched),
+                (desk, "hotspot_dismiss", "SELECT \(s).hotspot_dismiss(\(hotspot), '施工已结束')", dispatched),
+                (water, "hotspot_dismiss", "SELECT \(s).hotspot_dismiss(\(hotspot), '施工已结束')", dispatched),
                 (desk, "case_end", "SELECT \(s).case_end(\(dispatched), 'withdraw', '市民撤回')::text", dispatched),
                 (water, "case_end", "SELECT \(s).case_end(\(dispatched), 'withdraw', '市民撤回')::text", dispatched),
                 (agent, "callback_next", "SELECT (\(s).callback_next() - 'window_ends')::text", resolved),

@@ -1,0 +1,363 @@
+-- 023 duplicates (并单) and hot spots: the first part of the problem ledger (docs/ledger.md).
+--
+--   duplicate_candidates(case)   the cases that may be the same problem: same category, same
+--                                street or within duplicates.distance_meters, received in the
+--                                window, not merged, withdrawn or rejected; whether the caller
+--                                is the same is said, the number never leaves the database.
+--                                Swift scores them (DuplicateScorer: character bigrams).
+--   case_duplicates(case)        the same for a person: a case they may see, candidates they
+--                                may see.
+--   exact_repeat_candidates(ids) for the routing worker's automatic merge of exact repeats
+--                                (duplicates.auto_merge, off by default).
+--   case_merge                   the lead department may merge too (a case it leads into one
+--                                it works on); the system merges exact repeats.
+--   merged children follow their parent: when the parent is resolved each child's citizen
+--                                gets a callback of their own; it is recorded on the child and
+--                                changes no state (the parent's callback decides).
+--   hotspots                     what the hot-spot scan found (HotspotRule in Swift).
+
+INSERT INTO settings (key, value) VALUES
+    ('duplicates.window_days', '30'),             -- candidates received at most this many days before or after
+    ('duplicates.distance_meters', '500'),        -- or this close, when both cases have coordinates (at most 900)
+    ('duplicates.min_score', '0.45'),             -- candidates scoring less are not listed
+    ('duplicates.auto_merge', 'false'),           -- merge exact repeats automatically when routing
+    ('duplicates.auto_merge_hours', '24'),        -- an exact repeat comes at most this long after the first
+    ('duplicates.auto_merge_similarity', '0.9'),  -- and its text is at least this alike
+    ('hotspots.baseline_days', '28'),             -- the days each series' baseline averages
+    ('hotspots.min_count', '5'),                  -- the fewest complaints a hot spot has
+    ('hotspots.alpha', '0.001'),                  -- the Poisson tail below which a count is a hot spot
+    ('hotspots.minimum_rate', '0.2'),             -- the least baseline rate per day
+    ('hotspots.scan_seconds', '900');             -- the scan's pause between runs
+
+-- Rewrites a live function from its current definition, replacing `p_old` (which must be
+-- found, exactly once) by `p_new`: a later migration changes one statement of a long
+-- function without copying the rest. For migrations only.
+CREATE FUNCTION function_rewrite(p_function regprocedure, p_old text, p_new text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    definition text := pg_get_functiondef(p_function);
+    found integer := (length(definition) - length(replace(definition, p_old, ''))) / greatest(length(p_old), 1);
+BEGIN
+    IF found <> 1 THEN
+        RAISE EXCEPTION 'function_rewrite: % contains % % times, not once', p_function, p_old, found;
+    END IF;
+    EXECUTE replace(definition, p_old, p_new);
+END $$;
+
+-- The candidate pool's two ways in: the same street (the first 9 digits of the area code:
+-- a district's code has 6, a street's 9), and a grid of about 1 km for coordinates.
+CREATE INDEX cases_duplicates_street_idx ON cases (category_code, left(area_code, 9), received_at);
+CREATE INDEX cases_duplicates_cell_idx ON cases (category_code, (floor(latitude * 100)::integer), (floor(longitude * 100)::integer), received_at)
+    WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
+
+CREATE TYPE duplicate_candidate AS (
+    id bigint, state case_state, received_at timestamptz, area_code text, lead_department text,
+    same_area boolean, same_street boolean, distance_m double precision, same_caller boolean,
+    title text, address text, description text);
+
+-- Metres between two points (haversine, on a sphere of the Earth's mean radius).
+CREATE FUNCTION distance_m(lat1 double precision, lon1 double precision, lat2 double precision, lon2 double precision)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT 6371008.8 * 2 * asin(least(1, sqrt(sin(radians(lat2 - lat1) / 2) ^ 2
+        + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2) ^ 2)))
+$$;
+
+-- The candidates for case `p_case`, newest first, at most `p_limit`.
+CREATE FUNCTION duplicate_candidates(p_case bigint, p_limit integer DEFAULT 200) RETURNS SETOF duplicate_candidate
+LANGUAGE sql STABLE AS $$
+    WITH s AS (
+        SELECT c.id, c.category_code, c.area_code, c.latitude, c.longitude, c.citizen_phone,
+               c.received_at - w.span AS since, c.received_at + w.span AS until,
+               floor(c.latitude * 100)::integer AS lat_cell, floor(c.longitude * 100)::integer AS lon_cell,
+               least(900, (SELECT value::text::double precision FROM settings WHERE key = 'duplicates.distance_meters')) AS radius
+        FROM cases c, (SELECT make_interval(days => (SELECT value::text::integer FROM settings WHERE key = 'duplicates.window_days')) AS span) AS w
+        WHERE c.id = p_case
+    ), pool AS (
+        SELECT x.id FROM s JOIN cases x ON x.category_code = s.category_code AND left(x.area_code, 9) = left(s.area_code, 9)
+            AND x.received_at BETWEEN s.since AND s.until
+        UNION
+        SELECT x.id FROM s JOIN cases x ON x.category_code = s.category_code
+            AND floor(x.latitude * 100)::integer BETWEEN s.lat_cell - 1 AND s.lat_cell + 1
+            AND floor(x.longitude * 100)::integer BETWEEN s.lon_cell - 1 AND s.lon_cell + 1
+            AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL
+            AND x.received_at BETWEEN s.since AND s.until
+        WHERE s.latitude IS NOT NULL AND s.longitude IS NOT NULL
+    )
+    SELECT x.id, x.state, x.received_at, x.area_code, x.lead_department,
+           x.area_code = s.area_code, left(x.area_code, 9) = left(s.area_code, 9), d.m,
+           coalesce(x.citizen_phone = s.citizen_phone, false),
+           x.title, x.address, left(x.description, 600)
+    FROM s, pool JOIN cases x ON x.id = pool.id,
+         LATERAL (SELECT CASE WHEN s.latitude IS NOT NULL AND x.latitude IS NOT NULL
+                              THEN distance_m(s.latitude, s.longitude, x.latitude, x.longitude) END AS m) AS d
+    WHERE x.id <> s.id AND x.state NOT IN ('merged', 'withdrawn', 'rejected')
+      AND (left(x.area_code, 9) = left(s.area_code, 9) OR d.m <= s.radius)
+    ORDER BY x.received_at DESC, x.id DESC
+    LIMIT p_limit
+$$;
+
+-- The candidates for a person: the case must be one they may see, and so must each candidate
+-- (the hotline office sees every case, a department those it has a task on).
+CREATE FUNCTION case_duplicates(p_case bigint) RETURNS SETOF duplicate_candidate
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    a civic_actor := require_actor(ARRAY['handler', 'supervisor', 'dispatcher', 'callback', 'admin'], 'look for duplicates');
+    everything boolean := a.role IN ('dispatcher', 'callback', 'admin');
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case) THEN
+        PERFORM cq_fail('CQ404', format('there is no case %s', p_case));
+    END IF;
+    IF NOT everything AND NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_case AND t.department_code = a.department_code
+                                        AND t.state IN ('pending', 'accepted', 'done')) THEN
+        PERFORM cq_fail('CQ403', format('case %s is not with your department', p_case));
+    END IF;
+    RETURN QUERY SELECT d.* FROM duplicate_candidates(p_case) AS d
+    WHERE everything OR EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = d.id AND t.department_code = a.department_code
+                                  AND t.state IN ('pending', 'accepted', 'done'));
+END $$;
+
+-- For the routing worker: for each of these new cases, the earlier live cases from the same
+-- caller with the same category and area received at most `p_hours` before it.
+CREATE FUNCTION exact_repeat_candidates(p_ids bigint[], p_hours double precision)
+RETURNS TABLE (case_id bigint, received_at timestamptz, text text, candidate duplicate_candidate)
+LANGUAGE sql STABLE AS $$
+    SELECT s.id, s.received_at, concat_ws(' ', s.title, s.address, left(s.description, 600)),
+           ROW(x.id, x.state, x.received_at, x.area_code, x.lead_department, true, true, NULL, true,
+               x.title, x.address, left(x.description, 600))::duplicate_candidate
+    FROM cases s JOIN cases x ON x.category_code = s.category_code AND left(x.area_code, 9) = left(s.area_code, 9)
+        AND x.received_at BETWEEN s.received_at - make_interval(secs => p_hours * 3600) AND s.received_at
+        AND x.area_code = s.area_code AND x.citizen_phone = s.citizen_phone AND x.id <> s.id
+        AND x.state <> ALL (case_final_states())
+    WHERE s.id = ANY (p_ids) AND s.citizen_phone IS NOT NULL
+$$;
+
+-- The lead department may merge as the desk does; the system merges exact repeats.
+UPDATE case_transitions SET roles = ARRAY['dispatcher', 'admin', 'handler', 'supervisor', 'system'] WHERE action = 'merge';
+
+-- Merges locked `dup` into locked `main` for `p_actor` in `p_role` (the caller has checked who
+-- may): the duplicate's tasks and callback end, it points at its parent, and both record it.
+CREATE FUNCTION merge_cases(dup cases, main cases, p_actor text, p_role text, p_reason text) RETURNS case_state
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_state case_state;
+BEGIN
+    IF main.state IN ('merged', 'withdrawn', 'rejected') THEN
+        PERFORM cq_fail('CQ409', format('case %s is %s; merge into a live case', main.id, main.state));
+    END IF;
+    new_state := check_transition(dup, 'merge', p_role);
+    UPDATE case_tasks SET state = 'withdrawn', finished_at = now() WHERE case_id = dup.id AND state IN ('pending', 'accepted');
+    UPDATE callbacks SET state = 'cancelled', finished_at = now() WHERE case_id = dup.id AND state = 'pending';
+    UPDATE cases SET state = new_state, merged_into = main.id, close_reason = 'merged', closed_at = now(), version = version + 1, updated_at = now()
+    WHERE id = dup.id;
+    PERFORM append_event(dup.id, p_actor, 'merged', dup.state, new_state, NULL, p_reason, true, jsonb_build_object('into', main.id));
+    PERFORM append_event(main.id, p_actor, 'merged_from', main.state, main.state, NULL, p_reason, false, jsonb_build_object('duplicate', dup.id));
+    RETURN new_state;
+END $$;
+
+-- 并单 by a person: the desk, or the lead department of the duplicate when it also works on the
+-- main case (a task pending, accepted or done).
+CREATE OR REPLACE FUNCTION case_merge(p_duplicate bigint, p_main bigint) RETURNS case_state
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    a civic_actor := require_actor(ARRAY['dispatcher', 'admin', 'handler', 'supervisor'], 'merge cases');
+    main cases;
+    dup cases;
+BEGIN
+    IF p_duplicate = p_main THEN
+        PERFORM cq_fail('CQ400', 'a case cannot be merged into itself');
+    END IF;
+    -- Lock in id order, so two merges of the same pair cannot deadlock.
+    IF p_duplicate < p_main THEN dup := lock_case(p_duplicate); main := lock_case(p_main);
+    ELSE main := lock_case(p_main); dup := lock_case(p_duplicate); END IF;
+    IF a.role IN ('handler', 'supervisor') THEN
+        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_duplicate AND t.department_code = a.department_code
+                         AND t.role = 'lead' AND t.state IN ('pending', 'accepted')) THEN
+            PERFORM cq_fail('CQ403', format('your department does not lead case %s: ask the dispatch desk to merge it', p_duplicate));
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_main AND t.department_code = a.department_code
+                         AND t.state IN ('pending', 'accepted', 'done')) THEN
+            PERFORM cq_fail('CQ403', format('case %s is not with your department: ask the dispatch desk to merge into it', p_main));
+        END IF;
+    END IF;
+    RETURN merge_cases(dup, main, a.login, a.role, NULL);
+END $$;
+
+-- The routing worker's automatic merge of an exact repeat: `p_duplicate` must still be as it
+-- arrived (received), `p_main` live. Returns false (and changes nothing) otherwise.
+CREATE FUNCTION merge_repeat(p_duplicate bigint, p_main bigint, p_similarity double precision) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    main cases;
+    dup cases;
+BEGIN
+    IF p_duplicate < p_main THEN dup := lock_case(p_duplicate); main := lock_case(p_main);
+    ELSE main := lock_case(p_main); dup := lock_case(p_duplicate); END IF;
+    IF dup.state <> 'received' OR main.state = ANY (case_final_states()) THEN
+        RETURN false;
+    END IF;
+    PERFORM merge_cases(dup, main, 'router', 'system',
+        format('exact repeat: same caller, category and area, text %s%% alike', round((p_similarity * 100)::numeric)));
+    RETURN true;
+END $$;
+
+-- A merged child follows its parent: resolving the parent opens a callback for each child.
+SELECT function_rewrite('case_resolve(bigint, text)',
+    $old$    INSERT INTO callbacks (case_id, window_ends) VALUES (p_case, v_window_ends);$old$,
+    $new$    INSERT INTO callbacks (case_id, window_ends) VALUES (p_case, v_window_ends);
+    -- Each merged child's citizen is called back too (docs/ledger.md).
+    INSERT INTO callbacks (case_id, window_ends)
+    SELECT d.id, v_window_ends FROM cases d
+    WHERE d.merged_into = p_case AND d.state = 'merged'
+      AND NOT EXISTS (SELECT 1 FROM callbacks b WHERE b.case_id = d.id AND b.state = 'pending');
+    PERFORM enqueue_job('callback.expire', jsonb_build_object('case', d.id), v_window_ends,
+                        format('callback-expire:%s:%s:%s', d.id, p_case, c.reopen_count), 'clocks')
+    FROM cases d WHERE d.merged_into = p_case AND d.state = 'merged';$new$);
+
+-- A child's callback: recorded on the child, which stays merged. Returns recorded, retry
+-- (unreachable, will be tried again) or unanswered.
+CREATE FUNCTION callback_apply_merged(c cases, cb callbacks, p_actor text, p_unreachable boolean, p_solved boolean, p_rating text,
+    p_max_tries integer) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    parent_lead text := (SELECT lead_department FROM cases WHERE id = c.merged_into);
+BEGIN
+    IF p_unreachable THEN
+        UPDATE callbacks SET tries = tries + 1, claimed_by = NULL, claimed_until = NULL,
+            next_try_at = least(window_ends, now() + (window_ends - created_at) / greatest(p_max_tries, 1)),
+            state = CASE WHEN cb.tries + 1 < p_max_tries THEN 'pending' ELSE 'unanswered' END,
+            finished_at = CASE WHEN cb.tries + 1 < p_max_tries THEN NULL ELSE now() END
+        WHERE id = cb.id;
+        PERFORM append_event(c.id, p_actor, 'callback_unreachable', c.state, c.state, NULL, NULL, false,
+            jsonb_build_object('try', cb.tries + 1, 'of', p_max_tries));
+        RETURN CASE WHEN cb.tries + 1 < p_max_tries THEN 'retry' ELSE 'unanswered' END;
+    END IF;
+    IF p_solved IS NULL OR p_rating IS NULL OR p_rating NOT IN ('satisfied', 'basic', 'dissatisfied') THEN
+        PERFORM cq_fail('CQ400', 'an answered callback needs solved (yes or no) and a rating: satisfied, basic or dissatisfied');
+    END IF;
+    UPDATE callbacks SET state = 'answered', solved = p_solved, rating = p_rating, finished_at = now(), tries = tries + 1 WHERE id = cb.id;
+    PERFORM append_event(c.id, p_actor, 'callback_answered', c.state, c.state, parent_lead, NULL, false,
+        jsonb_build_object('solved', p_solved, 'rating', p_rating));
+    RETURN 'recorded';
+END $$;
+
+SELECT function_rewrite('callback_apply(bigint, text, text, boolean, boolean, text, boolean)',
+    $old$    IF p_unreachable THEN
+        UPDATE callbacks$old$,
+    $new$    IF c.state = 'merged' THEN
+        RETURN callback_apply_merged(c, cb, p_actor, p_unreachable, p_solved, p_rating, max_tries);
+    END IF;
+    IF p_unreachable THEN
+        UPDATE callbacks$new$);
+
+SELECT function_rewrite('callback_expire(bigint)',
+    $old$    PERFORM close_case(c, 'system', 'system', 'unanswered', jsonb_build_object('tries', cb.tries, 'window_ended', true));$old$,
+    $new$    IF c.state = 'merged' THEN
+        RETURN 'unanswered';
+    END IF;
+    PERFORM close_case(c, 'system', 'system', 'unanswered', jsonb_build_object('tries', cb.tries, 'window_ended', true));$new$);
+
+-- The agent reads the parent's reply to a child's citizen.
+SELECT function_rewrite('callback_next()',
+    $old$'reply', c.reply, 'lead_department', c.lead_department,$old$,
+    $new$'reply', coalesce(c.reply, (SELECT m.reply FROM cases m WHERE m.id = c.merged_into)),
+        'lead_department', coalesce((SELECT m.lead_department FROM cases m WHERE m.id = c.merged_into), c.lead_department),
+        'merged_into', c.merged_into,$new$);
+
+-- 热点: what the scan found, one row per series (category, street or district) and day.
+CREATE TABLE hotspots (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    category_code text NOT NULL REFERENCES categories (code),
+    area_code     text NOT NULL CHECK (area_code ~ '^[0-9]{2,15}$'),
+    level         text NOT NULL CHECK (level IN ('street', 'district')),
+    day           date NOT NULL,
+    count         integer NOT NULL CHECK (count >= 0),
+    expected      double precision NOT NULL,
+    p_value       double precision NOT NULL,
+    first_seen    timestamptz NOT NULL DEFAULT now(),
+    last_seen     timestamptz NOT NULL DEFAULT now(),
+    state         text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'dismissed')),
+    decided_by    text,
+    decided_at    timestamptz,
+    reason        text CHECK (length(reason) <= 2000),
+    UNIQUE (category_code, area_code, day)
+);
+CREATE INDEX hotspots_open_idx ON hotspots (day DESC) WHERE state = 'open';
+
+-- The scan's input: complaints per category, street (9 digits) and district (6), and local
+-- day, from `p_from` (a local day) on.
+CREATE FUNCTION hotspot_counts(p_from date, p_time_zone text)
+RETURNS TABLE (category_code text, area_code text, level text, day date, n integer) LANGUAGE sql STABLE AS $$
+    SELECT c.category_code, a.area, a.level, (c.received_at AT TIME ZONE p_time_zone)::date, count(*)::integer
+    FROM cases c, LATERAL (VALUES (left(c.area_code, 9), 'street'), (left(c.area_code, 6), 'district')) AS a(area, level)
+    WHERE c.received_at >= (p_from::timestamp AT TIME ZONE p_time_zone)
+      AND (a.level = 'district' OR length(c.area_code) >= 9)
+    GROUP BY 1, 2, 3, 4
+$$;
+
+-- The office sets a hot spot aside (not a problem to act on), with its reason.
+CREATE FUNCTION hotspot_dismiss(p_hotspot bigint, p_reason text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    a civic_actor := require_actor(ARRAY['dispatcher', 'admin'], 'dismiss hot spots');
+    h hotspots;
+BEGIN
+    IF length(coalesce(p_reason, '')) NOT BETWEEN 1 AND 2000 THEN
+        PERFORM cq_fail('CQ400', 'give a reason of 1 to 2000 characters');
+    END IF;
+    SELECT * INTO h FROM hotspots WHERE id = p_hotspot FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM cq_fail('CQ404', format('there is no hot spot %s', p_hotspot));
+    END IF;
+    IF h.state <> 'open' THEN
+        PERFORM cq_fail('CQ409', format('hot spot %s is %s already', p_hotspot, h.state));
+    END IF;
+    UPDATE hotspots SET state = 'dismissed', decided_by = a.login, decided_at = now(), reason = p_reason WHERE id = p_hotspot;
+    RETURN 'dismissed';
+END $$;
+
+-- The scan is a perpetual job on the figures queue.
+CREATE OR REPLACE FUNCTION casework_jobs() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT '{
+        "case.route":         {"queue": "routing",  "payload": ["case"], "max_attempts": 20},
+        "case.clock":         {"queue": "clocks",   "payload": ["case", "clock", "stage", "due"], "max_attempts": 20},
+        "case.reclock":       {"queue": "clocks",   "payload": ["case"], "max_attempts": 20},
+        "callback.expire":    {"queue": "clocks",   "payload": ["case"], "max_attempts": 20},
+        "department.webhook": {"queue": "webhooks", "payload": ["department", "body"], "max_attempts": 12},
+        "figures.rollup":     {"queue": "figures",  "payload": [], "max_attempts": 20},
+        "hotspots.scan":      {"queue": "figures",  "payload": [], "max_attempts": 20},
+        "log.seal":           {"queue": "log",      "payload": [], "max_attempts": 20}
+    }'::jsonb
+$$;
+
+-- New functions are executable by PUBLIC by default: these are not.
+REVOKE EXECUTE ON FUNCTION function_rewrite(regprocedure, text, text), duplicate_candidates(bigint, integer),
+    case_duplicates(bigint), exact_repeat_candidates(bigint[], double precision), merge_cases(cases, cases, text, text, text),
+    merge_repeat(bigint, bigint, double precision), callback_apply_merged(cases, callbacks, text, boolean, boolean, text, integer),
+    hotspot_counts(date, text), hotspot_dismiss(bigint, text) FROM PUBLIC;
+
+-- Hot spots: the office reads them; the service writes them.
+ALTER TABLE hotspots ENABLE ROW LEVEL SECURITY;
+CREATE POLICY staff_read ON hotspots FOR SELECT USING ((SELECT actor_sees_all()));
+DO $$
+DECLARE
+    staff text := current_schema() || '_staff';
+    service text := current_schema() || '_service';
+BEGIN
+    EXECUTE format('CREATE POLICY service_all ON hotspots TO %I USING (true) WITH CHECK (true)', service);
+    EXECUTE format('GRANT SELECT ON hotspots TO %I', staff);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON hotspots TO %I', service);
+    EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE hotspots_id_seq TO %I', service);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION duplicate_candidates(bigint, integer), exact_repeat_candidates(bigint[], double precision),
+        merge_repeat(bigint, bigint, double precision), hotspot_counts(date, text), distance_m(double precision, double precision, double precision, double precision),
+        casework_jobs() TO %I', service);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION case_duplicates(bigint), hotspot_dismiss(bigint, text), case_merge(bigint, bigint) TO %I', staff);
+END $$;
+
+-- The path of the definer functions above, spelled as 015 spells it.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['case_duplicates(bigint)', 'case_merge(bigint, bigint)', 'hotspot_dismiss(bigint, text)']::regprocedure[] LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
+    END LOOP;
+END $$;
