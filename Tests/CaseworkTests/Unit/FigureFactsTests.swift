@@ -51,6 +51,20 @@ struct FigureFactsTests {
         contributions(history)[FigureKey(unit, Self.day(day))] ?? FigureCounts()
     }
 
+    @Test("a case merged into another counts its intake only, whatever happened before or after the merge")
+    func merged() {
+        let history = Self.history(then: [
+            Self.accepted("2026-11-02 10:00"),
+            Self.event(.returned, "2026-11-02 11:00"),
+            Self.event(.merged, "2026-11-02 12:00", nil),
+            Self.answered("2026-11-10 10:00", solved: false, rating: "dissatisfied"),
+        ])
+        let all = contributions(history)
+        #expect(all.keys.map(\.day) == [Self.day("2026-11-02"), Self.day("2026-11-02")])
+        #expect(Set(all.keys.map(\.unit)) == [FigureUnit(.area, "420102"), FigureUnit(.category, "010101")])
+        #expect(all.values.allSatisfy { $0[.intake] == 1 && $0 == { var c = FigureCounts(); c[.intake] = 1; return c }() })
+    }
+
     @Test("a case handled on time counts intake, dispatch, response and resolution on their days")
     func onTime() {
         let history = Self.history(then: [
