@@ -7,6 +7,7 @@ import Postgres
 ///     civicq-bench postgres [--rows N] [--repeat N] [--json]
 ///     civicq-bench route [--jobs N] [--workers N] [--json]   (needs CIVICQ_BIN)
 ///     civicq-bench log [--jobs N] [--json]   (N events sealed, exported, verified)
+///     civicq-bench ledger [--rows N] [--json]   (duplicates' quality and lookups at N cases, hot spots)
 ///
 /// Connects with DATABASE_URL (or the PG* variables) and works in a schema of its own,
 /// dropped at the end. Prints a table, and with --json one JSON object as the last line.
@@ -24,6 +25,7 @@ struct BenchCommand {
             case "soak": try await SoakBench(options: options).run()
             case "chaos-worker": try await ChaosWorker(options: options).run()
             case "figures": try await FiguresBench(options: options).run()
+            case "ledger": try await LedgerBench(options: options).run()
             case "log":
                 if !arguments.contains("--jobs") { options.jobs = 1_000_000 }
                 try await LogBench(options: options).run()
@@ -31,7 +33,7 @@ struct BenchCommand {
                 if !arguments.contains("--jobs") { options.jobs = 100_000 }
                 if !arguments.contains("--workers") { options.workers = [2] }
                 try await RouteBench(options: options).run()
-            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, figures, log, chaos-worker")
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, figures, ledger, log, chaos-worker")
             }
         } catch {
             FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))

@@ -101,7 +101,7 @@ struct FiguresBench {
             .replacingOccurrences(of: " ", with: "_")
     }
 
-    private static func configuration(environment: PostgresConfiguration, user: String, schema: String) throws -> PostgresConfiguration {
+    static func configuration(environment: PostgresConfiguration, user: String, schema: String) throws -> PostgresConfiguration {
         let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
         var conninfo = url + (url.isEmpty ? "user=\(user)" : " user=\(user)")
         if url.contains("://"), var components = URLComponents(string: url) {

@@ -19,13 +19,13 @@
 INSERT INTO settings (key, value) VALUES
     ('duplicates.window_days', '30'),             -- candidates received at most this many days before or after
     ('duplicates.distance_meters', '500'),        -- or this close, when both cases have coordinates (at most 900)
-    ('duplicates.min_score', '0.45'),             -- candidates scoring less are not listed
+    ('duplicates.min_score', '0.4'),              -- candidates scoring less are not listed
     ('duplicates.auto_merge', 'false'),           -- merge exact repeats automatically when routing
     ('duplicates.auto_merge_hours', '24'),        -- an exact repeat comes at most this long after the first
     ('duplicates.auto_merge_similarity', '0.9'),  -- and its text is at least this alike
     ('hotspots.baseline_days', '28'),             -- the days each series' baseline averages
     ('hotspots.min_count', '5'),                  -- the fewest complaints a hot spot has
-    ('hotspots.alpha', '0.001'),                  -- the Poisson tail below which a count is a hot spot
+    ('hotspots.alpha', '0.003'),                  -- the Poisson tail below which a count is a hot spot
     ('hotspots.minimum_rate', '0.2'),             -- the least baseline rate per day
     ('hotspots.scan_seconds', '900');             -- the scan's pause between runs
 

@@ -27,6 +27,8 @@ public struct OperationsSnapshot: Sendable, Equatable {
     /// (nil: none yet, no worker seals).
     public var logUnsealed = 0
     public var logCheckpointAge: Double?
+    /// Open hot spots (热点) by level: `street` and `district` (both always present).
+    public var hotspotsOpen: [String: Int] = ["street": 0, "district": 0]
 
     /// The two clocks of a case.
     public enum Clock: String, Sendable, CaseIterable {

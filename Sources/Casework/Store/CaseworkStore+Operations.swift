@@ -3,7 +3,7 @@ public import Postgres
 
 extension CaseworkStore {
     /// The operations snapshot: a handful of statements, each on a small index (open states,
-    /// overdue open cases, pending callbacks, recent escalations and intake), so its cost does
+    /// overdue open cases, pending callbacks, recent escalations and intake, open hot spots), so its cost does
     /// not grow with the history.
     public func operations(on connection: PostgresConnection) throws -> OperationsSnapshot {
         var snapshot = OperationsSnapshot()
@@ -58,6 +58,7 @@ extension CaseworkStore {
         snapshot.figuresBacklog = try counts.decode(Int.self, at: 5)
         snapshot.logUnsealed = try counts.decode(Int.self, at: 6)
         snapshot.logCheckpointAge = try counts.decode(Double?.self, at: 7)
+        snapshot.hotspotsOpen = try openHotspots(on: connection)
         return snapshot
     }
 }

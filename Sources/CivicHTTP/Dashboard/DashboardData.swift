@@ -4,7 +4,7 @@ import Postgres
 
 /// What the dashboard shows, read in one go: the operations reading (today's intake, open
 /// cases, overdue by department), the current month's department figures and ranking, and
-/// the city's last 30 days.
+/// the city's last 30 days, and the open hot spots.
 struct DashboardData: Sendable {
     let reading: OperationsReading
     let today: CalendarDay
@@ -16,6 +16,8 @@ struct DashboardData: Sendable {
     /// The last 30 days, oldest first, with the city's counts (zero when nothing was counted).
     let days: [(day: CalendarDay, counts: FigureCounts)]
     let departmentNames: [String: String]
+    /// Open hot spots (热点), newest day first.
+    let hotspots: [Hotspot]
 
     static let trendDays = 30
 
@@ -40,7 +42,8 @@ struct DashboardData: Sendable {
                     let day = first.adding(days: offset)
                     return (day, totals[day] ?? FigureCounts())
                 },
-                departmentNames: names)
+                departmentNames: names,
+                hotspots: try store.hotspots(limit: 10, on: connection))
         }
     }
 }

@@ -64,6 +64,7 @@ enum DashboardPage {
                 ])
         }
         html += "</div></div><div><h2>Backlog and overdue by department</h2><div class=\"card\">" + overdueTable(data) + "</div></div></div>"
+        html += "<h2>Hot spots</h2><div class=\"card\">" + hotspotTable(data) + "</div>"
         html += "<h2>Departments this month</h2><div class=\"card\">" + ratesTable(data) + "</div>"
         html += "<h2>Ranking, \(e(data.month.description))</h2><div class=\"grid\">"
         for ranking in data.rankings { html += "<div class=\"card\">" + rankingTable(ranking, settings: data.settings) + "</div>" }
@@ -87,6 +88,16 @@ enum DashboardPage {
         }
         if rows.count > 15 { html += "<tr><td class=\"muted\">… \(rows.count - 15) more</td><td></td><td></td></tr>" }
         return html + "</table>"
+    }
+
+    private static func hotspotTable(_ data: DashboardData) -> String {
+        guard !data.hotspots.isEmpty else { return "<p class=\"muted\">No open hot spot.</p>" }
+        var html = "<table><tr><th>Day</th><th>Category</th><th>Area</th><th>Level</th><th>Complaints</th><th>Expected</th></tr>"
+        for spot in data.hotspots {
+            html += "<tr><td>\(spot.day)</td><td>\(SVGChart.escape(spot.category))</td><td>\(SVGChart.escape(spot.area))</td>"
+                + "<td>\(spot.level)</td><td>\(spot.count)</td><td>\(String(format: "%.1f", spot.expected))</td></tr>"
+        }
+        return html + "</table><p class=\"muted\">civicq hotspots lists them all; dismiss with a reason.</p>"
     }
 
     private static func ratesTable(_ data: DashboardData) -> String {

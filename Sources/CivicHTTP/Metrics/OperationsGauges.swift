@@ -49,6 +49,9 @@ final class OperationsGauges: Sendable {
         values.append((Self.figuresBacklog, [], Double(snapshot.figuresBacklog)))
         values.append((Self.logUnsealed, [], Double(snapshot.logUnsealed)))
         if let age = snapshot.logCheckpointAge { values.append((Self.logCheckpointAge, [], age)) }
+        for (level, count) in snapshot.hotspotsOpen {
+            values.append((Self.hotspots, [("level", level)], Double(count)))
+        }
         values.append((Self.workers, [], Double(reading.workers.count)))
         values.append((Self.readingSeconds, [], reading.seconds))
         var fresh: [String: Gauge] = [:]
@@ -85,6 +88,8 @@ final class OperationsGauges: Sendable {
     static var logCheckpointAge: MetricNameDescriptor { descriptor(
         "log_checkpoint_age", unit: "seconds", help: "Seconds since the event log's latest signed checkpoint (absent before the first).") }
     static var figuresBacklog: MetricNameDescriptor { descriptor("figures_backlog", help: "Cases whose events the figures rollup has not taken in yet.") }
+    static var hotspots: MetricNameDescriptor { descriptor(
+        "hotspots_open", help: "Open hot spots (a category in a street or district above its own baseline), by level.") }
     static var workers: MetricNameDescriptor { descriptor("workers_alive", help: "Worker processes heard from in the last 30 seconds.") }
     static var readingSeconds: MetricNameDescriptor { descriptor("operations_reading", unit: "seconds", help: "Seconds the last database reading took.") }
 }

@@ -56,13 +56,16 @@ public struct DuplicateMatch: Sendable, Equatable, Codable {
 
 /// How candidates are scored (并单). The score is
 ///
-///     0.8 × text similarity + 0.1 × place + 0.1 × same caller
+///     0.7 × text similarity + 0.15 × place + 0.15 × same caller
 ///
 /// where place is 1 for the same area code, 0.7 for the same street, and for coordinates
 /// 0.7 × (1 − distance / radius); same caller is 1 or 0. The text carries the decision: two
 /// callers in one street complain about different things all the time, and one problem is
-/// described by different callers in different words. Weights and thresholds were chosen on
-/// the generated set of `scripts/bench ledger` (docs/ledger.md gives its precision and recall).
+/// described by different callers in different words. In a list (``rank(_:_:)``) the text
+/// similarity weighs each bigram by its rarity among the case and its candidates
+/// (``GramWeights``), so the place and the thing named count and the words every complaint
+/// of the kind uses do not. Weights and the threshold were chosen on the generated set of
+/// `scripts/bench ledger` (docs/ledger.md gives its precision and recall curve).
 public struct DuplicateScorer: Sendable {
     /// Candidates below this score are not listed (setting `duplicates.min_score`).
     public var minScore: Double
@@ -74,20 +77,24 @@ public struct DuplicateScorer: Sendable {
     /// ... received at most this long after the earlier case (`duplicates.auto_merge_hours`).
     public var repeatWindow: TimeInterval
 
-    public static let textWeight = 0.8
-    public static let placeWeight = 0.1
-    public static let callerWeight = 0.1
+    public static let textWeight = 0.7
+    public static let placeWeight = 0.15
+    public static let callerWeight = 0.15
 
-    public init(minScore: Double = 0.45, radius: Double = 500, repeatSimilarity: Double = 0.9, repeatWindow: TimeInterval = 24 * 3600) {
+    public init(minScore: Double = 0.4, radius: Double = 500, repeatSimilarity: Double = 0.9, repeatWindow: TimeInterval = 24 * 3600) {
         self.minScore = minScore
         self.radius = radius
         self.repeatSimilarity = repeatSimilarity
         self.repeatWindow = repeatWindow
     }
 
-    /// One candidate scored against the case's text.
-    public func score(_ subject: TextGrams, _ candidate: DuplicateCandidate) -> DuplicateMatch {
-        let text = subject.similarity(to: TextGrams(candidate.text))
+    /// One candidate scored against the case's text; with `weights` (those of the case and
+    /// all its candidates), the text similarity weighs each bigram by its rarity among them.
+    public func score(_ subject: TextGrams, _ candidate: DuplicateCandidate, grams: TextGrams? = nil, weights: GramWeights? = nil)
+        -> DuplicateMatch
+    {
+        let other = grams ?? TextGrams(candidate.text)
+        let text = weights.map { subject.similarity(to: other, weights: $0) } ?? subject.similarity(to: other)
         var reasons: [String] = []
         var place = 0.0
         if candidate.sameArea {
@@ -109,10 +116,14 @@ public struct DuplicateScorer: Sendable {
                               lead: candidate.lead)
     }
 
-    /// The candidates at or above ``minScore``, best first (ties: the earlier case first).
+    /// The candidates at or above ``minScore``, best first (ties: the earlier case first). The
+    /// texts are compared with the bigrams weighted among the case and its candidates
+    /// (``GramWeights``): what the street's complaints of this kind all say weighs little.
     public func rank(_ text: String, _ candidates: [DuplicateCandidate]) -> [DuplicateMatch] {
         let subject = TextGrams(text)
-        return candidates.map { score(subject, $0) }.filter { $0.score >= minScore }
+        let grams = candidates.map { TextGrams($0.text) }
+        let weights = GramWeights([subject] + grams)
+        return zip(candidates, grams).map { score(subject, $0, grams: $1, weights: weights) }.filter { $0.score >= minScore }
             .sorted { ($0.score, $1.receivedAt) > ($1.score, $0.receivedAt) }
     }
 

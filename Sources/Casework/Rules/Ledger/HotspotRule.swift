@@ -7,7 +7,9 @@ import Foundation
 /// with the baseline rate λ, P(X ≥ x) < `alpha`. λ is the mean of the previous
 /// `baselineDays` days, raised to the upper end of its own uncertainty (mean + 1.645 ×
 /// √(mean / days), a one-sided 95 % bound) and to at least `minimumRate`: a short or quiet
-/// history does not make an ordinary day look extraordinary. A count that only reaches the
+/// history does not make an ordinary day look extraordinary. It is then scaled by the
+/// weekday's factor (``weekdayFactors(_:)``): the whole installation's counts on that weekday
+/// over its mean day, so that Mondays are not hot for being Mondays. A count that only reaches the
 /// threshold late in the day is found when it does: counts only grow, so a scan over the day
 /// so far finds what a scan at midnight would.
 public struct HotspotRule: Sendable, Equatable, Codable {
@@ -20,7 +22,7 @@ public struct HotspotRule: Sendable, Equatable, Codable {
     /// The least baseline rate per day (`hotspots.minimum_rate`).
     public var minimumRate: Double
 
-    public init(baselineDays: Int = 28, minCount: Int = 5, alpha: Double = 0.001, minimumRate: Double = 0.2) {
+    public init(baselineDays: Int = 28, minCount: Int = 5, alpha: Double = 0.003, minimumRate: Double = 0.2) {
         self.baselineDays = baselineDays
         self.minCount = minCount
         self.alpha = alpha
@@ -52,11 +54,28 @@ public struct HotspotRule: Sendable, Equatable, Codable {
         return max(minimumRate, mean + 1.645 * (mean / Double(days)).squareRoot())
     }
 
-    /// Tests `count` against the baseline from `history`.
-    public func evaluate(count: Int, history: [Int]) -> Verdict {
-        let lambda = expected(from: history)
+    /// Tests `count` against the baseline from `history`, scaled by the day's weekday `factor`.
+    public func evaluate(count: Int, history: [Int], factor: Double = 1) -> Verdict {
+        let lambda = expected(from: history) * factor
         let p = Self.poissonTail(atLeast: count, rate: lambda)
         return Verdict(count: count, expected: (lambda * 1000).rounded() / 1000, pValue: p, isHot: count >= minCount && p < alpha)
+    }
+
+    /// Each weekday's factor (1 is Monday … 7 is Sunday): the mean of the counts on that
+    /// weekday over the mean of all of them, from the whole installation's daily counts. A
+    /// weekday without a count, or counts that are all zero, give 1.
+    public static func weekdayFactors(_ totals: [(weekday: Int, count: Int)]) -> [Int: Double] {
+        let mean = Double(totals.reduce(0) { $0 + $1.count }) / Double(max(totals.count, 1))
+        var result: [Int: Double] = [:]
+        for weekday in 1...7 {
+            let days = totals.filter { $0.weekday == weekday }
+            guard mean > 0, !days.isEmpty else {
+                result[weekday] = 1
+                continue
+            }
+            result[weekday] = Double(days.reduce(0) { $0 + $1.count }) / Double(days.count) / mean
+        }
+        return result
     }
 
     /// P(X ≥ k) for X ~ Poisson(λ), summed in log space from k up until the terms vanish.

@@ -35,6 +35,17 @@ public struct TextGrams: Sendable, Equatable {
         return 2 * Double(shared) / Double(total)
     }
 
+    /// The same, each shared bigram weighted by how rare it is among the texts compared
+    /// (``GramWeights``): what every complaint of a kind says (下水, 堵塞, 小区) counts little,
+    /// what names the place or the thing (幸福路, 12号, 烧烤) counts much.
+    public func similarity(to other: TextGrams, weights: GramWeights) -> Double {
+        let total = weights.sum(grams) + weights.sum(other.grams)
+        guard total > 0 else { return 0 }
+        let (small, large) = grams.count <= other.grams.count ? (grams, other.grams) : (other.grams, grams)
+        let shared = small.reduce(0.0) { $0 + (large.contains($1) ? weights[$1] : 0) }
+        return min(1, 2 * shared / total)
+    }
+
     /// A letter or digit as compared: lower case, full-width forms as ASCII; nil for the rest.
     static func fold(_ scalar: Unicode.Scalar) -> UInt32? {
         var value = scalar.value

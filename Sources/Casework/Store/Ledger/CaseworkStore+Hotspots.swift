@@ -14,7 +14,8 @@ extension CaseworkStore {
     }
 
     /// One scan: every series (category × street, category × district) counted per local day
-    /// over the baseline and today, today and yesterday tested against the days before them;
+    /// over the baseline and today, today and yesterday tested against the days before them
+    /// (scaled by the installation's weekday rhythm over the same days);
     /// each hot one recorded (a hot spot seen again gets its new count). Returns how many
     /// series are hot now.
     @discardableResult
@@ -32,12 +33,19 @@ extension CaseworkStore {
             guard let day = CalendarDay(dayText) else { continue }
             counts[Series(category: category, area: area, level: level), default: [:]][day.number] = n
         }
+        // The weekday rhythm, from the whole installation's complete days (districts cover it).
+        var totals: [Int: Int] = [:]
+        for (series, days) in counts where series.level == "district" {
+            for (day, n) in days where day < today.number { totals[day, default: 0] += n }
+        }
+        let factors = HotspotRule.weekdayFactors(
+            (from.number..<today.number).map { (CalendarDay(number: $0).weekday, totals[$0] ?? 0) })
         var hot: [(Series, CalendarDay, HotspotRule.Verdict)] = []
         for (series, days) in counts {
             for day in [today.adding(days: -1), today] {
                 guard let count = days[day.number], count >= rule.minCount else { continue }
                 let history = (1...rule.baselineDays).reversed().map { days[day.number - $0] ?? 0 }
-                let verdict = rule.evaluate(count: count, history: history)
+                let verdict = rule.evaluate(count: count, history: history, factor: factors[day.weekday] ?? 1)
                 if verdict.isHot { hot.append((series, day, verdict)) }
             }
         }

@@ -10,8 +10,9 @@ struct DuplicatesCommand: AsyncParsableCommand {
         discussion: """
             Candidates have the same category, are in the same street or within \
             duplicates.distance_meters, were received within duplicates.window_days, and are not \
-            merged, withdrawn or rejected; you see only cases you may see. The score is 0.8 x text \
-            similarity (character bigrams) + 0.1 x place + 0.1 x same caller (docs/ledger.md). \
+            merged, withdrawn or rejected; you see only cases you may see. The score is 0.7 x text \
+            similarity (character bigrams, rare ones weighing more) + 0.15 x place + 0.15 x same \
+            caller (docs/ledger.md). \
             Merge one with: civicq case merge ID into OTHER.
             """)
 

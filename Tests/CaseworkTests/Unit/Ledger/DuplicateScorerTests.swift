@@ -28,19 +28,19 @@ struct DuplicateScorerTests {
     }
 
     @Test func theScoreWeighsTextPlaceAndCaller() {
-        let scorer = DuplicateScorer(minScore: 0.45, radius: 500)
+        let scorer = DuplicateScorer(minScore: 0.4, radius: 500)
         let text = TextGrams("幸福路12号下水道堵塞")
         let same = scorer.score(text, Self.candidate(1, "幸福路12号下水道堵塞", sameArea: true, sameCaller: true))
         #expect(same.score == 1)
         #expect(same.reasons == ["same area", "same caller", "text 100% alike"])
         let street = scorer.score(text, Self.candidate(2, "幸福路12号下水道堵塞"))
-        #expect(abs(street.score - 0.87) < 1e-9)
+        #expect(abs(street.score - 0.805) < 1e-9)
         // Coordinates 250 m apart in another street: half the radius, 0.35 of place.
         let near = scorer.score(text, Self.candidate(3, "幸福路12号下水道堵塞", sameStreet: false, distance: 250))
-        #expect(abs(near.score - 0.835) < 1e-9)
+        #expect(abs(near.score - 0.7525) < 1e-9)
         #expect(near.reasons.first == "250 m away")
         let unrelated = scorer.score(text, Self.candidate(4, "建设大道井盖缺失", sameArea: true, sameCaller: true))
-        #expect(unrelated.score == 0.2)
+        #expect(unrelated.score == 0.3)
         #expect(scorer.rank("幸福路12号下水道堵塞", [Self.candidate(4, "建设大道井盖缺失", sameArea: true, sameCaller: true),
                                                   Self.candidate(2, "幸福路12号下水道堵塞")]).map(\.id) == [2])
     }
