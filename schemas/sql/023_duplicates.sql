@@ -44,11 +44,19 @@ BEGIN
     EXECUTE replace(definition, p_old, p_new);
 END $$;
 
--- The candidate pool's two ways in: the same street (the first 9 digits of the area code:
--- a district's code has 6, a street's 9), and a grid of about 1 km for coordinates.
-CREATE INDEX cases_duplicates_street_idx ON cases (category_code, left(area_code, 9), received_at);
-CREATE INDEX cases_duplicates_cell_idx ON cases (category_code, (floor(latitude * 100)::integer), (floor(longitude * 100)::integer), received_at)
-    WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
+-- Where a point lies on a grid of 0.0025° (about 280 m north-south), as one number.
+CREATE FUNCTION duplicate_cell(p_latitude double precision, p_longitude double precision) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(p_latitude * 400)::bigint * 1000000 + floor(p_longitude * 400)::bigint
+$$;
+
+-- The candidate pool's two ways in: the same street (the first 9 digits of the area code: a
+-- district's code has 6, a street's 9), and the grid cells around a point. Each index holds
+-- what the first step reads (ids, times, places), so it reads no table row: only the newest
+-- `p_limit` ids of each way are fetched from the table.
+CREATE INDEX cases_duplicates_street_idx ON cases (category_code, left(area_code, 9), received_at) INCLUDE (id, area_code);
+CREATE INDEX cases_duplicates_cell_idx ON cases (category_code, duplicate_cell(latitude, longitude), received_at)
+    INCLUDE (id, latitude, longitude) WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
 
 CREATE TYPE duplicate_candidate AS (
     id bigint, state case_state, received_at timestamptz, area_code text, lead_department text,
@@ -62,38 +70,46 @@ RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2) ^ 2)))
 $$;
 
--- The candidates for case `p_case`, newest first, at most `p_limit`.
+-- The candidates for case `p_case`, newest first: of the newest `p_limit` in its street and
+-- the newest `p_limit` within the distance, the newest `p_limit`, less those merged,
+-- withdrawn or rejected.
 CREATE FUNCTION duplicate_candidates(p_case bigint, p_limit integer DEFAULT 200) RETURNS SETOF duplicate_candidate
 LANGUAGE sql STABLE AS $$
     WITH s AS (
         SELECT c.id, c.category_code, c.area_code, c.latitude, c.longitude, c.citizen_phone,
-               c.received_at - w.span AS since, c.received_at + w.span AS until,
-               floor(c.latitude * 100)::integer AS lat_cell, floor(c.longitude * 100)::integer AS lon_cell,
-               least(900, (SELECT value::text::double precision FROM settings WHERE key = 'duplicates.distance_meters')) AS radius
-        FROM cases c, (SELECT make_interval(days => (SELECT value::text::integer FROM settings WHERE key = 'duplicates.window_days')) AS span) AS w
+               c.received_at - w.span AS since, c.received_at + w.span AS until, r.radius,
+               CASE WHEN c.latitude IS NOT NULL AND c.longitude IS NOT NULL THEN ARRAY(
+                   SELECT duplicate_cell(c.latitude, c.longitude) + i * 1000000 + j
+                   FROM generate_series(-ceil(r.radius / 277.9)::integer, ceil(r.radius / 277.9)::integer) AS i,
+                        generate_series(-ceil(r.radius / (277.9 * greatest(cos(radians(c.latitude)), 0.1)))::integer,
+                                        ceil(r.radius / (277.9 * greatest(cos(radians(c.latitude)), 0.1)))::integer) AS j) END AS cells
+        FROM cases c,
+             (SELECT make_interval(days => (SELECT value::text::integer FROM settings WHERE key = 'duplicates.window_days')) AS span) AS w,
+             (SELECT least(900, (SELECT value::text::double precision FROM settings WHERE key = 'duplicates.distance_meters')) AS radius) AS r
         WHERE c.id = p_case
+    ), street AS (
+        SELECT x.id, x.received_at FROM s JOIN cases x ON x.category_code = s.category_code
+            AND left(x.area_code, 9) = left(s.area_code, 9) AND x.received_at BETWEEN s.since AND s.until
+        ORDER BY x.received_at DESC LIMIT p_limit
+    ), near AS (
+        SELECT x.id, x.received_at FROM s JOIN cases x ON x.category_code = s.category_code
+            AND duplicate_cell(x.latitude, x.longitude) = ANY (s.cells)
+            AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL AND x.received_at BETWEEN s.since AND s.until
+        WHERE s.cells IS NOT NULL AND distance_m(s.latitude, s.longitude, x.latitude, x.longitude) <= s.radius
+        ORDER BY x.received_at DESC LIMIT p_limit
     ), pool AS (
-        SELECT x.id FROM s JOIN cases x ON x.category_code = s.category_code AND left(x.area_code, 9) = left(s.area_code, 9)
-            AND x.received_at BETWEEN s.since AND s.until
-        UNION
-        SELECT x.id FROM s JOIN cases x ON x.category_code = s.category_code
-            AND floor(x.latitude * 100)::integer BETWEEN s.lat_cell - 1 AND s.lat_cell + 1
-            AND floor(x.longitude * 100)::integer BETWEEN s.lon_cell - 1 AND s.lon_cell + 1
-            AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL
-            AND x.received_at BETWEEN s.since AND s.until
-        WHERE s.latitude IS NOT NULL AND s.longitude IS NOT NULL
+        SELECT id, received_at FROM street UNION SELECT id, received_at FROM near
+        ORDER BY received_at DESC LIMIT p_limit
     )
     SELECT x.id, x.state, x.received_at, x.area_code, x.lead_department,
-           x.area_code = s.area_code, left(x.area_code, 9) = left(s.area_code, 9), d.m,
+           x.area_code = s.area_code, left(x.area_code, 9) = left(s.area_code, 9),
+           CASE WHEN s.latitude IS NOT NULL AND x.latitude IS NOT NULL
+                THEN distance_m(s.latitude, s.longitude, x.latitude, x.longitude) END,
            coalesce(x.citizen_phone = s.citizen_phone, false),
            x.title, x.address, left(x.description, 600)
-    FROM s, pool JOIN cases x ON x.id = pool.id,
-         LATERAL (SELECT CASE WHEN s.latitude IS NOT NULL AND x.latitude IS NOT NULL
-                              THEN distance_m(s.latitude, s.longitude, x.latitude, x.longitude) END AS m) AS d
+    FROM s, pool JOIN cases x ON x.id = pool.id
     WHERE x.id <> s.id AND x.state NOT IN ('merged', 'withdrawn', 'rejected')
-      AND (left(x.area_code, 9) = left(s.area_code, 9) OR d.m <= s.radius)
     ORDER BY x.received_at DESC, x.id DESC
-    LIMIT p_limit
 $$;
 
 -- The candidates for a person: the case must be one they may see, and so must each candidate
@@ -348,6 +364,7 @@ BEGIN
     EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE hotspots_id_seq TO %I', service);
     EXECUTE format('GRANT EXECUTE ON FUNCTION duplicate_candidates(bigint, integer), exact_repeat_candidates(bigint[], double precision),
         merge_repeat(bigint, bigint, double precision), hotspot_counts(date, text), distance_m(double precision, double precision, double precision, double precision),
+        duplicate_cell(double precision, double precision),
         casework_jobs() TO %I', service);
     EXECUTE format('GRANT EXECUTE ON FUNCTION case_duplicates(bigint), hotspot_dismiss(bigint, text), case_merge(bigint, bigint) TO %I', staff);
 END $$;

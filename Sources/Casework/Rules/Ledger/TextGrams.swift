@@ -49,6 +49,14 @@ public struct TextGrams: Sendable, Equatable {
     /// A letter or digit as compared: lower case, full-width forms as ASCII; nil for the rest.
     static func fold(_ scalar: Unicode.Scalar) -> UInt32? {
         var value = scalar.value
+        // The common cases without a look at Unicode's properties: ASCII letters and digits,
+        // CJK ideographs, and ASCII or CJK punctuation.
+        switch value {
+        case 0x30...0x39, 0x61...0x7A, 0x4E00...0x9FFF: return value
+        case 0x41...0x5A: return value + 0x20
+        case 0...0x7F, 0x3000...0x303F: return nil
+        default: break
+        }
         // Full-width ASCII (Ｆ, ３) as ASCII.
         if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
         guard let folded = Unicode.Scalar(value) else { return nil }
