@@ -132,7 +132,7 @@ struct DuplicateCorpus {
         var pairs: [(Double, Bool)] = []
         for members in pools.values {
             // The pool is what a case's candidates are: the street's reports of its kind.
-            let weights = GramWeights(members.map { grams[$0] })
+            let weights = DuplicateScorer.weights(for: members.map { grams[$0] })
             for (i, a) in members.enumerated() {
                 for b in members[(i + 1)...] {
                     let x = reports[a], y = reports[b]

@@ -181,7 +181,9 @@ struct StoryTests {
         }
     }
 
-    @Test func mergedDuplicatesShareOneCallback() async throws {
+    /// The duplicate's own callback waits for the main case: resolving the main case opens one
+    /// for each (docs/ledger.md).
+    @Test func mergedDuplicatesAreCalledBackWithTheirMainCase() async throws {
         try await CaseworkFixture.run { fixture in
             let handler = try await fixture.person(.handler, of: "water")
             let dispatcher = try await fixture.person(.dispatcher, of: "desk")
@@ -195,9 +197,10 @@ struct StoryTests {
             _ = try await fixture.as(handler) { try $1.accept(main, on: $0) }
             _ = try await fixture.as(handler) { try $1.resolve(main, reply: "已疏通", on: $0) }
             let callbacks = try await fixture.client.withConnection { connection in
-                try connection.query("SELECT case_id FROM callbacks WHERE state = 'pending'").map { try $0.decode(Int64.self, at: 0) }
+                try connection.query("SELECT case_id FROM callbacks WHERE state = 'pending' ORDER BY case_id")
+                    .map { try $0.decode(Int64.self, at: 0) }
             }
-            #expect(callbacks == [main])
+            #expect(callbacks == [main, duplicate])
             #expect(try await fixture.eventKinds(of: main).contains("merged_from"))
             let inbox = try await fixture.as(handler) { connection, store in
                 var filter = CaseFilter()

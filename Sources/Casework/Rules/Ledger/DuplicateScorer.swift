@@ -61,10 +61,10 @@ public struct DuplicateMatch: Sendable, Equatable, Codable {
 /// where place is 1 for the same area code, 0.7 for the same street, and for coordinates
 /// 0.7 × (1 − distance / radius); same caller is 1 or 0. The text carries the decision: two
 /// callers in one street complain about different things all the time, and one problem is
-/// described by different callers in different words. In a list (``rank(_:_:)``) the text
-/// similarity weighs each bigram by its rarity among the case and its candidates
-/// (``GramWeights``), so the place and the thing named count and the words every complaint
-/// of the kind uses do not. Weights and the threshold were chosen on the generated set of
+/// described by different callers in different words. In a list (``rank(_:_:)``) of at least
+/// ``weightedPool`` texts, the text similarity weighs each bigram by its rarity among the case
+/// and its candidates (``GramWeights``), so the place and the thing named count and the words
+/// every complaint of the kind uses do not. Weights and the threshold were chosen on the generated set of
 /// `scripts/bench ledger` (docs/ledger.md gives its precision and recall curve).
 public struct DuplicateScorer: Sendable {
     /// Candidates below this score are not listed (setting `duplicates.min_score`).
@@ -90,11 +90,12 @@ public struct DuplicateScorer: Sendable {
 
     /// One candidate scored against the case's text; with `weights` (those of the case and
     /// all its candidates), the text similarity weighs each bigram by its rarity among them.
-    public func score(_ subject: TextGrams, _ candidate: DuplicateCandidate, grams: TextGrams? = nil, weights: GramWeights? = nil)
-        -> DuplicateMatch
+    public func score(_ subject: TextGrams, _ candidate: DuplicateCandidate, grams: TextGrams? = nil, weights: GramWeights? = nil,
+                      subjectWeight: Double? = nil) -> DuplicateMatch
     {
         let other = grams ?? TextGrams(candidate.text)
-        let text = weights.map { subject.similarity(to: other, weights: $0) } ?? subject.similarity(to: other)
+        let text = weights.map { subject.similarity(to: other, weights: $0, ownWeight: subjectWeight ?? $0.sum(subject.grams)) }
+            ?? subject.similarity(to: other)
         var reasons: [String] = []
         var place = 0.0
         if candidate.sameArea {
@@ -122,9 +123,21 @@ public struct DuplicateScorer: Sendable {
     public func rank(_ text: String, _ candidates: [DuplicateCandidate]) -> [DuplicateMatch] {
         let subject = TextGrams(text)
         let grams = candidates.map { TextGrams($0.text) }
-        let weights = GramWeights([subject] + grams)
-        return zip(candidates, grams).map { score(subject, $0, grams: $1, weights: weights) }.filter { $0.score >= minScore }
+        let weights = Self.weights(for: [subject] + grams)
+        let own = weights?.sum(subject.grams)
+        return zip(candidates, grams).map { score(subject, $0, grams: $1, weights: weights, subjectWeight: own) }
+            .filter { $0.score >= minScore }
             .sorted { ($0.score, $1.receivedAt) > ($1.score, $0.receivedAt) }
+    }
+
+    /// The fewest texts (a case and its candidates) from which bigrams are weighted.
+    public static let weightedPool = 20
+
+    /// The weights for a case and its candidates, or nil when they are fewer than
+    /// ``weightedPool``: among a handful of texts, what the kind always says cannot be told from
+    /// what one caller happened to write, and the plain Dice coefficient is used.
+    public static func weights(for texts: [TextGrams]) -> GramWeights? {
+        texts.count >= weightedPool ? GramWeights(texts) : nil
     }
 
     /// The case an exact repeat is merged into automatically: the earliest live candidate from

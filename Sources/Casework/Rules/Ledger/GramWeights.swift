@@ -1,28 +1,40 @@
 import Foundation
 
 /// How much each bigram tells, among a set of texts compared with one another (a case and its
-/// candidates): its inverse document frequency, ln((N + 1) / (df + 0.5)) for a bigram found
-/// in df of the N texts. A bigram in every text weighs about nothing; one in a single text
-/// weighs most. Bigrams the set has not seen weigh as one seen once.
+/// candidates): its inverse document frequency squared, ln((N + 1) / (df + 0.5))², for a
+/// bigram found in df of the N texts. A bigram in every text weighs about nothing; one in a
+/// single text weighs most. Bigrams the set has not seen weigh as one seen once. Each weight
+/// is computed once, when the set is read.
 public struct GramWeights: Sendable {
     public let documents: Int
-    private let frequency: [UInt64: Int]
+    private let weights: [UInt64: Double]
+    private let unseen: Double
 
     public init(_ texts: [TextGrams]) {
         var frequency: [UInt64: Int] = [:]
         for text in texts {
             for gram in text.grams { frequency[gram, default: 0] += 1 }
         }
-        self.documents = texts.count
-        self.frequency = frequency
+        let documents = texts.count
+        func weight(_ df: Int) -> Double {
+            let idf = Foundation.log((Double(documents) + 1) / (Double(max(df, 1)) + 0.5))
+            return idf * idf
+        }
+        var byFrequency: [Int: Double] = [:]
+        self.documents = documents
+        self.weights = frequency.mapValues { df in
+            if let known = byFrequency[df] { return known }
+            let value = weight(df)
+            byFrequency[df] = value
+            return value
+        }
+        self.unseen = weight(1)
     }
 
-    public subscript(gram: UInt64) -> Double {
-        let df = Double(max(frequency[gram] ?? 1, 1))
-        let idf = Foundation.log((Double(documents) + 1) / (df + 0.5)); return idf * idf
-    }
+    public subscript(gram: UInt64) -> Double { weights[gram] ?? unseen }
 
-    func sum(_ grams: Set<UInt64>) -> Double {
+    /// The weights of these bigrams, added up.
+    public func sum(_ grams: Set<UInt64>) -> Double {
         grams.reduce(0) { $0 + self[$1] }
     }
 }

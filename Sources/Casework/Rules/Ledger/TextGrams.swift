@@ -39,11 +39,21 @@ public struct TextGrams: Sendable, Equatable {
     /// (``GramWeights``): what every complaint of a kind says (下水, 堵塞, 小区) counts little,
     /// what names the place or the thing (幸福路, 12号, 烧烤) counts much.
     public func similarity(to other: TextGrams, weights: GramWeights) -> Double {
-        let total = weights.sum(grams) + weights.sum(other.grams)
-        guard total > 0 else { return 0 }
-        let (small, large) = grams.count <= other.grams.count ? (grams, other.grams) : (other.grams, grams)
-        let shared = small.reduce(0.0) { $0 + (large.contains($1) ? weights[$1] : 0) }
-        return min(1, 2 * shared / total)
+        similarity(to: other, weights: weights, ownWeight: weights.sum(grams))
+    }
+
+    /// The same, with this text's own summed weight given (a case compared with each of its
+    /// candidates sums its own once): one pass over the other text's bigrams.
+    public func similarity(to other: TextGrams, weights: GramWeights, ownWeight: Double) -> Double {
+        var otherWeight = 0.0
+        var shared = 0.0
+        for gram in other.grams {
+            let weight = weights[gram]
+            otherWeight += weight
+            if grams.contains(gram) { shared += weight }
+        }
+        let total = ownWeight + otherWeight
+        return total > 0 ? min(1, 2 * shared / total) : 0
     }
 
     /// A letter or digit as compared: lower case, full-width forms as ASCII; nil for the rest.

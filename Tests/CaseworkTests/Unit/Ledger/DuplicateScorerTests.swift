@@ -37,6 +37,9 @@ struct DuplicateScorerTests {
         let other = texts[0].similarity(to: texts[2], weights: weights)
         #expect(same > 0.5 && other < 0.1)
         #expect(texts[0].similarity(to: texts[2]) > 0.4)
+        // A list weighs its bigrams from 20 texts on; below, every bigram weighs the same.
+        #expect(DuplicateScorer.weights(for: Array(repeating: texts[0], count: 19)) == nil)
+        #expect(DuplicateScorer.weights(for: Array(repeating: texts[0], count: 20))?.documents == 20)
     }
 
     static func candidate(_ id: Int64, _ text: String, sameArea: Bool = false, sameStreet: Bool = true, distance: Double? = nil,
