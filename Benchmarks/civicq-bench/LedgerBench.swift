@@ -190,23 +190,10 @@ struct LedgerBench {
             SELECT d.id, d.state, d.received_at, d.area_code, d.lead_department, d.same_area, d.same_street, d.distance_m, d.same_caller, concat_ws(' ', d.title, d.address, d.description) FROM \(schema).duplicate_candidates((SELECT id FROM \(schema).bench_ids WHERE n = :n), 200) AS d;
 
             """.write(to: script, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pgbench)
-        process.currentDirectoryURL = directory
-        process.arguments = ["-n", "-M", "prepared", "-c", "1", "-t", "\(ids.count + 50)", "-l", "--log-prefix=lookup", "-f", script.path]
-            + PgbenchFloor.connectionArguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGOPTIONS"] = "-c search_path=\(schema),pg_temp"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("pgbench failed: \(String(decoding: output, as: UTF8.self).suffix(300))")
-        }
+        _ = try PgbenchFloor.execute(
+            pgbench, ["-n", "-M", "prepared", "-c", "1", "-t", "\(ids.count + 50)", "-l", "--log-prefix=lookup", "-f", script.path]
+                + PgbenchFloor.connectionArguments,
+            environment: ["PGOPTIONS": "-c search_path=\(schema),pg_temp"], directory: directory)
         let logs = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("lookup") }
         var times: [Double] = []
         for log in logs {

@@ -89,10 +89,12 @@ struct PgbenchFloor {
     static var pgbench: String? { tool("pgbench") }
     static var psql: String? { tool("psql") }
 
-    static func execute(_ executable: String, _ arguments: [String]) throws -> String {
+    static func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -150,13 +150,38 @@ $$;
 -- The lead department may merge as the desk does; the system merges exact repeats.
 UPDATE case_transitions SET roles = ARRAY['dispatcher', 'admin', 'handler', 'supervisor', 'system'] WHERE action = 'merge';
 
--- Merges locked `dup` into locked `main` for `p_actor` in `p_role` (the caller has checked who
--- may): the duplicate's tasks and callback end, it points at its parent, and both record it.
-CREATE FUNCTION merge_cases(dup cases, main cases, p_actor text, p_role text, p_reason text) RETURNS case_state
+-- Merges case `p_duplicate` into `p_main` for `p_actor` in `p_role` of `p_department` (the
+-- caller has checked the role): both locked in id order (two merges of the same pair cannot
+-- deadlock); a handler or supervisor must lead the duplicate and work on the main case; the
+-- duplicate's tasks and callback end, it points at its parent, and both record it. With
+-- `p_only_received` (the router's exact repeats), a duplicate no longer as it arrived, or a
+-- main case that is over, is left alone: NULL.
+CREATE FUNCTION merge_cases(p_duplicate bigint, p_main bigint, p_actor text, p_role text, p_department text, p_reason text,
+    p_only_received boolean DEFAULT false) RETURNS case_state
 LANGUAGE plpgsql AS $$
 DECLARE
+    main cases;
+    dup cases;
     new_state case_state;
 BEGIN
+    IF p_duplicate = p_main THEN
+        PERFORM cq_fail('CQ400', 'a case cannot be merged into itself');
+    END IF;
+    IF p_duplicate < p_main THEN dup := lock_case(p_duplicate); main := lock_case(p_main);
+    ELSE main := lock_case(p_main); dup := lock_case(p_duplicate); END IF;
+    IF p_only_received AND (dup.state <> 'received' OR main.state = ANY (case_final_states())) THEN
+        RETURN NULL;
+    END IF;
+    IF p_role IN ('handler', 'supervisor') THEN
+        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_duplicate AND t.department_code = p_department
+                         AND t.role = 'lead' AND t.state IN ('pending', 'accepted')) THEN
+            PERFORM cq_fail('CQ403', format('your department does not lead case %s: ask the dispatch desk to merge it', p_duplicate));
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_main AND t.department_code = p_department
+                         AND t.state IN ('pending', 'accepted', 'done')) THEN
+            PERFORM cq_fail('CQ403', format('case %s is not with your department: ask the dispatch desk to merge into it', p_main));
+        END IF;
+    END IF;
     IF main.state IN ('merged', 'withdrawn', 'rejected') THEN
         PERFORM cq_fail('CQ409', format('case %s is %s; merge into a live case', main.id, main.state));
     END IF;
@@ -176,45 +201,17 @@ CREATE OR REPLACE FUNCTION case_merge(p_duplicate bigint, p_main bigint) RETURNS
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['dispatcher', 'admin', 'handler', 'supervisor'], 'merge cases');
-    main cases;
-    dup cases;
 BEGIN
-    IF p_duplicate = p_main THEN
-        PERFORM cq_fail('CQ400', 'a case cannot be merged into itself');
-    END IF;
-    -- Lock in id order, so two merges of the same pair cannot deadlock.
-    IF p_duplicate < p_main THEN dup := lock_case(p_duplicate); main := lock_case(p_main);
-    ELSE main := lock_case(p_main); dup := lock_case(p_duplicate); END IF;
-    IF a.role IN ('handler', 'supervisor') THEN
-        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_duplicate AND t.department_code = a.department_code
-                         AND t.role = 'lead' AND t.state IN ('pending', 'accepted')) THEN
-            PERFORM cq_fail('CQ403', format('your department does not lead case %s: ask the dispatch desk to merge it', p_duplicate));
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = p_main AND t.department_code = a.department_code
-                         AND t.state IN ('pending', 'accepted', 'done')) THEN
-            PERFORM cq_fail('CQ403', format('case %s is not with your department: ask the dispatch desk to merge into it', p_main));
-        END IF;
-    END IF;
-    RETURN merge_cases(dup, main, a.login, a.role, NULL);
+    RETURN merge_cases(p_duplicate, p_main, a.login, a.role, a.department_code, NULL);
 END $$;
 
 -- The routing worker's automatic merge of an exact repeat: `p_duplicate` must still be as it
 -- arrived (received), `p_main` live. Returns false (and changes nothing) otherwise.
 CREATE FUNCTION merge_repeat(p_duplicate bigint, p_main bigint, p_similarity double precision) RETURNS boolean
-LANGUAGE plpgsql AS $$
-DECLARE
-    main cases;
-    dup cases;
-BEGIN
-    IF p_duplicate < p_main THEN dup := lock_case(p_duplicate); main := lock_case(p_main);
-    ELSE main := lock_case(p_main); dup := lock_case(p_duplicate); END IF;
-    IF dup.state <> 'received' OR main.state = ANY (case_final_states()) THEN
-        RETURN false;
-    END IF;
-    PERFORM merge_cases(dup, main, 'router', 'system',
-        format('exact repeat: same caller, category and area, text %s%% alike', round((p_similarity * 100)::numeric)));
-    RETURN true;
-END $$;
+LANGUAGE sql AS $$
+    SELECT merge_cases(p_duplicate, p_main, 'router', 'system', NULL,
+        format('exact repeat: same caller, category and area, text %s%% alike', round((p_similarity * 100)::numeric)), true) IS NOT NULL
+$$;
 
 -- A merged child follows its parent: resolving the parent opens a callback for each child.
 SELECT function_rewrite('case_resolve(bigint, text)',
@@ -330,23 +327,17 @@ BEGIN
     RETURN 'dismissed';
 END $$;
 
--- The scan is a perpetual job on the figures queue.
-CREATE OR REPLACE FUNCTION casework_jobs() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT '{
-        "case.route":         {"queue": "routing",  "payload": ["case"], "max_attempts": 20},
-        "case.clock":         {"queue": "clocks",   "payload": ["case", "clock", "stage", "due"], "max_attempts": 20},
-        "case.reclock":       {"queue": "clocks",   "payload": ["case"], "max_attempts": 20},
-        "callback.expire":    {"queue": "clocks",   "payload": ["case"], "max_attempts": 20},
-        "department.webhook": {"queue": "webhooks", "payload": ["department", "body"], "max_attempts": 12},
-        "figures.rollup":     {"queue": "figures",  "payload": [], "max_attempts": 20},
-        "hotspots.scan":      {"queue": "figures",  "payload": [], "max_attempts": 20},
-        "log.seal":           {"queue": "log",      "payload": [], "max_attempts": 20}
-    }'::jsonb
-$$;
+-- The scan is a perpetual job on the figures queue: casework_jobs() (020) gains its kind,
+-- still one constant.
+DO $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE FUNCTION casework_jobs() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+        format('SELECT %L::jsonb', casework_jobs() || '{"hotspots.scan": {"queue": "figures", "payload": [], "max_attempts": 20}}'));
+END $$;
 
 -- New functions are executable by PUBLIC by default: these are not.
 REVOKE EXECUTE ON FUNCTION function_rewrite(regprocedure, text, text), duplicate_candidates(bigint, integer),
-    case_duplicates(bigint), exact_repeat_candidates(bigint[], double precision), merge_cases(cases, cases, text, text, text),
+    case_duplicates(bigint), exact_repeat_candidates(bigint[], double precision), merge_cases(bigint, bigint, text, text, text, text, boolean),
     merge_repeat(bigint, bigint, double precision), callback_apply_merged(cases, callbacks, text, boolean, boolean, text, integer),
     hotspot_counts(date, text), hotspot_dismiss(bigint, text) FROM PUBLIC;
 
