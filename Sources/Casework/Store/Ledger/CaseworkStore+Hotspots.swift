@@ -39,7 +39,7 @@ extension CaseworkStore {
             for (day, n) in days where day < today.number { totals[day, default: 0] += n }
         }
         let factors = HotspotRule.weekdayFactors(
-            (from.number..<today.number).map { (CalendarDay(number: $0).weekday, totals[$0] ?? 0) })
+            (today.number - rule.baselineDays..<today.number).map { (CalendarDay(number: $0).weekday, totals[$0] ?? 0) })
         var hot: [(Series, CalendarDay, HotspotRule.Verdict)] = []
         for (series, days) in counts {
             for day in [today.adding(days: -1), today] {
