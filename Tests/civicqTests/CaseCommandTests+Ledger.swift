@@ -51,6 +51,11 @@ extension CaseCommandTests {
         #expect((matches.first?["text_similarity"] as? Double ?? 0) > 0.5)
         #expect(try await civicq("case", "duplicates", "99", as: "desk_li").status == 66)
         #expect(try await civicq("case", "duplicates", "2", "--limit", "0", as: "desk_li").status == 64)
+        // The lead department merges, with the spelling too.
+        #expect(try await civicq("case", "merge", "2", "into", "1", "--into", "1", as: "water_wang").status == 64)
+        let merged = try await civicq("case", "merge", "2", "--into", "1", as: "water_wang")
+        #expect(merged.stdout == "case 2 merged into case 1\n", "\(merged.stderr)")
+        #expect(try await civicq("case", "duplicates", "1", as: "desk_li").stdout == "no likely duplicates of case 1\n")
 
         // A street with one drain complaint a day for four weeks, twelve today.
         try await TestDatabase.asAdmin { connection in

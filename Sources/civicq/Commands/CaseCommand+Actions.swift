@@ -82,13 +82,21 @@ extension CaseCommand {
 
     struct Merge: CaseworkAction {
         static let configuration = CommandConfiguration(
-            commandName: "merge", abstract: "Merge a duplicate into its main case (并单): one callback answers for both.",
-            usage: "civicq case merge DUP into MAIN")
-        @Argument(help: "The duplicate, the word 'into', and the main case.") var words: [String]
+            commandName: "merge",
+            abstract: "Merge a duplicate into its main case (并单): its citizen is called back when the main case is resolved.",
+            usage: "civicq case merge DUP into MAIN   (or: civicq case merge DUP --into MAIN)")
+        @Argument(help: "The duplicate, the word 'into', and the main case (or the duplicate alone, with --into).") var words: [String]
+        @Option(help: "The main case.") var into: Int64?
 
         func validate() throws { _ = try ids() }
 
         func ids() throws -> (Int64, Int64) {
+            if let into {
+                guard words.count == 1, let duplicate = Int64(words[0]) else {
+                    throw ValidationError("write: civicq case merge DUP --into MAIN")
+                }
+                return (duplicate, into)
+            }
             let numbers = words.filter { $0.lowercased() != "into" }.compactMap { Int64($0) }
             guard numbers.count == 2, words.count == 2 || (words.count == 3 && words[1].lowercased() == "into") else {
                 throw ValidationError("write: civicq case merge DUP into MAIN")
