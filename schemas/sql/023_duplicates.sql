@@ -44,6 +44,14 @@ BEGIN
     EXECUTE replace(definition, p_old, p_new);
 END $$;
 
+-- The definer functions below are created through this: `@schema@` in their text stands for
+-- this schema's name, so that each says `SET search_path = <schema>, pg_temp` as written (015's
+-- rule), with the caller's temporary schema last. For this migration only.
+CREATE FUNCTION pg_temp.create_definer(p_definition text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE replace(p_definition, '@schema@', quote_ident(current_schema()));
+END $$;
+
 -- Where a point lies on a grid of 0.0025° (about 280 m north-south), as one number.
 CREATE FUNCTION duplicate_cell(p_latitude double precision, p_longitude double precision) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -114,8 +122,9 @@ $$;
 
 -- The candidates for a person: the case must be one they may see, and so must each candidate
 -- (the hotline office sees every case, a department those it has a task on).
+SELECT pg_temp.create_definer($definer$
 CREATE FUNCTION case_duplicates(p_case bigint) RETURNS SETOF duplicate_candidate
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = @schema@, pg_temp AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['handler', 'supervisor', 'dispatcher', 'callback', 'admin'], 'look for duplicates');
     everything boolean := a.role IN ('dispatcher', 'callback', 'admin');
@@ -131,6 +140,7 @@ BEGIN
     WHERE everything OR EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = d.id AND t.department_code = a.department_code
                                   AND t.state IN ('pending', 'accepted', 'done'));
 END $$;
+$definer$);
 
 -- For the routing worker: for each of these new cases, the earlier live cases from the same
 -- caller with the same category and area received at most `p_hours` before it.
@@ -197,13 +207,15 @@ END $$;
 
 -- 并单 by a person: the desk, or the lead department of the duplicate when it also works on the
 -- main case (a task pending, accepted or done).
+SELECT pg_temp.create_definer($definer$
 CREATE OR REPLACE FUNCTION case_merge(p_duplicate bigint, p_main bigint) RETURNS case_state
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = @schema@, pg_temp AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['dispatcher', 'admin', 'handler', 'supervisor'], 'merge cases');
 BEGIN
     RETURN merge_cases(p_duplicate, p_main, a.login, a.role, a.department_code, NULL);
 END $$;
+$definer$);
 
 -- The routing worker's automatic merge of an exact repeat: `p_duplicate` must still be as it
 -- arrived (received), `p_main` live. Returns false (and changes nothing) otherwise.
@@ -226,40 +238,25 @@ SELECT function_rewrite('case_resolve(bigint, text)',
                         format('callback-expire:%s:%s:%s', d.id, p_case, c.reopen_count), 'clocks')
     FROM cases d WHERE d.merged_into = p_case AND d.state = 'merged';$new$);
 
--- A child's callback: recorded on the child, which stays merged. Returns recorded, retry
--- (unreachable, will be tried again) or unanswered.
-CREATE FUNCTION callback_apply_merged(c cases, cb callbacks, p_actor text, p_unreachable boolean, p_solved boolean, p_rating text,
-    p_max_tries integer) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    parent_lead text := (SELECT lead_department FROM cases WHERE id = c.merged_into);
-BEGIN
-    IF p_unreachable THEN
-        UPDATE callbacks SET tries = tries + 1, claimed_by = NULL, claimed_until = NULL,
-            next_try_at = least(window_ends, now() + (window_ends - created_at) / greatest(p_max_tries, 1)),
-            state = CASE WHEN cb.tries + 1 < p_max_tries THEN 'pending' ELSE 'unanswered' END,
-            finished_at = CASE WHEN cb.tries + 1 < p_max_tries THEN NULL ELSE now() END
-        WHERE id = cb.id;
-        PERFORM append_event(c.id, p_actor, 'callback_unreachable', c.state, c.state, NULL, NULL, false,
-            jsonb_build_object('try', cb.tries + 1, 'of', p_max_tries));
-        RETURN CASE WHEN cb.tries + 1 < p_max_tries THEN 'retry' ELSE 'unanswered' END;
-    END IF;
-    IF p_solved IS NULL OR p_rating IS NULL OR p_rating NOT IN ('satisfied', 'basic', 'dissatisfied') THEN
-        PERFORM cq_fail('CQ400', 'an answered callback needs solved (yes or no) and a rating: satisfied, basic or dissatisfied');
-    END IF;
-    UPDATE callbacks SET state = 'answered', solved = p_solved, rating = p_rating, finished_at = now(), tries = tries + 1 WHERE id = cb.id;
-    PERFORM append_event(c.id, p_actor, 'callback_answered', c.state, c.state, parent_lead, NULL, false,
-        jsonb_build_object('solved', p_solved, 'rating', p_rating));
-    RETURN 'recorded';
-END $$;
-
+-- A child's callback goes the way of any other, and is recorded on the child, which stays
+-- merged: no close, no reopen (the parent's callback decides); the answer is the parent's
+-- lead department's. callback_apply returns `recorded` for an answer, `retry` or
+-- `unanswered` for an unreachable citizen.
 SELECT function_rewrite('callback_apply(bigint, text, text, boolean, boolean, text, boolean)',
-    $old$    IF p_unreachable THEN
-        UPDATE callbacks$old$,
+    $old$        PERFORM close_case(c, p_actor, 'system', 'unanswered', jsonb_build_object('tries', cb.tries + 1));$old$,
+    $new$        IF c.state <> 'merged' THEN
+            PERFORM close_case(c, p_actor, 'system', 'unanswered', jsonb_build_object('tries', cb.tries + 1));
+        END IF;$new$);
+SELECT function_rewrite('callback_apply(bigint, text, text, boolean, boolean, text, boolean)',
+    $old$'callback_answered', c.state, c.state, c.lead_department, NULL, false,$old$,
+    $new$'callback_answered', c.state, c.state,
+        coalesce((SELECT m.lead_department FROM cases m WHERE m.id = c.merged_into), c.lead_department), NULL, false,$new$);
+SELECT function_rewrite('callback_apply(bigint, text, text, boolean, boolean, text, boolean)',
+    $old$    IF callback_outcome(p_solved, p_rating) = 'close' THEN$old$,
     $new$    IF c.state = 'merged' THEN
-        RETURN callback_apply_merged(c, cb, p_actor, p_unreachable, p_solved, p_rating, max_tries);
+        RETURN 'recorded';
     END IF;
-    IF p_unreachable THEN
-        UPDATE callbacks$new$);
+    IF callback_outcome(p_solved, p_rating) = 'close' THEN$new$);
 
 SELECT function_rewrite('callback_expire(bigint)',
     $old$    PERFORM close_case(c, 'system', 'system', 'unanswered', jsonb_build_object('tries', cb.tries, 'window_ended', true));$old$,
@@ -307,8 +304,9 @@ RETURNS TABLE (category_code text, area_code text, level text, day date, n integ
 $$;
 
 -- The office sets a hot spot aside (not a problem to act on), with its reason.
+SELECT pg_temp.create_definer($definer$
 CREATE FUNCTION hotspot_dismiss(p_hotspot bigint, p_reason text) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = @schema@, pg_temp AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['dispatcher', 'admin'], 'dismiss hot spots');
     h hotspots;
@@ -326,6 +324,7 @@ BEGIN
     UPDATE hotspots SET state = 'dismissed', decided_by = a.login, decided_at = now(), reason = p_reason WHERE id = p_hotspot;
     RETURN 'dismissed';
 END $$;
+$definer$);
 
 -- The scan is a perpetual job on the figures queue: casework_jobs() (020) gains its kind,
 -- still one constant.
@@ -338,7 +337,7 @@ END $$;
 -- New functions are executable by PUBLIC by default: these are not.
 REVOKE EXECUTE ON FUNCTION function_rewrite(regprocedure, text, text), duplicate_candidates(bigint, integer),
     case_duplicates(bigint), exact_repeat_candidates(bigint[], double precision), merge_cases(bigint, bigint, text, text, text, text, boolean),
-    merge_repeat(bigint, bigint, double precision), callback_apply_merged(cases, callbacks, text, boolean, boolean, text, integer),
+    merge_repeat(bigint, bigint, double precision),
     hotspot_counts(date, text), hotspot_dismiss(bigint, text) FROM PUBLIC;
 
 -- Hot spots: the office reads them; the service writes them.
@@ -358,14 +357,4 @@ BEGIN
         duplicate_cell(double precision, double precision),
         casework_jobs() TO %I', service);
     EXECUTE format('GRANT EXECUTE ON FUNCTION case_duplicates(bigint), hotspot_dismiss(bigint, text), case_merge(bigint, bigint) TO %I', staff);
-END $$;
-
--- The path of the definer functions above, spelled as 015 spells it.
-DO $$
-DECLARE
-    f regprocedure;
-BEGIN
-    FOREACH f IN ARRAY ARRAY['case_duplicates(bigint)', 'case_merge(bigint, bigint)', 'hotspot_dismiss(bigint, text)']::regprocedure[] LOOP
-        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
-    END LOOP;
 END $$;

@@ -201,6 +201,13 @@ struct StoryTests {
                     .map { try $0.decode(Int64.self, at: 0) }
             }
             #expect(callbacks == [main, duplicate])
+            // A duplicate's citizen who cannot be reached: tried again, then unanswered; the
+            // duplicate stays merged.
+            let agent = try await fixture.person(.callback, of: "desk")
+            var outcomes: [String] = []
+            for _ in 0..<3 { outcomes.append(try await fixture.as(agent) { try $1.recordCallback(duplicate, answer: .unreachable, on: $0) }) }
+            #expect(outcomes == ["retry", "retry", "unanswered"])
+            #expect(try await fixture.state(of: duplicate) == .merged)
             #expect(try await fixture.eventKinds(of: main).contains("merged_from"))
             let inbox = try await fixture.as(handler) { connection, store in
                 var filter = CaseFilter()

@@ -15,20 +15,14 @@ public struct GramWeights: Sendable {
         for text in texts {
             for gram in text.grams { frequency[gram, default: 0] += 1 }
         }
-        let documents = texts.count
-        func weight(_ df: Int) -> Double {
-            let idf = Foundation.log((Double(documents) + 1) / (Double(max(df, 1)) + 0.5))
+        // One weight per document frequency, 1 to N (a bigram absent from the set weighs as 1).
+        let byFrequency = (0...texts.count).map { df in
+            let idf = Foundation.log((Double(texts.count) + 1) / (Double(max(df, 1)) + 0.5))
             return idf * idf
         }
-        var byFrequency: [Int: Double] = [:]
-        self.documents = documents
-        self.weights = frequency.mapValues { df in
-            if let known = byFrequency[df] { return known }
-            let value = weight(df)
-            byFrequency[df] = value
-            return value
-        }
-        self.unseen = weight(1)
+        self.documents = texts.count
+        self.weights = frequency.mapValues { byFrequency[$0] }
+        self.unseen = byFrequency[1]
     }
 
     public subscript(gram: UInt64) -> Double { weights[gram] ?? unseen }

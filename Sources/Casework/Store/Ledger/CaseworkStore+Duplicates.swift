@@ -28,10 +28,15 @@ extension CaseworkStore {
             let scorer = try duplicateSettings(on: connection).scorer
             let candidates = try connection.query("SELECT \(unsafe: Self.candidateColumns) FROM case_duplicates(\(id)) AS d")
                 .map { try Self.candidate($0, at: 0) }
-            let text = try connection.query("SELECT concat_ws(' ', title, address, left(description, 600)) FROM cases WHERE id = \(id)")
-                .scalar(String.self) ?? ""
-            return scorer.rank(text, candidates)
+            return scorer.rank(try duplicateText(of: id, on: connection), candidates)
         }
+    }
+
+    /// A case's text as candidates are compared with it: title, address and the start of the
+    /// description (the candidates' are the same, from `duplicate_candidates`).
+    public func duplicateText(of id: Int64, on connection: PostgresConnection) throws -> String {
+        try connection.query("SELECT concat_ws(' ', title, address, left(description, 600)) FROM cases WHERE id = \(id)")
+            .scalar(String.self) ?? ""
     }
 
     /// The same as ``duplicates(of:on:)`` for the service (no person's view): every candidate.
