@@ -88,7 +88,9 @@ struct WorkerProcessTests {
             // Named, so that its backends can be told apart from any other worker's.
             let doomedName = TestDatabase.uniqueName("doomed")
             let doomed = try CivicQProcess.launch(["worker"] + options + target, environment: ["PGAPPNAME": doomedName])
-            let running = "SELECT count(*) FROM \(store.schema).jobs WHERE state = 'running'"
+            // The test's jobs: the worker's perpetual jobs (figures.rollup, hotspots.scan) run
+            // from its start and must not count as the doomed worker holding work.
+            let running = "SELECT count(*) FROM \(store.schema).jobs WHERE state = 'running' AND kind = 'queue.sleep'"
             #expect(try await TestDatabase.eventually(within: .seconds(30)) {
                 try await client.withConnection { try $0.query(PostgresQuery(unsafeSQL: running)).scalar(Int.self) ?? 0 } > 0
             })
