@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "Casework", "JobQueue", "Postgres", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

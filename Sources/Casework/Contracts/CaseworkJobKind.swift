@@ -20,11 +20,13 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
     case logSeal = "log.seal"
     /// The perpetual hot-spot scan (热点).
     case hotspotsScan = "hotspots.scan"
+    /// A ledger item's deadline (台账 督办).
+    case ledgerClock = "ledger.clock"
 
     public var queue: CaseworkQueue {
         switch self {
         case .route: .routing
-        case .clock, .reclock, .callbackExpire: .clocks
+        case .clock, .reclock, .callbackExpire, .ledgerClock: .clocks
         case .webhook: .webhooks
         case .figuresRollup, .hotspotsScan: .figures
         case .logSeal: .log
@@ -37,6 +39,7 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
         case .route, .reclock, .callbackExpire: Set(CasePayload.CodingKeys.allCases.map(\.rawValue))
         case .clock: Set(ClockPayload.CodingKeys.allCases.map(\.rawValue))
         case .webhook: Set(WebhookPayload.CodingKeys.allCases.map(\.rawValue))
+        case .ledgerClock: Set(LedgerItemPayload.CodingKeys.allCases.map(\.rawValue))
         case .figuresRollup, .logSeal, .hotspotsScan: []
         }
     }
@@ -50,6 +53,13 @@ public struct CasePayload: Codable, Sendable, Equatable {
     public let `case`: Int64
     public init(case id: Int64) { self.case = id }
     enum CodingKeys: String, CodingKey, CaseIterable { case `case` }
+}
+
+/// The payload of `ledger.clock`: `{"item": id}`.
+public struct LedgerItemPayload: Codable, Sendable, Equatable {
+    public let item: Int64
+    public init(item: Int64) { self.item = item }
+    enum CodingKeys: String, CodingKey, CaseIterable { case item }
 }
 
 /// The payload of `case.clock`: which clock, which stage, and the deadline it was set for.

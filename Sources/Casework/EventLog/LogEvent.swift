@@ -49,37 +49,14 @@ public struct LogEvent: Sendable, Codable, Equatable {
         case receivedAt = "received_at"
     }
 
-    /// The leaf's bytes: a version line, then each field on a line of its own, `-` for NULL
-    /// or `+` with its UTF-8 length, a colon and the value (so no value can pass for another).
+    /// The leaf's bytes (``LeafRecord``): the version line `civicq-event/1`, then each field.
     public var leafData: [UInt8] {
-        var out = Array("civicq-event/1\n".utf8)
-        out.reserveCapacity(256 + details.utf8.count + (reason?.utf8.count ?? 0))
-        func field(_ value: String?) {
-            guard let value else {
-                out.append(contentsOf: "-\n".utf8)
-                return
-            }
-            out.append(UInt8(ascii: "+"))
-            out.append(contentsOf: String(value.utf8.count).utf8)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: value.utf8)
-            out.append(UInt8(ascii: "\n"))
+        var record = LeafRecord(version: "civicq-event/1", capacity: 256 + details.utf8.count + (reason?.utf8.count ?? 0))
+        for value in [String(id), String(caseID), at, actor, kind, fromState, toState, department, reason,
+                      isPublic ? "true" : "false", details, area, category, receivedAt] {
+            record.field(value)
         }
-        field(String(id))
-        field(String(caseID))
-        field(at)
-        field(actor)
-        field(kind)
-        field(fromState)
-        field(toState)
-        field(department)
-        field(reason)
-        field(isPublic ? "true" : "false")
-        field(details)
-        field(area)
-        field(category)
-        field(receivedAt)
-        return out
+        return record.bytes
     }
 
     public var leafHash: [UInt8] { MerkleHash.leaf(leafData) }

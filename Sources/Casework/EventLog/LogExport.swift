@@ -1,7 +1,8 @@
 import Foundation
 
 /// The export's JSON Lines: a header, every checkpoint (signed notes), then every event in
-/// sealing order with the leaf hash recorded when it was sealed. An export `--from` a
+/// sealing order with the leaf hash recorded when it was sealed: a case's event (`event`) or a
+/// ledger item's (`ledger-event`). An export `--from` a
 /// checkpoint starts at that checkpoint's size with the tree's right edge there, which the
 /// verifier accepts only if its root is that checkpoint's.
 public enum LogExport {
@@ -42,6 +43,19 @@ public enum LogExport {
         var event: LogEvent
     }
 
+    struct LedgerEventLine: Codable {
+        var type = "ledger-event"
+        var seq: Int64
+        var leaf: String
+        var xid: String
+        var ledgerEvent: LedgerLogEvent
+
+        enum CodingKeys: String, CodingKey {
+            case type, seq, leaf, xid
+            case ledgerEvent = "ledger_event"
+        }
+    }
+
     struct Kind: Decodable { let type: String }
 
     static let encoder: JSONEncoder = {
@@ -54,8 +68,13 @@ public enum LogExport {
 
     public static func line(checkpoint note: String) throws -> String { try text(CheckpointLine(note: note)) }
 
-    public static func line(seq: Int64, leaf: [UInt8], position: LogPosition, event: LogEvent) throws -> String {
-        try text(EventLine(seq: seq, leaf: Hex.encode(leaf), xid: String(position.xid), event: event))
+    public static func line(seq: Int64, leaf: [UInt8], position: LogPosition, record: LogRecord) throws -> String {
+        switch record {
+        case .caseEvent(let event):
+            try text(EventLine(seq: seq, leaf: Hex.encode(leaf), xid: String(position.xid), event: event))
+        case .ledgerEvent(let event):
+            try text(LedgerEventLine(seq: seq, leaf: Hex.encode(leaf), xid: String(position.xid), ledgerEvent: event))
+        }
     }
 
     private static func text(_ value: some Encodable) throws -> String {
@@ -95,19 +114,29 @@ public enum LogExport {
             case "checkpoint" where header != nil && verifier == nil:
                 guard let decoded = try? decoder.decode(CheckpointLine.self, from: data) else { return broken("a checkpoint without its note") }
                 notes.append(decoded.note)
-            case "event" where header != nil:
-                guard let decoded = try? decoder.decode(EventLine.self, from: data), let leaf = Hex.decode(decoded.leaf), let xid = UInt64(decoded.xid)
-                else { return broken("an event that cannot be read") }
+            case "event" where header != nil, "ledger-event" where header != nil:
+                let record: LogRecord
+                let seq: Int64
+                let leafText: String
+                let xidText: String
+                if kind.type == "event", let decoded = try? decoder.decode(EventLine.self, from: data) {
+                    (record, seq, leafText, xidText) = (.caseEvent(decoded.event), decoded.seq, decoded.leaf, decoded.xid)
+                } else if kind.type == "ledger-event", let decoded = try? decoder.decode(LedgerEventLine.self, from: data) {
+                    (record, seq, leafText, xidText) = (.ledgerEvent(decoded.ledgerEvent), decoded.seq, decoded.leaf, decoded.xid)
+                } else {
+                    return broken("an event that cannot be read")
+                }
+                guard let leaf = Hex.decode(leafText), let xid = UInt64(xidText) else { return broken("an event that cannot be read") }
                 if verifier == nil {
                     let start = MerkleFrontier(size: header!.from, hashes: header!.frontier.compactMap(Hex.decode)) ?? MerkleFrontier()
                     if start.size != header!.from { return broken("the header's right edge does not fit its starting position") }
                     verifier = LogVerifier(key: key, notes: notes, start: start)
                 }
-                guard verifier!.add(position: decoded.seq, eventID: decoded.event.id, event: decoded.event, recordedHash: leaf,
-                                    order: LogPosition(xid: xid, id: decoded.event.id)) else {
+                guard verifier!.add(position: seq, eventID: record.id, record: record, recordedHash: leaf,
+                                    order: LogPosition(xid: xid, id: record.id)) else {
                     return Reading(verification: verifier!.finish(), header: header, events: [])
                 }
-                if keepEvents { events.append(decoded.event) }
+                if keepEvents, case .caseEvent(let event) = record { events.append(event) }
             default:
                 return broken("a \(kind.type) line where it does not belong")
             }

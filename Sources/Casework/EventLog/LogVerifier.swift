@@ -86,7 +86,15 @@ public struct LogVerifier: Sendable {
     public mutating func add(
         position: Int64, eventID: Int64, event: LogEvent?, recordedHash: [UInt8]?, order: LogPosition? = nil
     ) -> Bool {
-        add(position: position, eventID: eventID, leafHash: event?.id == eventID ? event?.leafHash : nil,
+        add(position: position, eventID: eventID, record: event.map(LogRecord.caseEvent), recordedHash: recordedHash, order: order)
+    }
+
+    /// The same for a record of either kind (a case's event or a ledger item's).
+    @discardableResult
+    public mutating func add(
+        position: Int64, eventID: Int64, record: LogRecord?, recordedHash: [UInt8]?, order: LogPosition? = nil
+    ) -> Bool {
+        add(position: position, eventID: eventID, leafHash: record?.id == eventID ? record?.leafHash : nil,
             recordedHash: recordedHash, order: order)
     }
 

@@ -7,6 +7,8 @@ public struct FigureRow: Sendable, Equatable {
     public let level: String?
     public let counts: FigureCounts
     public let rates: FigureRates
+    /// The unit's ledger on-time rate over the period, when the ranking weighs it.
+    public var ledger: FigureRate?
 
     public init(unit: FigureUnit, name: String? = nil, level: String? = nil, counts: FigureCounts, settings: FigureSettings) {
         self.unit = unit
@@ -30,6 +32,7 @@ public struct FigureRow: Sendable, Equatable {
             (rates.response.value, settings.responseWeight),
             (rates.resolution.value, settings.resolutionWeight),
             (rates.satisfaction.value, settings.satisfactionWeight),
+            (settings.ledgerWeight > 0 ? ledger?.value : nil, settings.ledgerWeight),
         ].compactMap { value, weight in value.map { ($0, weight) } }
         let weights = parts.reduce(0) { $0 + $1.1 }
         guard !parts.isEmpty, weights > 0 else { return nil }

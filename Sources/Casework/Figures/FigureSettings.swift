@@ -6,6 +6,9 @@ public struct FigureSettings: Sendable, Equatable {
     public var responseWeight: Double = 30
     public var resolutionWeight: Double = 35
     public var satisfactionWeight: Double = 35
+    /// The weight of the ledger's on-time rate (``LedgerReport``) in the score. Default 0:
+    /// the ledger is left out until the office sets `figures.weight_ledger`.
+    public var ledgerWeight: Double = 0
     /// The bottom N of a level are named as lagging (通报), the top N as leading. Default 3.
     public var lagging = 3
     public var leading = 3

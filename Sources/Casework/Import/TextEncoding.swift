@@ -15,7 +15,17 @@ public enum TextEncoding {
     /// `bytes` converted from GB18030 (a superset of GBK and GB2312) to UTF-8, or nil when
     /// they are not valid GB18030.
     public static func utf8(fromGB18030 bytes: [UInt8]) -> [UInt8]? {
-        let converter = iconv_open("UTF-8", "GB18030")
+        convert(bytes, from: "GB18030", to: "UTF-8")
+    }
+
+    /// UTF-8 `bytes` as GB18030 (what older office software writes), or nil when they are
+    /// not valid UTF-8.
+    public static func gb18030(fromUTF8 bytes: [UInt8]) -> [UInt8]? {
+        convert(bytes, from: "UTF-8", to: "GB18030")
+    }
+
+    private static func convert(_ bytes: [UInt8], from source: String, to target: String) -> [UInt8]? {
+        let converter = iconv_open(target, source)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
         var input = bytes.map { CChar(bitPattern: $0) }

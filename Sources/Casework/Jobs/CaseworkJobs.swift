@@ -5,7 +5,7 @@ public import Postgres
 /// Every job handler of the casework, for a worker to register.
 public enum CaseworkJobs {
     /// `case.route`, `case.clock`, `case.reclock`, `callback.expire`, `department.webhook` and
-    /// `figures.rollup` and `hotspots.scan`.
+    /// `figures.rollup`, `hotspots.scan` and `ledger.clock`.
     public static func handlers(client: PostgresClient, store: CaseworkStore, webhookTimeout: Duration = .seconds(10)) -> [any JobHandler] {
         [
             RouteJobHandler(client: client, store: store),
@@ -15,6 +15,7 @@ public enum CaseworkJobs {
             WebhookJobHandler(client: client, timeout: webhookTimeout),
             figuresRollup(client: client, store: store),
             hotspotsScan(client: client, store: store),
+            ledgerClock(client: client),
         ]
     }
 
@@ -31,6 +32,16 @@ public enum CaseworkJobs {
                     "SELECT clock_fire(\(payload.case), \(payload.clock), \(payload.stage), \(payload.due)::timestamptz)")
             }
             return .completed
+        }
+    }
+
+    /// `ledger.clock`: a ledger item's deadline. The database decides: met (closed out), early
+    /// (look again in a minute), or escalated once.
+    static func ledgerClock(client: PostgresClient) -> ClosureJobHandler {
+        ClosureJobHandler(kind: CaseworkJobKind.ledgerClock.rawValue) { job in
+            let id = try job.decodePayload(LedgerItemPayload.self).item
+            let result = try await client.withConnection { try $0.query("SELECT ledger_clock_fire(\(id))").scalar(String.self) }
+            return result == "early" ? .snooze(.seconds(60)) : .completed
         }
     }
 

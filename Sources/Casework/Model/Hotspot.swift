@@ -13,7 +13,7 @@ public struct Hotspot: Sendable, Equatable, Codable {
     public var expected: Double
     public var pValue: Double
     public var firstSeen: Date
-    /// `open` or `dismissed`.
+    /// `open`, `dismissed`, or `itemized` (made a ledger item).
     public var state: String
 
     enum CodingKeys: String, CodingKey {

@@ -20,6 +20,28 @@ extension CaseworkStore {
         coalesce(e.seal_xid, '0')::text
         """
 
+    /// The columns of a ledger event as it is sealed, for `FROM ledger_events g JOIN ledger_items i`.
+    public static let ledgerLogEventColumns = """
+        g.id, g.item_id, to_char(g.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), g.actor, g.kind,
+        g.from_state, g.to_state, g.department_code, g.note, g.details::text,
+        i.lead_department, to_char(i.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        coalesce(g.seal_xid, '0')::text
+        """
+
+    /// Reads ``ledgerLogEventColumns`` starting at column `at`; nil when they are NULL.
+    public static func ledgerLogEvent(_ row: PostgresRow, at start: Int) throws -> (LedgerLogEvent, LogPosition)? {
+        guard let id = try row.decode(Int64?.self, at: start) else { return nil }
+        let event = LedgerLogEvent(
+            id: id, item: try row.decode(Int64.self, at: start + 1), at: try row.decode(String.self, at: start + 2),
+            actor: try row.decode(String.self, at: start + 3), kind: try row.decode(String.self, at: start + 4),
+            fromState: try row.decode(String?.self, at: start + 5), toState: try row.decode(String?.self, at: start + 6),
+            department: try row.decode(String?.self, at: start + 7), note: try row.decode(String?.self, at: start + 8),
+            details: try row.decode(String.self, at: start + 9), lead: try row.decode(String?.self, at: start + 10) ?? "",
+            deadline: try row.decode(String?.self, at: start + 11) ?? "")
+        let xid = UInt64(try row.decode(String.self, at: start + 12)) ?? 0
+        return (event, LogPosition(xid: xid, id: id))
+    }
+
     /// Reads ``logEventColumns`` starting at column `at`; nil when the event's columns are NULL
     /// (an outer join found no event).
     public static func logEvent(_ row: PostgresRow, at start: Int) throws -> (LogEvent, LogPosition)? {
@@ -36,7 +58,7 @@ extension CaseworkStore {
         return (event, LogPosition(xid: xid, id: id))
     }
 
-    /// Seals up to `limit` events in one transaction: those whose inserting transaction ended
+    /// Seals up to `limit` events (of cases and of ledger items) in one transaction: those whose inserting transaction ended
     /// before every transaction still running began, in (transaction, id) order, never one
     /// below `sealed_below` (all of those were sealed: a later one was inserted by hand); then signs
     /// a checkpoint when one is due (`log.checkpoint_seconds` since the last one and the tree
@@ -55,15 +77,24 @@ extension CaseworkStore {
             guard var frontier = MerkleFrontier(size: size, hashes: hexes.compactMap(Hex.decode)) else {
                 throw LogError("the log's stored right edge does not fit its size")
             }
+            // Both kinds of event in one order: each branch takes its first `limit` by the same key.
             let rows = try connection.query(
                 """
-                SELECT e.id, coalesce(e.seal_xid, '0')::text, encode(log_leaf_hash(e, c), 'hex')
-                FROM case_events e JOIN cases c ON c.id = e.case_id
-                WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (\(cursorXID)::xid8, \(cursorID))
-                  AND coalesce(e.seal_xid, '0'::xid8) < \(horizon)::xid8
-                  AND coalesce(e.seal_xid, '0'::xid8) >= \(sealedBelow)::xid8
-                ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id
-                LIMIT \(limit)
+                SELECT id, x::text, h FROM (
+                    (SELECT e.id, coalesce(e.seal_xid, '0'::xid8) AS x, encode(log_leaf_hash(e, c), 'hex') AS h
+                     FROM case_events e JOIN cases c ON c.id = e.case_id
+                     WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (\(cursorXID)::xid8, \(cursorID))
+                       AND coalesce(e.seal_xid, '0'::xid8) < \(horizon)::xid8
+                       AND coalesce(e.seal_xid, '0'::xid8) >= \(sealedBelow)::xid8
+                     ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT \(limit))
+                    UNION ALL
+                    (SELECT g.id, coalesce(g.seal_xid, '0'::xid8), encode(ledger_leaf_hash(g, i), 'hex')
+                     FROM ledger_events g JOIN ledger_items i ON i.id = g.item_id
+                     WHERE (coalesce(g.seal_xid, '0'::xid8), g.id) > (\(cursorXID)::xid8, \(cursorID))
+                       AND coalesce(g.seal_xid, '0'::xid8) < \(horizon)::xid8
+                       AND coalesce(g.seal_xid, '0'::xid8) >= \(sealedBelow)::xid8
+                     ORDER BY coalesce(g.seal_xid, '0'::xid8), g.id LIMIT \(limit))
+                ) u ORDER BY x, id LIMIT \(limit)
                 """)
             var seqs: [Int64] = []
             var ids: [Int64] = []
@@ -139,8 +170,10 @@ extension CaseworkStore {
     /// A scalar query counting the events past the sealing cursor (for ``unsealedEvents(on:)``
     /// and the operations snapshot).
     static let unsealedCount = """
-        SELECT count(*) FROM case_events e, log_state s
-        WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id)
+        SELECT (SELECT count(*) FROM case_events e, log_state s
+                WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (s.cursor_xid, s.cursor_id))
+             + (SELECT count(*) FROM ledger_events g, log_state s
+                WHERE (coalesce(g.seal_xid, '0'::xid8), g.id) > (s.cursor_xid, s.cursor_id))
         """
 
     /// Events not sealed yet (committed ones; a transaction still running is not counted).

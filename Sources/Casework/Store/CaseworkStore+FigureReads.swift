@@ -49,6 +49,7 @@ extension CaseworkStore {
             case "figures.weight_response": settings.responseWeight = value
             case "figures.weight_resolution": settings.resolutionWeight = value
             case "figures.weight_satisfaction": settings.satisfactionWeight = value
+            case "figures.weight_ledger": settings.ledgerWeight = value
             case "figures.lagging": settings.lagging = Int(value)
             case "figures.leading": settings.leading = Int(value)
             case "figures.min_sample": settings.minSample = Int64(value)
@@ -134,7 +135,12 @@ extension CaseworkStore {
     public func rankings(_ query: FigureQuery, settings: FigureSettings, on connection: PostgresConnection) throws -> [FigureRanking] {
         var departments = query
         departments.dimension = .department
-        let rows = try figureRows(departments, settings: settings, on: connection).filter { $0.unit.role == .lead && $0.level != nil }
+        var rows = try figureRows(departments, settings: settings, on: connection).filter { $0.unit.role == .lead && $0.level != nil }
+        if settings.ledgerWeight > 0 {
+            let ledger = try ledgerReport(query.period, on: connection)
+            let rates = Dictionary(uniqueKeysWithValues: ledger.rows.map { ($0.unit, $0.onTimeRate) })
+            for index in rows.indices { rows[index].ledger = rates[rows[index].unit.key] }
+        }
         let order = FigureQuery.levels[.department] ?? []
         return Dictionary(grouping: rows) { $0.level ?? "" }
             .sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }

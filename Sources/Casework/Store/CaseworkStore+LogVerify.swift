@@ -15,7 +15,8 @@ extension CaseworkStore {
 
     /// Pages through the sealed log in order from position `from`, `batch` leaves a query:
     /// `columns` are selected after the leaf's position, from `log_leaves l` joined (outer) to
-    /// its event `e` and case `c`; `body` gets each row and says whether to go on.
+    /// its case event `e` and case `c`, or its ledger event `g` and item `i`; `body` gets each
+    /// row and says whether to go on.
     private func pageSealedLog(
         from: Int64, batch: Int, columns: String, on connection: PostgresConnection, _ body: (Int64, PostgresRow) throws -> Bool
     ) throws {
@@ -25,6 +26,7 @@ extension CaseworkStore {
                 """
                 SELECT l.seq, \(unsafe: columns)
                 FROM log_leaves l LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
+                    LEFT JOIN ledger_events g ON g.id = l.event_id LEFT JOIN ledger_items i ON i.id = g.item_id
                 WHERE l.seq >= \(next) ORDER BY l.seq LIMIT \(batch)
                 """)
             for row in rows {
@@ -37,15 +39,19 @@ extension CaseworkStore {
     }
 
     /// Reads the sealed log in order from `from`: each leaf's position, event id and recorded
-    /// hash, with the event as it is now (nil if gone).
+    /// hash, with the event (of a case or a ledger item) as it is now (nil if gone).
     func readSealedLog(
         from: Int64 = 0, on connection: PostgresConnection,
-        _ body: (Int64, Int64, [UInt8], (LogEvent, LogPosition)?) throws -> Bool
+        _ body: (Int64, Int64, [UInt8], (LogRecord, LogPosition)?) throws -> Bool
     ) throws {
-        try pageSealedLog(from: from, batch: 10_000, columns: "l.event_id, encode(l.leaf_hash, 'hex'), " + Self.logEventColumns,
-                          on: connection) { seq, row in
+        let columns = "l.event_id, encode(l.leaf_hash, 'hex'), " + Self.logEventColumns + ", " + Self.ledgerLogEventColumns
+        try pageSealedLog(from: from, batch: 10_000, columns: columns, on: connection) { seq, row in
             let (eventID, hex) = try (row.decode(Int64.self, at: 1), row.decode(String.self, at: 2))
-            return try body(seq, eventID, Hex.decode(hex) ?? [], try Self.logEvent(row, at: 3))
+            let found: (LogRecord, LogPosition)? =
+                if let (event, position) = try Self.logEvent(row, at: 3) { (.caseEvent(event), position) }
+                else if let (event, position) = try Self.ledgerLogEvent(row, at: 18) { (.ledgerEvent(event), position) }
+                else { nil }
+            return try body(seq, eventID, Hex.decode(hex) ?? [], found)
         }
     }
 
@@ -56,8 +62,9 @@ extension CaseworkStore {
         on connection: PostgresConnection, _ body: (Int64, Int64, [UInt8], [UInt8]?, LogPosition?) throws -> Bool
     ) throws {
         let columns = """
-            l.event_id, encode(l.leaf_hash, 'hex'), CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e, c), 'hex') END,
-            coalesce(e.seal_xid, '0')::text
+            l.event_id, encode(l.leaf_hash, 'hex'),
+            CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e, c), 'hex') WHEN g.id IS NOT NULL THEN encode(ledger_leaf_hash(g, i), 'hex') END,
+            coalesce(e.seal_xid, g.seal_xid, '0')::text
             """
         try pageSealedLog(from: 0, batch: 20_000, columns: columns, on: connection) { seq, row in
             let (eventID, recorded, now, xid) = try (
@@ -83,7 +90,7 @@ extension CaseworkStore {
         if verifier.failure == nil, last != nil, below > 0 {
             let inserted = try connection.query(
                 """
-                SELECT e.id FROM case_events e
+                SELECT id FROM (SELECT e.id, e.seal_xid FROM case_events e UNION ALL SELECT g.id, g.seal_xid FROM ledger_events g) e
                 WHERE coalesce(e.seal_xid, '0'::xid8) < \(String(below))::xid8
                   AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)
                 ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT 1
@@ -113,8 +120,8 @@ extension CaseworkStore {
         }
         var count: Int64 = 0
         try readSealedLog(from: from, on: connection) { seq, _, recorded, found in
-            guard let (event, position) = found else { throw LogError("the sealed event at position \(seq) is missing: run civicq log verify") }
-            try write(try LogExport.line(seq: seq, leaf: recorded, position: position, event: event))
+            guard let (record, position) = found else { throw LogError("the sealed event at position \(seq) is missing: run civicq log verify") }
+            try write(try LogExport.line(seq: seq, leaf: recorded, position: position, record: record))
             count += 1
             return true
         }

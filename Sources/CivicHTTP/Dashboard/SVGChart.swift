@@ -49,13 +49,13 @@ enum SVGChart {
     }
 
     /// Horizontal grouped bars, one group per label, each series a rate from 0 to 1.
-    static func rates(labels: [String], series: [Series], width: Int = 720) -> String {
+    static func rates(labels: [String], series: [Series], title: String = "Rates by department this month", width: Int = 720) -> String {
         let (left, right, top) = (170.0, 50.0, 30.0)
         let barHeight = 7.0
         let groupHeight = barHeight * Double(series.count) + 8
         let height = Int(top + groupHeight * Double(labels.count) + 26)
         let plotWidth = Double(width) - left - right
-        var svg = header(width: width, height: height, title: "Rates by department this month")
+        var svg = header(width: width, height: height, title: title)
         for tick in 0...4 {
             let x = left + plotWidth * Double(tick) / 4
             svg += ##"<line x1="\##(f(x))" y1="\##(f(top - 4))" x2="\##(f(x))" y2="\##(height - 20)" stroke="#e3e6ea"/>"##
@@ -68,6 +68,35 @@ enum SVGChart {
                 guard group < item.values.count, let value = item.values[group] else { continue }
                 let y = y0 + barHeight * Double(index)
                 svg += ##"<rect x="\##(f(left))" y="\##(f(y))" width="\##(f(plotWidth * min(max(value, 0), 1)))" height="\##(f(barHeight - 1))" fill="\##(item.color)"><title>\##(escape(label)) \##(escape(item.name)): \##(String(format: "%.1f%%", value * 100))</title></rect>"##
+            }
+        }
+        svg += legend(series, x: left, y: 14)
+        return svg + "</svg>"
+    }
+
+    /// Horizontal stacked bars, one per label: each series a count, laid end to end.
+    static func stacked(labels: [String], series: [Series], title: String, width: Int = 720) -> String {
+        let (left, right, top) = (170.0, 50.0, 30.0)
+        let barHeight = 14.0
+        let height = Int(top + (barHeight + 6) * Double(labels.count) + 26)
+        let plotWidth = Double(width) - left - right
+        let totals = labels.indices.map { index in series.reduce(0.0) { $0 + ((index < $1.values.count ? $1.values[index] : nil) ?? 0) } }
+        let maxTotal = niceCeiling(totals.max() ?? 0)
+        var svg = header(width: width, height: height, title: title)
+        for tick in 0...4 {
+            let x = left + plotWidth * Double(tick) / 4
+            svg += ##"<line x1="\##(f(x))" y1="\##(f(top - 4))" x2="\##(f(x))" y2="\##(height - 20)" stroke="#e3e6ea"/>"##
+            svg += text(x: x, y: Double(height) - 6, anchor: "middle", String(Int(maxTotal * Double(tick) / 4)))
+        }
+        for (row, label) in labels.enumerated() {
+            let y = top + (barHeight + 6) * Double(row)
+            svg += text(x: left - 8, y: y + barHeight - 3, anchor: "end", label)
+            var x = left
+            for item in series {
+                guard row < item.values.count, let value = item.values[row], value > 0 else { continue }
+                let width = plotWidth * value / maxTotal
+                svg += ##"<rect x="\##(f(x))" y="\##(f(y))" width="\##(f(width))" height="\##(f(barHeight))" fill="\##(item.color)"><title>\##(escape(label)) \##(escape(item.name)): \##(Int(value))</title></rect>"##
+                x += width
             }
         }
         svg += legend(series, x: left, y: 14)

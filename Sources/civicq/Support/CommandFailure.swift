@@ -71,6 +71,7 @@ enum CommandFailure {
         }
         if error is CancellationError { return (.temporaryFailure, "interrupted") }
         if let error = error as? ImportFile.Unreadable { return (.dataError, "the file cannot be imported: \(error.description)") }
+        if let error = error as? LedgerList.Unreadable { return (.dataError, "the list cannot be imported: \(error.description)") }
         if let error = error as? IOError { return (.unavailable, "could not listen: \(error.description)") }
         return (.software, "unexpected error: \(type(of: error))")
     }

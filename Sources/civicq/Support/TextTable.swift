@@ -10,6 +10,8 @@ struct TextTable {
 
     init(_ header: String...) { self.header = header }
 
+    init(header: [String]) { self.header = header }
+
     mutating func add(_ cells: [String]) { rows.append(cells) }
 
     func render() -> String {
