@@ -107,6 +107,17 @@ struct ContractTests {
         #expect(Set(outgoing) == Set(CaseState.allCases.filter { !$0.isFinal }.map(\.rawValue)))
     }
 
+    /// The ledger's states and event kinds: the CHECK constraints are the Swift enum and the
+    /// kinds `ledger show` names.
+    @Test func ledgerStatesAndEventKinds() async throws {
+        let (states, kinds) = try await Self.read { connection in
+            (try connection.query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ledger_items'::regclass AND conname = 'ledger_items_state_check'").scalar(String.self) ?? "",
+             try connection.query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ledger_events'::regclass AND conname = 'ledger_events_kind_check'").scalar(String.self) ?? "")
+        }
+        #expect(states.matches(of: /'([a-z_]+)'::/).map { String($0.1) } == LedgerItemState.allCases.map(\.rawValue))
+        #expect(Set(kinds.matches(of: /'([a-z_]+)'::/).map { String($0.1) }) == Set(LedgerEventKind.allCases.map(\.rawValue)))
+    }
+
     @Test func openStatesOneListInSQL() async throws {
         let (open, indexes, bodies, plan) = try await Self.read { connection in
             (try connection.query("SELECT unnest(case_open_states())::text").map { try $0.decode(String.self, at: 0) },

@@ -59,6 +59,17 @@ struct DefinerTests {
                     FROM \(unsafe: schema).cases WHERE id = \(dispatched) RETURNING id
                     """).scalar(Int64.self) ?? 0
             }
+            // Ledger items: one open (lead water, power assisting), one waiting for a decision.
+            let due = try await LedgerTests.nextWorkingDay(fixture)
+            let item = try await fixture.as(desk) {
+                try $1.newLedgerItem(NewLedgerItem(title: "积水点整治", lead: "water", assisting: ["power"], due: due), cases: [dispatched], on: $0)
+            }
+            let requested = try await fixture.as(desk) { try $1.newLedgerItem(NewLedgerItem(title: "路灯", lead: "water", due: due), on: $0) }
+            _ = try await fixture.as(water) {
+                try $1.requestCloseOut(requested, note: "已修复", files: [.init(name: "a.pdf", bytes: LedgerTests.pdf)], on: $0)
+            }
+            let goodRow = #"{"line": 2, "title": "井盖缺失", "lead": "water", "due": "\#(due)"}"#
+            let badRow = #"{"line": 3, "title": "x", "lead": "nobody", "due": "\#(due)"}"#
 
             let s = schema
             let calls: [(login: String, function: String, sql: String, caseID: Int64)] = [
@@ -92,6 +103,24 @@ struct DefinerTests {
                 (water, "hotspot_dismiss", "SELECT \(s).hotspot_dismiss(\(hotspot), '施工已结束')", dispatched),
                 (desk, "case_end", "SELECT \(s).case_end(\(dispatched), 'withdraw', '市民撤回')::text", dispatched),
                 (water, "case_end", "SELECT \(s).case_end(\(dispatched), 'withdraw', '市民撤回')::text", dispatched),
+                (desk, "ledger_new", "SELECT \(s).ledger_new('积水', NULL, NULL, 'water', ARRAY['power'], '\(due)', '督察', ARRAY[\(dispatched)::bigint], \(hotspot)) > 0", dispatched),
+                (water, "ledger_new", "SELECT \(s).ledger_new('积水', NULL, NULL, 'water', '{}', '\(due)', NULL, NULL, NULL) > 0", dispatched),
+                (desk, "ledger_import", "SELECT array(SELECT line || ':' || coalesce(problem, 'ok') FROM \(s).ledger_import('[\(goodRow), \(badRow)]', '督察', true))::text", dispatched),
+                (desk, "ledger_import", "SELECT array(SELECT line || ':' || coalesce(problem, 'ok') FROM \(s).ledger_import('[\(goodRow)]', '督察', true))::text", dispatched),
+                (water, "ledger_import", "SELECT array(SELECT line FROM \(s).ledger_import('[\(goodRow)]', '督察', false))::text", dispatched),
+                (desk, "ledger_link", "SELECT \(s).ledger_link(\(item), ARRAY[\(second)::bigint])", second),
+                (power, "ledger_link", "SELECT \(s).ledger_link(\(item), ARRAY[\(second)::bigint])", second),
+                (water, "ledger_progress", "SELECT \(s).ledger_progress(\(item), '已开挖') > 0", dispatched),
+                (power, "ledger_progress", "SELECT \(s).ledger_progress(\(item), '已配合') > 0", dispatched),
+                (water, "ledger_request_close_out",
+                 "SELECT \(s).ledger_request_close_out(\(item), '完成', ARRAY['b.pdf'], ARRAY['%PDF-1.4'::bytea]) > 0", dispatched),
+                (power, "ledger_request_close_out",
+                 "SELECT \(s).ledger_request_close_out(\(item), '完成', ARRAY['b.pdf'], ARRAY['%PDF-1.4'::bytea]) > 0", dispatched),
+                (water, "ledger_request_close_out",
+                 "SELECT \(s).ledger_request_close_out(\(item), '完成', ARRAY['b.png'], ARRAY['%PDF-1.4'::bytea]) > 0", dispatched),
+                (desk, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), true, '同意')", dispatched),
+                (desk, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), false, '缺照片')", dispatched),
+                (water, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), true, NULL)", dispatched),
                 (agent, "callback_next", "SELECT (\(s).callback_next() - 'window_ends')::text", resolved),
                 (agent, "callback_record", "SELECT \(s).callback_record(\(resolved), false, true, 'satisfied', false)", resolved),
                 (agent, "callback_record", "SELECT \(s).callback_record(\(resolved), false, false, 'dissatisfied', false)", resolved),
@@ -209,7 +238,12 @@ struct DefinerTests {
                 (SELECT string_agg(department_code || ':' || role || ':' || state, ',' ORDER BY id) FROM \(q).case_tasks WHERE case_id = \(caseID)),
                 (SELECT string_agg(kind || ':' || actor || ':' || coalesce(reason, ''), ',' ORDER BY id) FROM \(q).case_events WHERE case_id = \(caseID)),
                 (SELECT string_agg(state, ',' ORDER BY id) FROM \(q).extensions WHERE case_id = \(caseID)),
-                (SELECT string_agg(state || ':' || coalesce(claimed_by, '-'), ',' ORDER BY id) FROM \(q).callbacks WHERE case_id = \(caseID)))
+                (SELECT string_agg(state || ':' || coalesce(claimed_by, '-'), ',' ORDER BY id) FROM \(q).callbacks WHERE case_id = \(caseID)),
+                (SELECT string_agg(state || ':' || lead_department || ':' || array_to_string(assisting, '+'), ',' ORDER BY id) FROM \(q).ledger_items),
+                (SELECT count(*) FROM \(q).ledger_item_cases),
+                (SELECT string_agg(kind || ':' || actor || ':' || coalesce(note, ''), ',' ORDER BY id) FROM \(q).ledger_events),
+                (SELECT string_agg(name || ':' || media_type || ':' || encode(sha256, 'hex'), ',' ORDER BY id) FROM \(q).ledger_evidence),
+                (SELECT string_agg(state, ',' ORDER BY id) FROM \(q).hotspots))
             """)).scalar(String.self) ?? ""
         let ran = try connection.query("SELECT count(*)::int FROM pg_temp.plant_ran").scalar(Int.self) ?? 0
         var rows = 0

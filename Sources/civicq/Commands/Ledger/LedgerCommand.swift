@@ -101,7 +101,7 @@ struct LedgerCommand: AsyncParsableCommand {
             lines.append("")
             var events = TextTable("at", "who", "what", "note")
             for event in detail.events {
-                events.add([local(event.at), event.actor + (event.department.map { " (\($0))" } ?? ""), event.kind.replacingOccurrences(of: "_", with: " "),
+                events.add([local(event.at), event.actor + (event.department.map { " (\($0))" } ?? ""), LedgerEventKind(rawValue: event.kind)?.label ?? event.kind,
                             event.note ?? ""])
             }
             lines.append(events.render())

@@ -1,0 +1,82 @@
+import Casework
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// Ledger events in the provable log: sealed in one order with case events, proven from the
+/// tables and from an export with the public key alone, and every change to one named.
+@Suite("Ledger events in the sealed log", .timeLimit(.minutes(3)))
+struct LedgerLogTests {
+    @Test func ledgerEventsAreSealedWithCaseEventsAndAChangeIsNamed() async throws {
+        try await CaseworkFixture.run { fixture in
+            let log = try EventLogFixture(fixture)
+            let desk = try await fixture.person(.dispatcher, of: "desk")
+            let water = try await fixture.person(.handler, of: "water")
+            let caseID = try await fixture.submit(CaseworkFixture.complaint())
+            try await fixture.waitFor(caseID, .dispatched)
+            let due = try await LedgerTests.nextWorkingDay(fixture)
+            let item = try await fixture.as(desk) {
+                try $1.newLedgerItem(NewLedgerItem(title: "积水点整治", lead: "water", due: due), cases: [caseID], on: $0)
+            }
+            let progress = try await fixture.as(water) { try $1.ledgerProgress(item, note: "第一行\n第二行 \"引号\"", on: $0) }
+            _ = try await fixture.as(water) { try $1.accept(caseID, on: $0) }
+            let request = try await fixture.as(water) {
+                try $1.requestCloseOut(item, note: "完成", files: [.init(name: "a.pdf", bytes: LedgerTests.pdf)], on: $0)
+            }
+            _ = try await fixture.as(desk) { try $1.decideCloseOut(item, approve: true, note: nil, on: $0) }
+
+            let size = try await log.seal(batch: 3)
+            let (caseEvents, ledgerEvents) = try await fixture.client.withConnection { connection in
+                try connection.query("SELECT (SELECT count(*)::int FROM case_events), (SELECT count(*)::int FROM ledger_events)")
+                    .first!.decode((Int, Int).self)
+            }
+            #expect(ledgerEvents == 5)
+            #expect(size == Int64(caseEvents + ledgerEvents))
+            let verified = try await fixture.client.withConnection { try fixture.store.verifyLog(key: log.key.verifierKey, on: $0) }
+            #expect(verified.proven, "\(verified.failure?.reason ?? "")")
+
+            // The export carries both kinds; the public key proves it.
+            let lines = try await fixture.client.withConnection { connection in
+                var lines: [String] = []
+                _ = try fixture.store.exportLog(origin: log.key.name, on: connection) { lines.append($0) }
+                return lines
+            }
+            #expect(lines.filter { $0.contains("\"type\":\"ledger-event\"") }.count == 5)
+            let reading = LogExport.verify(lines: lines.map { Substring($0) }, key: log.key.verifierKey, keepEvents: true)
+            #expect(reading.verification.proven, "\(reading.verification.failure?.reason ?? "")")
+            #expect(reading.events.count == caseEvents, "figures read case events only")
+            // A changed note in the file names its event.
+            let target = try #require(lines.firstIndex { $0.contains("ledger-event") && $0.contains("第二行") })
+            var changed = lines
+            changed[target] = changed[target].replacingOccurrences(of: "第二行", with: "第三行")
+            #expect(LogExport.verify(lines: changed.map { Substring($0) }, key: log.key.verifierKey).verification.failure?.eventID == progress)
+
+            // In the tables: a changed note, a changed evidence hash in the event, a changed
+            // deadline of the item, a deleted event, a forged one: each named.
+            let changedNote = try await log.tampered { try $0.executeScript("UPDATE ledger_events SET note = '改过' WHERE id = \(progress)") }
+            #expect(changedNote.failure?.eventID == progress)
+            let changedFiles = try await log.tampered {
+                try $0.executeScript("UPDATE ledger_events SET details = '{\"files\": []}' WHERE id = \(request)")
+            }
+            #expect(changedFiles.failure?.eventID == request)
+            let first = try await fixture.client.withConnection {
+                try $0.query("SELECT min(id) FROM ledger_events WHERE item_id = \(item)").scalar(Int64.self) ?? 0
+            }
+            let movedDeadline = try await log.tampered {
+                try $0.executeScript("UPDATE ledger_items SET deadline = deadline + interval '30 days' WHERE id = \(item)")
+            }
+            #expect(movedDeadline.failure?.eventID == first)
+            let deleted = try await log.tampered { try $0.executeScript("DELETE FROM ledger_events WHERE id = \(request)") }
+            #expect(deleted.failure?.eventID == request)
+            let forged = try await log.tampered { connection in
+                try connection.executeScript(
+                    """
+                    INSERT INTO ledger_events (id, seal_xid, item_id, actor, kind, note)
+                    SELECT 9000000, seal_xid, item_id, 'forger', 'progress', '补记' FROM ledger_events WHERE id = \(progress)
+                    """)
+            }
+            #expect(forged.failure?.eventID == 9_000_000)
+        }
+    }
+}
