@@ -55,7 +55,7 @@ extension LedgerCommand {
                     }
                     print("wrote \(output)")
                 } else {
-                    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+                    print(text, terminator: text.utf8.last == UInt8(ascii: "\n") ? "" : "\n")
                 }
             }
         }
