@@ -29,6 +29,9 @@ public struct OperationsSnapshot: Sendable, Equatable {
     public var logCheckpointAge: Double?
     /// Open hot spots (热点) by level: `street` and `district` (both always present).
     public var hotspotsOpen: [String: Int] = ["street": 0, "district": 0]
+    /// Ledger items not closed out: `open`, `requested` (close-out asked) and, of both,
+    /// `overdue` (past the deadline); all three always present.
+    public var ledgerItems: [String: Int] = ["open": 0, "requested": 0, "overdue": 0]
 
     /// The two clocks of a case.
     public enum Clock: String, Sendable, CaseIterable {

@@ -59,6 +59,14 @@ extension CaseworkStore {
         snapshot.logUnsealed = try counts.decode(Int.self, at: 6)
         snapshot.logCheckpointAge = try counts.decode(Double?.self, at: 7)
         snapshot.hotspotsOpen = try openHotspots(on: connection)
+        let ledger = try connection.query(
+            """
+            SELECT count(*) FILTER (WHERE state = 'open'), count(*) FILTER (WHERE state = 'requested'),
+                   count(*) FILTER (WHERE deadline <= now())
+            FROM ledger_items WHERE state <> 'closed_out'
+            """)[0]
+        snapshot.ledgerItems = ["open": try ledger.decode(Int.self, at: 0), "requested": try ledger.decode(Int.self, at: 1),
+                                "overdue": try ledger.decode(Int.self, at: 2)]
         return snapshot
     }
 }

@@ -37,6 +37,7 @@ enum DashboardPage {
             \(tile("Open cases (backlog)", open))\(tile("Overdue", overdue, warn: overdue > 0))
             \(tile("Escalations (24 h)", snapshot.escalationsLastDay, warn: snapshot.escalationsLastDay > 0))
             \(tile("Callbacks pending", snapshot.callbacksPending))\(tile("Workers alive", data.reading.workers.count, warn: data.reading.workers.isEmpty))
+            \(tile("Ledger items open", (snapshot.ledgerItems["open"] ?? 0) + (snapshot.ledgerItems["requested"] ?? 0)))\(tile("Ledger overdue", snapshot.ledgerItems["overdue"] ?? 0, warn: (snapshot.ledgerItems["overdue"] ?? 0) > 0))
             </div>
             """
         let labels = data.days.map { String($0.day.description.suffix(5)) }

@@ -52,6 +52,9 @@ final class OperationsGauges: Sendable {
         for (level, count) in snapshot.hotspotsOpen {
             values.append((Self.hotspots, [("level", level)], Double(count)))
         }
+        for (state, count) in snapshot.ledgerItems {
+            values.append((Self.ledgerItems, [("state", state)], Double(count)))
+        }
         values.append((Self.workers, [], Double(reading.workers.count)))
         values.append((Self.readingSeconds, [], reading.seconds))
         var fresh: [String: Gauge] = [:]
@@ -90,6 +93,8 @@ final class OperationsGauges: Sendable {
     static var figuresBacklog: MetricNameDescriptor { descriptor("figures_backlog", help: "Cases whose events the figures rollup has not taken in yet.") }
     static var hotspots: MetricNameDescriptor { descriptor(
         "hotspots_open", help: "Open hot spots (a category in a street or district above its own baseline), by level.") }
+    static var ledgerItems: MetricNameDescriptor { descriptor(
+        "ledger_items", help: "Ledger items not closed out: open, close-out requested, and overdue (past the deadline, of both).") }
     static var workers: MetricNameDescriptor { descriptor("workers_alive", help: "Worker processes heard from in the last 30 seconds.") }
     static var readingSeconds: MetricNameDescriptor { descriptor("operations_reading", unit: "seconds", help: "Seconds the last database reading took.") }
 }

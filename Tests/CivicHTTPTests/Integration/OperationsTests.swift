@@ -32,6 +32,7 @@ struct OperationsTests {
             #expect(Self.value(text, "civicq_workers_alive") == 0)
             #expect(Self.value(text, #"civicq_db_pool_connections{pool="postgres",state="idle"}"#) == 3, "the fixture's pool of 3, all returned")
             #expect(!text.contains("civicq_cases_overdue{"), "no department has an overdue case yet")
+            #expect(Self.value(text, #"civicq_ledger_items{state="overdue"}"#) == 0)
             for personal in ["张三", "13812345678", "路灯不亮", fixture.key] { #expect(!text.contains(personal)) }
             try PrometheusText.check(text)
 
@@ -42,6 +43,9 @@ struct OperationsTests {
                     """
                     UPDATE cases SET state = 'dispatched', lead_department = 'ja', response_overdue = true WHERE external_id = 'M-1';
                     INSERT INTO workers (id, host, pid, queues, concurrency) VALUES ('w1', 'h', 1, '{routing}', 4);
+                    INSERT INTO ledger_items (title, lead_department, due_day, deadline, state, created_by, requested_at)
+                    VALUES ('积水', 'ja', current_date - 2, now() - interval '1 day', 'open', 'x', NULL),
+                           ('路灯', 'ja', current_date + 5, now() + interval '5 days', 'requested', 'x', now());
                     """)
             }
             let second = try await fixture.send(.get, "/metrics").text
@@ -51,6 +55,9 @@ struct OperationsTests {
             #expect(Self.value(second, #"civicq_escalations_open{clock="response"}"#) == 1)
             #expect(Self.value(second, #"civicq_cases{state="dispatched"}"#) == 1)
             #expect(Self.value(second, "civicq_workers_alive") == 1)
+            #expect(Self.value(second, #"civicq_ledger_items{state="open"}"#) == 1)
+            #expect(Self.value(second, #"civicq_ledger_items{state="requested"}"#) == 1)
+            #expect(Self.value(second, #"civicq_ledger_items{state="overdue"}"#) == 1)
             try await fixture.client.withConnection { try $0.executeScript("UPDATE cases SET state = 'accepted', response_overdue = false") }
             let third = try await fixture.send(.get, "/metrics").text
             #expect(!third.contains("civicq_cases_overdue{"))
