@@ -121,7 +121,8 @@ struct LogBench {
 }
 
 /// pgbench running the sealing step's statements: 5,000 events after a random point in
-/// sealing order, hashed by `log_leaf_hash`, their leaves inserted (into a table of the same
+/// sealing order (case events and ledger events merged, as the step reads them), hashed by
+/// `log_leaf_hash` and `ledger_leaf_hash`, their leaves inserted (into a table of the same
 /// shape), one transaction each, one client.
 struct PgbenchLogFloor {
     let schema: String
@@ -137,7 +138,7 @@ struct PgbenchLogFloor {
         let script = """
             \\set start random(0, \(max(events - 5_000, 1)))
             BEGIN;
-            INSERT INTO \(schema).floor_leaves (event_id, leaf_hash) SELECT e.id, \(schema).log_leaf_hash(e, c) FROM \(schema).case_events e JOIN \(schema).cases c ON c.id = e.case_id WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > ('0'::xid8, :start + (SELECT min(id) FROM \(schema).case_events)) ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT 5000;
+            INSERT INTO \(schema).floor_leaves (event_id, leaf_hash) SELECT id, h FROM ((SELECT e.id, coalesce(e.seal_xid, '0'::xid8) AS x, \(schema).log_leaf_hash(e, c) AS h FROM \(schema).case_events e JOIN \(schema).cases c ON c.id = e.case_id WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > ('0'::xid8, :start + (SELECT min(id) FROM \(schema).case_events)) ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT 5000) UNION ALL (SELECT g.id, coalesce(g.seal_xid, '0'::xid8), \(schema).ledger_leaf_hash(g, i) FROM \(schema).ledger_events g JOIN \(schema).ledger_items i ON i.id = g.item_id WHERE (coalesce(g.seal_xid, '0'::xid8), g.id) > ('0'::xid8, :start + (SELECT min(id) FROM \(schema).case_events)) ORDER BY coalesce(g.seal_xid, '0'::xid8), g.id LIMIT 5000)) u ORDER BY x, id LIMIT 5000;
             COMMIT;
 
             """

@@ -86,6 +86,25 @@ struct StatsCommandTests {
             let text = try await civicq(["stats", "ranking"] + period)
             #expect(text.status == 0)
             #expect(text.stdout.contains("score"))
+            #expect(!text.stdout.contains("ledger"), "the ledger weighs nothing by default")
+            // With figures.weight_ledger the ranking takes the ledger's on-time rate too: water
+            // met one of its two deadlines in the period.
+            try await client.withConnection { connection in
+                try connection.executeScript(
+                    """
+                    UPDATE \(schema).settings SET value = '20' WHERE key = 'figures.weight_ledger';
+                    INSERT INTO \(schema).ledger_items (title, lead_department, due_day, deadline, state, created_at, created_by, closed_at)
+                    VALUES ('a', 'water', current_date - 5, now() - interval '5 days', 'closed_out', now() - interval '9 days', 'x', now() - interval '6 days'),
+                           ('b', 'water', current_date - 3, now() - interval '3 days', 'open', now() - interval '9 days', 'x', NULL);
+                    """)
+            }
+            let weighed = try await civicq(["stats", "ranking"] + period)
+            #expect(weighed.stdout.contains("+ ledger on time × 20"), "\(weighed.stdout)")
+            let weighedJSON = try JSONSerialization.jsonObject(with: Data(try await civicq(["stats", "ranking", "--json"] + period).stdout.utf8)) as? [String: Any]
+            #expect((weighedJSON?["weights"] as? [String: Any])?["ledger"] as? Double == 20)
+            let entries = (weighedJSON?["levels"] as? [[String: Any]] ?? []).flatMap { $0["entries"] as? [[String: Any]] ?? [] }
+            let water = entries.first { $0["key"] as? String == "water" }
+            #expect((water?["ledger_on_time"] as? [String: Any])?["denominator"] as? Int == 2, "\(entries.map { $0["key"] ?? "" })")
             let bad = try await civicq(["stats", "--period", "2026-13"])
             #expect(bad.status == 64)
             #expect(bad.stderr.contains("YYYY-MM"))

@@ -29,16 +29,22 @@ enum StatsReport {
 
     static func table(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
         guard !rankings.isEmpty else { return "nothing counted in \(period)" }
-        var out = ["ranking for \(period): score = response × \(number(settings.responseWeight)) + resolution × \(number(settings.resolutionWeight)) + satisfaction × \(number(settings.satisfactionWeight)) (weights scaled to 100)"]
+        let ledger = settings.ledgerWeight > 0
+        var out = ["ranking for \(period): score = response × \(number(settings.responseWeight)) + resolution × \(number(settings.resolutionWeight)) + satisfaction × \(number(settings.satisfactionWeight))"
+                   + (ledger ? " + ledger on time × \(number(settings.ledgerWeight))" : "") + " (weights scaled to 100)"]
         for ranking in rankings {
-            var table = TextTable("rank", "department", "name", "score", "response", "resolution", "satisfaction", "on time", "sample", "standing")
+            var table = TextTable(header: ["rank", "department", "name", "score", "response", "resolution", "satisfaction", "on time"]
+                                  + (ledger ? ["ledger"] : []) + ["sample", "standing"])
             for entry in ranking.entries {
                 let rates = entry.row.rates
-                table.add([
+                var cells: [String] = [
                     entry.rank.map(String.init) ?? "-", entry.row.unit.key, entry.row.name ?? "",
                     entry.score.map { String(format: "%.1f", $0) } ?? "-", rates.response.percent, rates.resolution.percent,
-                    rates.satisfaction.percent, rates.onTime.percent, String(entry.row.sample), standing(entry.standing),
-                ])
+                    rates.satisfaction.percent, rates.onTime.percent,
+                ]
+                if ledger { cells.append(entry.row.ledger?.percent ?? "-") }
+                cells += [String(entry.row.sample), standing(entry.standing)]
+                table.add(cells)
             }
             out.append("\nlevel: \(ranking.level)\n" + table.render())
         }
@@ -82,13 +88,17 @@ enum StatsReport {
     static func json(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
         encode([
             "period": periodObject(period),
-            "weights": ["response": settings.responseWeight, "resolution": settings.resolutionWeight, "satisfaction": settings.satisfactionWeight],
+            "weights": ["response": settings.responseWeight, "resolution": settings.resolutionWeight, "satisfaction": settings.satisfactionWeight,
+                        "ledger": settings.ledgerWeight],
             "levels": rankings.map { ranking -> [String: Any] in
                 ["level": ranking.level, "entries": ranking.entries.map { entry -> [String: Any] in
                     var item = object(entry.row)
                     item["standing"] = entry.standing.rawValue
                     if let rank = entry.rank { item["rank"] = rank }
                     if let score = entry.score { item["score"] = (score * 10).rounded() / 10 }
+                    if let ledger = entry.row.ledger {
+                        item["ledger_on_time"] = ["numerator": ledger.numerator, "denominator": ledger.denominator]
+                    }
                     return item
                 }]
             },
