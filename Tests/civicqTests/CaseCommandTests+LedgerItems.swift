@@ -82,6 +82,12 @@ extension CaseCommandTests {
         let wrongType = try await civicq("ledger", "close-out", "1", "--note", "已完成", "--file", posing, as: "water_wang")
         #expect(wrongType.stderr == "civicq: after.jpg is named as image/jpeg but its bytes are image/png\n")
         #expect(try await civicq("ledger", "close-out", "1", "--note", "已完成", "--file", photo, as: "urban_liu").status == 77)
+        let schema = environment["CIVICQ_SCHEMA"]!
+        _ = try await TestDatabase.asAdmin { try $0.execute("UPDATE \(identifier: schema).settings SET value = '100' WHERE key = 'ledger.evidence_max_bytes'") }
+        let big = try write("big.pdf", Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 190))
+        let tooBig = try await civicq("ledger", "close-out", "1", "--note", "已完成", "--file", big, as: "water_wang")
+        #expect(tooBig.status == 64 && tooBig.stderr == "civicq: big.pdf is 199 bytes: the limit is 100\n", "\(tooBig.stderr)")
+        _ = try await TestDatabase.asAdmin { try $0.execute("UPDATE \(identifier: schema).settings SET value = '10485760' WHERE key = 'ledger.evidence_max_bytes'") }
         let asked = try await civicq("ledger", "close-out", "1", "--note", "已完成", "--file", photo, "--file", pdf, as: "water_wang")
         #expect(asked.stdout == "close-out of ledger item 1 asked, with 2 evidence files\n", "\(asked.stderr)")
         let shown = try await civicq("ledger", "show", "1", as: "water_wang")

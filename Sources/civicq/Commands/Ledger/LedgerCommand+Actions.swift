@@ -85,6 +85,13 @@ extension LedgerCommand {
         @Option(name: .customLong("file"), help: "An evidence file (repeatable).") var files: [String] = []
 
         func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+            // A file over the limit is refused before it is read (the database checks again).
+            let limit = Int(try store.seconds(setting: "ledger.evidence_max_bytes", default: 10_485_760, on: connection))
+            for path in files {
+                if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+                    throw CaseworkError(.badInput, "\(URL(fileURLWithPath: path).lastPathComponent) is \(size) bytes: the limit is \(limit)")
+                }
+            }
             let evidence = try files.map { path in
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw CaseworkError(.notFound, "cannot read \(path)") }
                 return CaseworkStore.EvidenceFile(name: URL(fileURLWithPath: path).lastPathComponent, bytes: bytes)
