@@ -16,7 +16,7 @@ public struct ImportFile: Sendable {
     }
 
     /// A row that cannot be stored, and why.
-    public struct Reject: Error, Sendable, Equatable {
+    public struct Reject: Error, Sendable, Equatable, Codable {
         public let line: Int
         public let reason: String
 

@@ -32,20 +32,10 @@ public struct LedgerList: Sendable, Equatable {
         init(_ description: String) { self.description = description }
     }
 
-    /// A line that cannot be an item, and why.
-    public struct Problem: Sendable, Equatable, Codable {
-        public let line: Int
-        public let problem: String
-        public init(line: Int, problem: String) {
-            self.line = line
-            self.problem = problem
-        }
-    }
-
     /// The items read, each with its line.
     public let rows: [(line: Int, item: NewLedgerItem)]
-    /// The lines that are not items.
-    public let problems: [Problem]
+    /// The lines that are not items, and why.
+    public let problems: [ImportFile.Reject]
 
     public static func == (lhs: LedgerList, rhs: LedgerList) -> Bool {
         lhs.problems == rhs.problems && lhs.rows.map(\.line) == rhs.rows.map(\.line) && lhs.rows.map(\.item) == rhs.rows.map(\.item)
@@ -85,12 +75,12 @@ public struct LedgerList: Sendable, Equatable {
         let missing = ["title", "lead", "due"].filter { index[$0] == nil }
         guard missing.isEmpty else { throw Unreadable("the header has no \(missing.joined(separator: ", ")) column") }
         var rows: [(line: Int, item: NewLedgerItem)] = []
-        var problems: [Problem] = []
+        var problems: [ImportFile.Reject] = []
         while let record = records.next() {
             let fields = record.fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
             if fields.allSatisfy(\.isEmpty) { continue }
             if fields.count > header.fields.count {
-                problems.append(Problem(line: record.line, problem: "\(fields.count) fields where the header has \(header.fields.count)"))
+                problems.append(ImportFile.Reject(line: record.line, reason: "\(fields.count) fields where the header has \(header.fields.count)"))
                 continue
             }
             func value(_ column: String) -> String? {

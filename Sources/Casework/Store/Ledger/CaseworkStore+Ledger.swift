@@ -20,7 +20,7 @@ extension CaseworkStore {
 
     /// What the import of a list found: the problems of its lines, or the items it created.
     public struct LedgerImportOutcome: Sendable, Equatable, Codable {
-        public var problems: [LedgerList.Problem]
+        public var problems: [ImportFile.Reject]
         /// Each line with the item it became (empty when anything was wrong, or on a check).
         public var created: [Created]
         public struct Created: Sendable, Equatable, Codable {
@@ -57,7 +57,7 @@ extension CaseworkStore {
         let storing = store && list.problems.isEmpty
         for row in try connection.query("SELECT line, item, problem FROM ledger_import(\(rows)::jsonb, \(source), \(storing))") {
             let (line, item, problem) = try row.decode((Int, Int64?, String?).self)
-            if let problem { problems.append(LedgerList.Problem(line: line, problem: problem)) }
+            if let problem { problems.append(ImportFile.Reject(line: line, reason: problem)) }
             if let item { created.append(.init(line: line, item: item)) }
         }
         return LedgerImportOutcome(problems: problems.sorted { $0.line < $1.line }, created: created)

@@ -44,7 +44,7 @@ extension LedgerCommand {
                 if json {
                     print(JSONOutput.render(outcome))
                 } else {
-                    for problem in outcome.problems { print("line \(problem.line): \(problem.problem)") }
+                    for problem in outcome.problems { print("line \(problem.line): \(problem.reason)") }
                     if outcome.problems.isEmpty {
                         print(check ? "\(list.rows.count) items checked: none is wrong; nothing stored"
                                     : "\(outcome.created.count) ledger items imported (\(outcome.created.map(\.item).map(String.init).joined(separator: ", ")))")

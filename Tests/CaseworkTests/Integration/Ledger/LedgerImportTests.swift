@@ -45,7 +45,7 @@ struct LedgerImportTests {
             }
             #expect(outcome.created.isEmpty)
             #expect(outcome.problems.map(\.line) == [5, 6, 7, 8, 9])
-            #expect(outcome.problems.map(\.problem) == [
+            #expect(outcome.problems.map(\.reason) == [
                 "there is no unit nobody", "the item needs a title of 1 to 500 characters on one line",
                 "the deadline 2026-02-30 is not a date (YYYY-MM-DD)", "the deadline 2027-01-02 is not a working day",
                 "8 fields where the header has 7",

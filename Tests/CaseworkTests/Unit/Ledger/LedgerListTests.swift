@@ -48,7 +48,7 @@ struct LedgerListTests {
     @Test func badLinesAreNamedAndBlankLinesSkipped() throws {
         let list = try LedgerList(bytes: Array("title,lead,due\na,water,2026-12-15\n\n,,\nb,water,2026-12-15,extra\n".utf8))
         #expect(list.rows.map(\.line) == [2])
-        #expect(list.problems == [LedgerList.Problem(line: 5, problem: "4 fields where the header has 3")])
+        #expect(list.problems == [ImportFile.Reject(line: 5, reason: "4 fields where the header has 3")])
     }
 
     @Test func daysAndUnitsAreReadInTheirUsualForms() {
