@@ -36,7 +36,13 @@ struct BenchDatabase {
     private func drop() async throws {
         try await admin.withConnection { [schema] connection in
             try connection.executeScript("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-            for role in CivicSchema.roles(schema: schema) { try connection.execute("DROP ROLE IF EXISTS \(identifier: role)") }
+            for role in CivicSchema.roles(schema: schema) {
+                // What a role still holds outside the schema (a grant on the database) goes with it.
+                if try connection.query("SELECT 1 FROM pg_roles WHERE rolname = \(role)").count > 0 {
+                    try connection.execute("DROP OWNED BY \(identifier: role)")
+                }
+                try connection.execute("DROP ROLE IF EXISTS \(identifier: role)")
+            }
         }
         await admin.close()
     }

@@ -37,7 +37,13 @@ struct LogBench {
                     INSERT INTO case_events (case_id, actor, kind, from_state, to_state, department_code, reason, public, details)
                     SELECT \(max(events / 5, 1)) - (g % \(max(events / 5, 1))) + (SELECT min(id) - 1 FROM cases), 'actor_' || (g % 7),
                            (ARRAY['received', 'dispatched', 'accepted', 'note', 'resolved'])[g % 5 + 1], 'received', 'dispatched',
-                           'water', '已处理，回复市民 ' || g, g % 2 = 0, jsonb_build_object('n', g, 'assists', jsonb_build_array('urban'))
+                           'water', '已处理，回复市民 ' || g, g % 2 = 0,
+                           -- details of each kind's own keys (the contract of migration 020)
+                           CASE g % 5 WHEN 0 THEN jsonb_build_object('channel', 'hotline')
+                                      WHEN 1 THEN jsonb_build_object('rule', 'r' || g, 'version', 1, 'assists', jsonb_build_array('urban'))
+                                      WHEN 2 THEN jsonb_build_object('task', 'lead', 'on_time', g % 3 = 0)
+                                      WHEN 3 THEN '{}'::jsonb
+                                      ELSE jsonb_build_object('on_time', g % 2 = 0) END
                     FROM generate_series(1, \(events)) AS g;
                     TRUNCATE figure_dirty;
                     """)
