@@ -143,10 +143,14 @@ $$;
 
 -- What is wrong with a new item, or NULL: one sentence, for the import's line report and for
 -- `ledger new` alike.
-CREATE FUNCTION ledger_item_problem(p_title text, p_area text, p_lead text, p_assisting text[], p_due date) RETURNS text
+CREATE FUNCTION ledger_item_problem(p_title text, p_place text, p_area text, p_lead text, p_assisting text[], p_due date,
+                                    p_source text, p_source_ref text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN length(coalesce(p_title, '')) NOT BETWEEN 1 AND 500 OR p_title ~ '[\r\n]' THEN 'the item needs a title of 1 to 500 characters on one line'
+        WHEN length(p_place) > 500 THEN 'the place has more than 500 characters'
+        WHEN length(p_source) > 500 THEN 'the source has more than 500 characters'
+        WHEN length(p_source_ref) > 100 THEN 'the item''s number in the list has more than 100 characters'
         WHEN p_area IS NOT NULL AND p_area !~ '^[0-9]{2,15}$' THEN format('area %s is not an area code (2 to 15 digits)', p_area)
         WHEN p_lead IS NULL OR p_lead = '' THEN 'the item needs a lead unit'
         WHEN NOT EXISTS (SELECT 1 FROM departments WHERE code = p_lead AND active) THEN format('there is no unit %s', p_lead)
@@ -234,7 +238,7 @@ CREATE FUNCTION ledger_new(p_title text, p_place text, p_area text, p_lead text,
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = @schema@, pg_temp AS $$
 DECLARE
     a civic_actor := require_actor(ARRAY['dispatcher', 'admin'], 'create ledger items');
-    problem text := ledger_item_problem(p_title, nullif(p_area, ''), p_lead, coalesce(p_assisting, '{}'), p_due);
+    problem text := ledger_item_problem(p_title, p_place, nullif(p_area, ''), p_lead, coalesce(p_assisting, '{}'), p_due, p_source, NULL);
     h hotspots;
     linked bigint[] := coalesce(p_cases, '{}');
     zone text := (SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone');
@@ -276,7 +280,7 @@ RETURNS TABLE (line integer, title text, place text, area text, lead text, assis
 LANGUAGE sql STABLE AS $$
     SELECT r.line, r.title, r.place, r.area, r.lead, r.assisting, r.due, r.source, r.source_ref,
            CASE WHEN r.due IS NULL AND coalesce(r.due_text, '') <> '' THEN format('the deadline %s is not a date (YYYY-MM-DD)', r.due_text)
-                ELSE ledger_item_problem(r.title, r.area, r.lead, r.assisting, r.due) END
+                ELSE ledger_item_problem(r.title, r.place, r.area, r.lead, r.assisting, r.due, r.source, r.source_ref) END
     FROM (SELECT (x ->> 'line')::integer AS line, x ->> 'title' AS title, x ->> 'place' AS place, nullif(x ->> 'area', '') AS area,
                  x ->> 'lead' AS lead, coalesce(ARRAY(SELECT jsonb_array_elements_text(x -> 'assisting')), '{}') AS assisting,
                  ledger_day(x ->> 'due') AS due,
@@ -527,7 +531,7 @@ CREATE POLICY staff_read ON ledger_evidence FOR SELECT USING (
     (SELECT actor_sees_all()) OR EXISTS (SELECT 1 FROM ledger_items i WHERE i.id = item_id AND i.lead_department = (SELECT actor_department())));
 
 REVOKE EXECUTE ON FUNCTION working_day(date), local_day_end(date), ledger_append(bigint, text, text, text, text, text, text, jsonb),
-    ledger_item_problem(text, text, text, text[], date), ledger_import_rows(jsonb), ledger_day(text),
+    ledger_item_problem(text, text, text, text, text[], date, text, text), ledger_import_rows(jsonb), ledger_day(text),
     hotspot_decide(bigint, text, text, text),
     ledger_create(text, text, text, text, text, text, text[], date, text, text, bigint, bigint[]), ledger_require_cases(bigint[]),
     ledger_new(text, text, text, text, text[], date, text, bigint[], bigint), ledger_import(jsonb, text, boolean),

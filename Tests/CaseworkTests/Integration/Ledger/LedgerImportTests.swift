@@ -23,6 +23,7 @@ struct LedgerImportTests {
                 6,路面塌陷,一元路,420102001,water,,2026-02-30
                 7,井盖缺失,一元路,420102001,water,,2027-01-02
                 8,多一列,一元路,420102001,water,,\(due),extra
+                9,地点太长,\(String(repeating: "路", count: 501)),420102001,water,,\(due)
 
                 """
         }
@@ -44,11 +45,11 @@ struct LedgerImportTests {
                 try connection.transaction { try store.importLedger(bad, source: "2026年第四轮环保督察", store: true, on: $0) }
             }
             #expect(outcome.created.isEmpty)
-            #expect(outcome.problems.map(\.line) == [5, 6, 7, 8, 9])
+            #expect(outcome.problems.map(\.line) == [5, 6, 7, 8, 9, 10])
             #expect(outcome.problems.map(\.reason) == [
                 "there is no unit nobody", "the item needs a title of 1 to 500 characters on one line",
                 "the deadline 2026-02-30 is not a date (YYYY-MM-DD)", "the deadline 2027-01-02 is not a working day",
-                "8 fields where the header has 7",
+                "8 fields where the header has 7", "the place has more than 500 characters",
             ])
             #expect(try await fixture.client.withConnection { try $0.query("SELECT count(*)::int FROM ledger_items").scalar(Int.self) } == 0)
 
