@@ -78,9 +78,11 @@ extension CaseworkStore {
                 throw LogError("the log's stored right edge does not fit its size")
             }
             // Both kinds of event in one order: each branch takes its first `limit` by the same key.
+            // The outer ORDER BY names the branches' columns (u.x, an xid8): a bare `x` would be
+            // the output column x::text, and order 1002 before 773.
             let rows = try connection.query(
                 """
-                SELECT id, x::text, h FROM (
+                SELECT u.id, u.x::text, u.h FROM (
                     (SELECT e.id, coalesce(e.seal_xid, '0'::xid8) AS x, encode(log_leaf_hash(e, c), 'hex') AS h
                      FROM case_events e JOIN cases c ON c.id = e.case_id
                      WHERE (coalesce(e.seal_xid, '0'::xid8), e.id) > (\(cursorXID)::xid8, \(cursorID))
@@ -94,7 +96,7 @@ extension CaseworkStore {
                        AND coalesce(g.seal_xid, '0'::xid8) < \(horizon)::xid8
                        AND coalesce(g.seal_xid, '0'::xid8) >= \(sealedBelow)::xid8
                      ORDER BY coalesce(g.seal_xid, '0'::xid8), g.id LIMIT \(limit))
-                ) u ORDER BY x, id LIMIT \(limit)
+                ) u ORDER BY u.x, u.id LIMIT \(limit)
                 """)
             var seqs: [Int64] = []
             var ids: [Int64] = []

@@ -79,4 +79,43 @@ struct LedgerLogTests {
             #expect(forged.failure?.eventID == 9_000_000)
         }
     }
+
+    /// The sealing step merges the two tables by (transaction, id) as numbers: 998 before
+    /// 1000 before 99999 before 100001, whatever their digits (a text order put 1002 before 773;
+    /// scripts/chaos-ha found it).
+    @Test func eventsAreSealedInTheirTransactionsNumericOrder() async throws {
+        try await CaseworkFixture.run(worker: false) { fixture in
+            let log = try EventLogFixture(fixture)
+            let caseID = try await fixture.submit(CaseworkFixture.complaint())
+            let due = try await LedgerTests.nextWorkingDay(fixture)
+            let desk = try await fixture.person(.dispatcher, of: "desk")
+            let item = try await fixture.as(desk) { try $1.newLedgerItem(NewLedgerItem(title: "积水", lead: "water", due: due), on: $0) }
+            // Events of old transactions, written with their transaction as a superuser can:
+            // each is below every running transaction, so all are sealed in one step.
+            try await fixture.client.withConnection { connection in
+                try connection.executeScript(
+                    """
+                    INSERT INTO case_events (case_id, actor, kind, seal_xid)
+                    VALUES (\(caseID), 'x', 'note', '100001'), (\(caseID), 'x', 'note', '1000'), (\(caseID), 'x', 'note', '99999');
+                    INSERT INTO ledger_events (item_id, actor, kind, seal_xid) VALUES (\(item), 'x', 'progress', '998');
+                    """)
+            }
+            // One step takes them all (a wrong order would leave some behind the cursor for good).
+            try await fixture.setting("log.checkpoint_seconds", "0")
+            let step = try await fixture.client.withConnection { try fixture.store.sealLog(limit: 5_000, key: log.key, on: $0) }
+            #expect(step.sealed >= 6)
+            let order = try await fixture.client.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT coalesce(e.seal_xid, g.seal_xid)::text FROM log_leaves l
+                    LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN ledger_events g ON g.id = l.event_id ORDER BY l.seq
+                    """).map { UInt64(try $0.decode(String.self, at: 0)) ?? 0 }
+            }
+            #expect(order.count >= 6)
+            #expect(order == order.sorted(), "\(order)")
+            #expect(Set(order).isSuperset(of: [998, 1000, 99_999, 100_001]), "\(order)")
+            let verified = try await fixture.client.withConnection { try fixture.store.verifyLog(key: log.key.verifierKey, on: $0) }
+            #expect(verified.proven, "\(verified.failure?.reason ?? "")")
+        }
+    }
 }
