@@ -154,13 +154,13 @@ LANGUAGE sql STABLE AS $$
         WHEN p_area IS NOT NULL AND p_area !~ '^[0-9]{2,15}$' THEN format('area %s is not an area code (2 to 15 digits)', p_area)
         WHEN p_lead IS NULL OR p_lead = '' THEN 'the item needs a lead unit'
         WHEN NOT EXISTS (SELECT 1 FROM departments WHERE code = p_lead AND active) THEN format('there is no unit %s', p_lead)
-        WHEN EXISTS (SELECT 1 FROM unnest(p_assisting) AS u(code) WHERE NOT EXISTS (SELECT 1 FROM departments d WHERE d.code = u.code AND d.active))
-            THEN format('there is no unit %s', (SELECT u.code FROM unnest(p_assisting) AS u(code)
-                                                WHERE NOT EXISTS (SELECT 1 FROM departments d WHERE d.code = u.code AND d.active) LIMIT 1))
+        WHEN unknown.code IS NOT NULL THEN format('there is no unit %s', unknown.code)
         WHEN p_lead = ANY (p_assisting) THEN format('%s cannot both lead and assist', p_lead)
         WHEN p_due IS NULL THEN 'the item needs a deadline'
         WHEN NOT working_day(p_due) THEN format('the deadline %s is not a working day', p_due)
     END
+    FROM (SELECT (SELECT u.code FROM unnest(p_assisting) AS u(code)
+                  WHERE NOT EXISTS (SELECT 1 FROM departments d WHERE d.code = u.code AND d.active) LIMIT 1) AS code) AS unknown
 $$;
 
 -- Creates an item (checked by the caller) with its `created` event; links `p_cases`.

@@ -32,14 +32,30 @@ public struct LedgerList: Sendable, Equatable {
         init(_ description: String) { self.description = description }
     }
 
+    /// An item read and the line it came from; sent to the database as the item's fields
+    /// and `line`, one JSON object.
+    public struct Row: Sendable, Equatable, Encodable {
+        public let line: Int
+        public let item: NewLedgerItem
+
+        public init(line: Int, item: NewLedgerItem) {
+            self.line = line
+            self.item = item
+        }
+
+        enum CodingKeys: String, CodingKey { case line }
+
+        public func encode(to encoder: any Encoder) throws {
+            try item.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+        }
+    }
+
     /// The items read, each with its line.
-    public let rows: [(line: Int, item: NewLedgerItem)]
+    public let rows: [Row]
     /// The lines that are not items, and why.
     public let problems: [ImportFile.Reject]
-
-    public static func == (lhs: LedgerList, rhs: LedgerList) -> Bool {
-        lhs.problems == rhs.problems && lhs.rows.map(\.line) == rhs.rows.map(\.line) && lhs.rows.map(\.item) == rhs.rows.map(\.item)
-    }
 
     static let columns: [String: String] = {
         var names: [String: String] = [:]
@@ -74,7 +90,7 @@ public struct LedgerList: Sendable, Equatable {
         }
         let missing = ["title", "lead", "due"].filter { index[$0] == nil }
         guard missing.isEmpty else { throw Unreadable("the header has no \(missing.joined(separator: ", ")) column") }
-        var rows: [(line: Int, item: NewLedgerItem)] = []
+        var rows: [Row] = []
         var problems: [ImportFile.Reject] = []
         while let record = records.next() {
             let fields = record.fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
@@ -88,7 +104,7 @@ public struct LedgerList: Sendable, Equatable {
                 return fields[position]
             }
             let assisting = Self.units(value("assisting") ?? "")
-            rows.append((record.line, NewLedgerItem(
+            rows.append(Row(line: record.line, item: NewLedgerItem(
                 title: value("title") ?? "", place: value("place"), area: value("area"), lead: value("lead") ?? "",
                 assisting: assisting, due: value("due").map(Self.normalizedDay) ?? "", source: value("source"),
                 sourceRef: value("ref"))))

@@ -14,7 +14,7 @@ public import Foundation
 ///
 /// Close-out rate = closed out in the period / (open at the start + new).
 /// On-time rate = due items closed out by their deadline / due items.
-public struct LedgerReport: Sendable, Equatable, Codable {
+public struct LedgerReport: Sendable, Equatable, Encodable {
     /// What the report reads of one item.
     public struct Fact: Sendable, Equatable {
         public var lead: String
@@ -31,7 +31,7 @@ public struct LedgerReport: Sendable, Equatable, Codable {
     }
 
     /// One unit's line (or the total's).
-    public struct Row: Sendable, Equatable, Codable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var unit: String
         public var name: String?
         public var openAtStart = 0
@@ -104,20 +104,6 @@ public struct LedgerReport: Sendable, Equatable, Codable {
             try container.encode(closeOutRate, forKey: .closeOutRate)
             try container.encode(onTimeRate, forKey: .onTimeRate)
         }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            unit = try container.decode(String.self, forKey: .unit)
-            name = try container.decodeIfPresent(String.self, forKey: .name)
-            openAtStart = try container.decode(Int.self, forKey: .openAtStart)
-            new = try container.decode(Int.self, forKey: .new)
-            due = try container.decode(Int.self, forKey: .due)
-            dueMet = try container.decode(Int.self, forKey: .dueMet)
-            closedOnTime = try container.decode(Int.self, forKey: .closedOnTime)
-            closedLate = try container.decode(Int.self, forKey: .closedLate)
-            overdueOpen = try container.decode(Int.self, forKey: .overdueOpen)
-            carriedOver = try container.decode(Int.self, forKey: .carriedOver)
-        }
     }
 
     /// The period as typed back (`2026-12-1`, `2026-12`, `2026-Q4`).
@@ -133,17 +119,18 @@ public struct LedgerReport: Sendable, Equatable, Codable {
     public init(period: FigurePeriod, facts: [Fact], timeZone: TimeZone, now: Date, names: [String: String] = [:]) {
         let calendar = WorkCalendar(timeZone: timeZone)
         let start = calendar.start(of: period.first)
-        let end = min(calendar.start(of: period.last.adding(days: 1)), now)
+        // Never before the start: a report asked for a period that has not begun counts nothing.
+        let end = max(start, min(calendar.start(of: period.last.adding(days: 1)), now))
         var byUnit: [String: Row] = [:]
         for fact in facts {
-            byUnit[fact.lead, default: Row(unit: fact.lead, name: names[fact.lead])].count(fact, start: start, end: max(start, end))
+            byUnit[fact.lead, default: Row(unit: fact.lead, name: names[fact.lead])].count(fact, start: start, end: end)
         }
         let counted = byUnit.values.filter { $0.openAtStart + $0.new + $0.due + $0.closedOut + $0.carriedOver > 0 }
         var total = Row(unit: "total")
         for row in counted { total.add(row) }
         self.period = period.description
         self.start = start
-        self.end = max(start, end)
+        self.end = end
         self.rows = counted.sorted { $0.unit < $1.unit }
         self.total = total
     }

@@ -34,24 +34,9 @@ extension CaseworkStore {
     /// that could not be read (`list.problems`) are reported with the database's, and stop
     /// the import as well.
     public func importLedger(_ list: LedgerList, source: String, store: Bool, on connection: PostgresConnection) throws -> LedgerImportOutcome {
-        struct Line: Encodable {
-            var line: Int
-            var item: NewLedgerItem
-            func encode(to encoder: any Encoder) throws {
-                try item.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(line, forKey: Key(stringValue: "line")!)
-            }
-            struct Key: CodingKey {
-                var stringValue: String
-                init?(stringValue: String) { self.stringValue = stringValue }
-                var intValue: Int? { nil }
-                init?(intValue: Int) { nil }
-            }
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let rows = String(decoding: try encoder.encode(list.rows.map { Line(line: $0.line, item: $0.item) }), as: UTF8.self)
+        let rows = String(decoding: try encoder.encode(list.rows), as: UTF8.self)
         var problems = list.problems
         var created: [LedgerImportOutcome.Created] = []
         let storing = store && list.problems.isEmpty
