@@ -181,4 +181,23 @@ struct ContractTests {
         let buckets = FigureHistogram.bounds.count + 1
         #expect(apply.contains("r.respond_hist[\(buckets)]") && !apply.contains("r.respond_hist[\(buckets + 1)]"))
     }
+
+    /// A job's outcome is recorded with synchronous commit, on whichever server is the primary
+    /// then; a handler's effects must be as durable, or a failover keeps the outcome and loses
+    /// them (scripts/chaos-ha found routed cases lost this way while route_apply committed
+    /// asynchronously). No function of the schema may turn synchronous commit off.
+    @Test func noFunctionCommitsAsynchronously() async throws {
+        let offenders = try await Self.read { connection in
+            try connection.query(
+                """
+                SELECT p.proname FROM pg_proc p
+                WHERE p.pronamespace = current_schema()::regnamespace
+                  AND (p.prosrc ILIKE '%synchronous_commit%'
+                       OR EXISTS (SELECT 1 FROM unnest(p.proconfig) AS c WHERE c ILIKE 'synchronous_commit=%'))
+                ORDER BY 1
+                """
+            ).map { try $0.decode(String.self, at: 0) }
+        }
+        #expect(offenders == [])
+    }
 }
