@@ -18,15 +18,15 @@ public enum Presentation {
     }
 
     /// A time as a person reads it: in the installation's reporting time zone, with its
-    /// offset, to the minute: "2026-12-02 14:05 +08:00".
-    public static func local(_ date: Date, in timeZone: TimeZone) -> String {
+    /// offset, to the minute: "2026-12-02 14:05 +08:00" (with `seconds`, "2026-12-02 14:05:09 +08:00").
+    public static func local(_ date: Date, in timeZone: TimeZone, seconds: Bool = false) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let offset = timeZone.secondsFromGMT(for: date) / 60
         let sign = offset < 0 ? "-" : "+"
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0)) "
-            + "\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0))"
+            + (seconds ? ":\(two(c.second ?? 0))" : "") + " \(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
     }
 }

@@ -18,6 +18,8 @@ struct DashboardData: Sendable {
     let departmentNames: [String: String]
     /// Open hot spots (热点), newest day first.
     let hotspots: [Hotspot]
+    /// The installation's reporting time zone: the page's times are in it.
+    let timeZone: TimeZone
 
     static let trendDays = 30
 
@@ -43,7 +45,8 @@ struct DashboardData: Sendable {
                     return (day, totals[day] ?? FigureCounts())
                 },
                 departmentNames: names,
-                hotspots: try store.hotspots(limit: 10, on: connection))
+                hotspots: try store.hotspots(limit: 10, on: connection),
+                timeZone: try store.reportingTimeZone(on: connection))
         }
     }
 }

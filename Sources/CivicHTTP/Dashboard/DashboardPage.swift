@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import Postgres
 
 /// The dashboard as one HTML page with inline CSS and SVG: no script, no external asset.
 /// Pure: a function of ``DashboardData``, so tests read the page without a browser.
@@ -7,7 +8,8 @@ enum DashboardPage {
     /// Departments in the rates chart: the busiest this month.
     static let chartDepartments = 12
 
-    static func render(_ data: DashboardData, generatedAt: Date) -> String {
+    /// The page. `lag`: how far the standby it was read from is behind (nil: read on the primary).
+    static func render(_ data: DashboardData, lag: ReplicaLag? = nil, generatedAt: Date) -> String {
         let e = SVGChart.escape
         let snapshot = data.reading.snapshot
         let open = snapshot.casesByState.values.reduce(0, +)
@@ -31,7 +33,7 @@ enum DashboardPage {
             .leading { color: #067647; font-weight: bold; } .lagging { color: #b42318; font-weight: bold; } .small_sample { color: #888; }
             </style></head><body>
             <h1>civicq — 12345 hotline</h1>
-            <div class="muted">\(e(data.today.description)) · figures for \(e(data.month.description)) · generated \(e(Self.time(generatedAt))) · refreshes every minute</div>
+            <div class="muted">\(e(data.today.description)) · figures for \(e(data.month.description)) · generated \(e(Presentation.local(generatedAt, in: data.timeZone, seconds: true)))\(e(Self.source(lag, in: data.timeZone))) · refreshes every minute</div>
             <div class="tiles" style="margin-top:12px">
             \(tile("Intake today", snapshot.intakeToday))\(tile("Intake last minute", snapshot.intakeLastMinute))
             \(tile("Open cases (backlog)", open))\(tile("Overdue", overdue, warn: overdue > 0))
@@ -134,9 +136,11 @@ enum DashboardPage {
         rate.value.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
     }
 
-    private static func time(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+    /// " · read from a standby, as of …" when the page was read on a standby that is behind.
+    private static func source(_ lag: ReplicaLag?, in timeZone: TimeZone) -> String {
+        guard let lag, lag.isStandby else { return "" }
+        guard lag.bytes > 0 else { return " · read from a standby (caught up)" }
+        return " · read from a standby, as of \(Presentation.local(lag.asOf, in: timeZone, seconds: true)) "
+            + "(\(Int(lag.seconds.rounded())) s behind)"
     }
 }

@@ -8,7 +8,10 @@ import Postgres
 /// scripts may send `Authorization: Bearer KEY` or `?key=KEY`. The page is built from the
 /// rollups and the operations reading on every request (a few small queries).
 struct DashboardRoutes: Sendable {
+    /// Where the page's figures are read: the primary, or a hot standby.
     let client: PostgresClient
+    /// The primary when `client` is a standby: asked for its WAL position, to say how old the page is.
+    let primary: PostgresClient?
     let schema: String
     let gatekeeper: Gatekeeper
 
@@ -28,7 +31,9 @@ struct DashboardRoutes: Sendable {
         }
         guard caller.may(.dashboardRead) else { throw Problem(.forbidden, detail: "this API key may not use dashboard:read") }
         let data = try await DashboardData.read(client: client, schema: schema)
-        let html = DashboardPage.render(data, generatedAt: Date())
+        var lag: ReplicaLag?
+        if let primary { lag = try await ReplicaLag.read(primary: primary, replica: client) }
+        let html = DashboardPage.render(data, lag: lag, generatedAt: Date())
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: .init(string: html)))

@@ -11,14 +11,17 @@ import Synchronization
 final class MetricsRoutes: Sendable {
     let metrics: CivicMetrics
     let client: PostgresClient
+    /// The hot standby the dashboard reads, if any: its lag is exported.
+    let replica: PostgresClient?
     let schema: String
     let refreshInterval: Duration
     let gauges: OperationsGauges
     private let lastReading = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(metrics: CivicMetrics, client: PostgresClient, schema: String, refreshInterval: Duration) {
+    init(metrics: CivicMetrics, client: PostgresClient, replica: PostgresClient? = nil, schema: String, refreshInterval: Duration) {
         self.metrics = metrics
         self.client = client
+        self.replica = replica
         self.schema = schema
         self.refreshInterval = refreshInterval
         self.gauges = OperationsGauges(registry: metrics.registry)
@@ -41,6 +44,14 @@ final class MetricsRoutes: Sendable {
             } catch {
                 logger.warning("metrics: the database reading failed", metadata: ["error": "\(error)"])
                 gauges.apply(nil)
+            }
+            if let replica {
+                do {
+                    gauges.apply(lag: try await ReplicaLag.read(primary: client, replica: replica))
+                } catch {
+                    logger.warning("metrics: the standby's lag could not be read", metadata: ["error": "\(error)"])
+                    gauges.apply(lag: nil)
+                }
             }
         }
         return metrics.response(pool: client)

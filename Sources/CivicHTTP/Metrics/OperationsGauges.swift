@@ -1,5 +1,6 @@
 import Casework
 import JobQueue
+import Postgres
 import Prometheus
 import Synchronization
 
@@ -96,5 +97,19 @@ final class OperationsGauges: Sendable {
     static var ledgerItems: MetricNameDescriptor { descriptor(
         "ledger_items", help: "Ledger items not closed out: open, close-out requested, and overdue (past the deadline, of both).") }
     static var workers: MetricNameDescriptor { descriptor("workers_alive", help: "Worker processes heard from in the last 30 seconds.") }
+    /// Sets the standby's gauges from `lag` (nil: the standby or the primary did not answer;
+    /// `replica_up` goes to 0 and the lag keeps its last value).
+    func apply(lag: ReplicaLag?) {
+        registry.makeGauge(descriptor: Self.replicaUp).set(Double(lag == nil ? 0 : 1))
+        guard let lag else { return }
+        registry.makeGauge(descriptor: Self.replicaLagSeconds).set(lag.seconds)
+        registry.makeGauge(descriptor: Self.replicaLagBytes).set(Double(lag.bytes))
+    }
+
+    static var replicaUp: MetricNameDescriptor { descriptor("replica_up", help: "1 when the read standby (--read-database-url) and the primary answered the last lag reading, else 0.") }
+    static var replicaLagSeconds: MetricNameDescriptor { descriptor(
+        "replica_lag", unit: "seconds", help: "Seconds the read standby's data is behind the primary (0 when it has replayed all the primary had written).") }
+    static var replicaLagBytes: MetricNameDescriptor { descriptor(
+        "replica_lag", unit: "bytes", help: "WAL bytes the read standby has yet to replay.") }
     static var readingSeconds: MetricNameDescriptor { descriptor("operations_reading", unit: "seconds", help: "Seconds the last database reading took.") }
 }

@@ -11,6 +11,8 @@ public import Postgres
 public struct IntakeServer: Sendable {
     public let configuration: ServerConfiguration
     let client: PostgresClient
+    /// A hot standby for the dashboard's reads (`--read-database-url`); nil: the primary.
+    let readClient: PostgresClient?
     let schema: String
     let gatekeeper: Gatekeeper
     let validator: IntakeValidator
@@ -18,13 +20,16 @@ public struct IntakeServer: Sendable {
     /// This process's metrics, served at `/metrics`.
     public let metrics: CivicMetrics
 
+    /// - Parameter readClient: a pool on a hot standby for the dashboard (its lag is a metric).
     /// - Throws: when the bundled case schema cannot be read (a build mistake).
     public init(
-        configuration: ServerConfiguration, client: PostgresClient, schema: String, metrics: CivicMetrics = CivicMetrics(), logger: Logger
+        configuration: ServerConfiguration, client: PostgresClient, readClient: PostgresClient? = nil, schema: String,
+        metrics: CivicMetrics = CivicMetrics(), logger: Logger
     ) throws {
         self.configuration = configuration
         self.metrics = metrics
         self.client = client
+        self.readClient = readClient
         self.schema = schema
         self.logger = logger
         self.gatekeeper = Gatekeeper(
@@ -51,12 +56,14 @@ public struct IntakeServer: Sendable {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(client: client, migrator: try CivicSchema.migrator(schema: schema)).add(to: router)
-        MetricsRoutes(metrics: metrics, client: client, schema: schema, refreshInterval: configuration.metricsRefresh).add(to: router)
+        MetricsRoutes(metrics: metrics, client: client, replica: readClient, schema: schema, refreshInterval: configuration.metricsRefresh)
+            .add(to: router)
         let document = try CivicSchema.openAPI()
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(bytes: document)))
         }
-        DashboardRoutes(client: client, schema: schema, gatekeeper: gatekeeper).add(to: router)
+        DashboardRoutes(client: readClient ?? client, primary: readClient == nil ? nil : client, schema: schema, gatekeeper: gatekeeper)
+            .add(to: router)
         let store = CaseworkStore(schema: schema)
         CaseRoutes(client: client, store: store, validator: validator, configuration: configuration)
             .add(to: router.group("v1").add(middleware: APIKeyMiddleware(gatekeeper: gatekeeper)))

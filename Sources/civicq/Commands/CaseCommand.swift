@@ -56,7 +56,7 @@ struct CaseCommand: AsyncParsableCommand {
                 filter.limit = limit
                 let requested = department
                 let base = filter
-                let cases = try await casework.run(global) { connection, store in
+                let cases = try await casework.run(global, reading: true) { connection, store in
                     var filter = base
                     if requested == nil {
                         filter.department = try store.actor(on: connection).department

@@ -76,9 +76,16 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.authFailuresPerMinute = authFailuresPerMinute
             configuration.headerTimeout = .seconds(headerTimeout)
             configuration.bodyTimeout = .seconds(bodyTimeout)
-            let server = try IntakeServer(configuration: configuration, client: client, schema: global.schemaName, logger: logger)
-            logger.info("serving", metadata: ["host": "\(host)", "port": "\(port)"])
-            try await global.runUntilSignalled(pool: client, main: try server.application(), logger: logger)
+            // The dashboard reads on a hot standby when one is named; intake, /v1 and /metrics
+            // stay on the primary.
+            let readClient = try global.readConnectionConfiguration().map {
+                PostgresClient(configuration: .init(connection: $0, size: 2, name: "civicq-read"), logger: logger)
+            }
+            let server = try IntakeServer(
+                configuration: configuration, client: client, readClient: readClient, schema: global.schemaName, logger: logger)
+            logger.info("serving", metadata: ["host": "\(host)", "port": "\(port)", "reads": "\(readClient == nil ? "primary" : "standby")"])
+            try await global.runUntilSignalled(
+                pool: client, helpers: readClient.map { [$0] } ?? [], main: try server.application(), logger: logger)
         }
     }
 }

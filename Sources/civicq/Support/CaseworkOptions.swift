@@ -15,10 +15,11 @@ struct CaseworkOptions: ParsableArguments {
     }
 
     /// Runs `body` on one connection as the caller (or `--as` login), with the casework store.
+    /// `reading`: on the read server when one is named (lists that write nothing).
     func run<R: Sendable>(
-        _ global: GlobalOptions, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
+        _ global: GlobalOptions, reading: Bool = false, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
     ) async throws -> R {
-        try await global.withStore { [actAs] connection, store in
+        try await global.withStore(reading: reading) { [actAs] connection, store in
             if let actAs { try connection.execute("SET ROLE \(identifier: actAs)") }
             defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
             return try body(connection, store)

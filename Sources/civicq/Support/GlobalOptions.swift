@@ -8,6 +8,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "A libpq URI or conninfo string. Default: DATABASE_URL, else the PG* variables.")
     var databaseURL: String?
 
+    @Option(
+        name: .customLong("read-database-url"),
+        help: "A hot standby for reads (stats, top, case list, the dashboard). Default: CIVICQ_READ_DATABASE_URL, else the primary.")
+    var readDatabaseURL: String?
+
     @Option(help: "The PostgreSQL schema that holds civicq's tables. Default: CIVICQ_SCHEMA, else civicq.")
     var schema: String?
 
@@ -41,10 +46,19 @@ struct GlobalOptions: ParsableArguments {
         return try PostgresConfiguration.fromEnvironment(environment, options: options)
     }
 
-    /// Runs `body` with a small pool, closing it afterwards.
-    func withClient<R>(size: Int = 1, _ body: (PostgresClient, Logger) async throws -> R) async throws -> R {
+    /// The settings of the server that answers reads: `--read-database-url`, else
+    /// `CIVICQ_READ_DATABASE_URL`; nil when neither is set (reads go to the primary).
+    func readConnectionConfiguration() throws -> PostgresConfiguration? {
+        guard let url = readDatabaseURL ?? environment["CIVICQ_READ_DATABASE_URL"], !url.isEmpty else { return nil }
+        return try PostgresConfiguration(conninfo: url, options: .init(searchPath: [schemaName], fallbackApplicationName: "civicq"))
+    }
+
+    /// Runs `body` with a small pool, closing it afterwards. `reading`: on the read server
+    /// when one is named (only for what writes nothing).
+    func withClient<R>(size: Int = 1, reading: Bool = false, _ body: (PostgresClient, Logger) async throws -> R) async throws -> R {
         let logger = makeLogger()
-        let client = PostgresClient(configuration: .init(connection: try connectionConfiguration(), size: size, name: "civicq-db"), logger: logger)
+        let connection = try (reading ? readConnectionConfiguration() : nil) ?? connectionConfiguration()
+        let client = PostgresClient(configuration: .init(connection: connection, size: size, name: reading ? "civicq-read" : "civicq-db"), logger: logger)
         do {
             let value = try await body(client, logger)
             await client.close()

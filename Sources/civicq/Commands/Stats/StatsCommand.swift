@@ -29,7 +29,7 @@ struct StatsTable: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rows, period, backlog, checkpoint) = try await global.withStore { connection, store in
+            let (rows, period, backlog, checkpoint) = try await global.withStore(reading: true) { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
                 return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection),
                         try store.latestCheckpoint(on: connection))
@@ -67,7 +67,7 @@ struct StatsRanking: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rankings, period, settings) = try await global.withStore { connection, store in
+            let (rankings, period, settings) = try await global.withStore(reading: true) { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
                 let settings = try store.figureSettings(on: connection)
                 return (try store.rankings(query, settings: settings, on: connection), query.period, settings)

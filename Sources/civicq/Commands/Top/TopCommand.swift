@@ -1,4 +1,5 @@
 import ArgumentParser
+import Casework
 import CivicHTTP
 import Foundation
 import Postgres
@@ -36,25 +37,48 @@ struct TopCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.guarding {
-            try await global.withClient { client, _ in
-                let names = try await client.withConnection { connection in
-                    Dictionary(
-                        try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
-                        uniquingKeysWith: { first, _ in first })
-                }
-                let screen = TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments)
-                let live = !once && isatty(STDOUT_FILENO) == 1
-                var previous: OperationsReading?
-                while true {
-                    let reading = try await OperationsReading.read(client: client, schema: global.schemaName)
-                    let frame = screen.render(reading, previous: previous, at: Date())
-                    // Home, clear to the end: the frame is redrawn in place.
-                    FileHandle.standardOutput.write(Data((live ? "\u{1B}[H\u{1B}[J" + frame : frame + "\n").utf8))
-                    if once { return }
-                    previous = reading
-                    try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            try await global.withClient(reading: true) { client, _ in
+                if try global.readConnectionConfiguration() != nil {
+                    // Reading a standby: the primary is asked only for its WAL position (the lag).
+                    try await global.withClient { primary, _ in try await loop(client, primary: primary) }
+                } else {
+                    try await loop(client, primary: nil)
                 }
             }
+        }
+    }
+
+    /// Draws frames until Ctrl-C. When a later reading fails (the server restarts, a standby
+    /// is promoted) the last frame stays, with a line saying so, and the next refresh tries
+    /// again: `top` waits for the database as `top` waits for a process.
+    private func loop(_ client: PostgresClient, primary: PostgresClient?) async throws {
+        let (names, timeZone) = try await client.withConnection { [schema = global.schemaName] connection in
+            (Dictionary(
+                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
+                uniquingKeysWith: { first, _ in first }),
+             try CaseworkStore(schema: schema).reportingTimeZone(on: connection))
+        }
+        let screen = TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, timeZone: timeZone)
+        let live = !once && isatty(STDOUT_FILENO) == 1
+        var previous: OperationsReading?
+        var lastFrame = ""
+        while true {
+            let frame: String
+            do {
+                let reading = try await OperationsReading.read(client: client, schema: global.schemaName)
+                var lag: ReplicaLag?
+                if let primary { lag = try await ReplicaLag.read(primary: primary, replica: client) }
+                frame = screen.render(reading, previous: previous, lag: lag, at: Date())
+                previous = reading
+                lastFrame = frame
+            } catch {
+                if once { throw error }
+                frame = TopScreen.unreachable(error, at: Date(), in: timeZone) + "\n" + lastFrame
+            }
+            // Home, clear to the end: the frame is redrawn in place.
+            FileHandle.standardOutput.write(Data((live ? "\u{1B}[H\u{1B}[J" + frame : frame + "\n").utf8))
+            if once { return }
+            try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
         }
     }
 }

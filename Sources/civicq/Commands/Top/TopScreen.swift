@@ -2,19 +2,24 @@ import Casework
 import CivicHTTP
 import Foundation
 import JobQueue
+import Postgres
 
 /// One frame of `civicq top`, as text: pure, so the tests read it without a terminal.
 struct TopScreen {
     let database: String
     let departmentNames: [String: String]
     let departmentLimit: Int
+    /// The installation's reporting time zone: every time on the screen is in it.
+    let timeZone: TimeZone
 
-    func render(_ reading: OperationsReading, previous: OperationsReading?, at now: Date) -> String {
+    /// One frame. `lag`: how far the read server is behind (nil: reading the primary).
+    func render(_ reading: OperationsReading, previous: OperationsReading?, lag: ReplicaLag? = nil, at now: Date) -> String {
         let snapshot = reading.snapshot
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         var lines: [String] = []
-        lines.append("civicq top — \(database) — \(formatter.string(from: now))   (read in \(Int((reading.seconds * 1000).rounded())) ms; Ctrl-C stops)")
+        lines.append(
+            "civicq top — \(database) — \(Presentation.local(now, in: timeZone, seconds: true))   "
+                + "(read in \(Int((reading.seconds * 1000).rounded())) ms; Ctrl-C stops)")
+        if let lag { lines.append(Self.describe(lag, in: timeZone)) }
         let open = snapshot.casesByState.values.reduce(0, +)
         let overdue = snapshot.overdueByDepartment.values.reduce(0, +)
         lines.append(
@@ -65,6 +70,22 @@ struct TopScreen {
             if worst.count > departmentLimit { lines.append("… and \(worst.count - departmentLimit) more departments") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The line that says where the figures were read: "read from a standby: caught up", or
+    /// "read from a standby: as of 2026-12-03 08:40:11 +08:00, 4 s behind (12 kB of WAL)".
+    static func describe(_ lag: ReplicaLag, in timeZone: TimeZone) -> String {
+        guard lag.isStandby else { return "read from a second primary (not a standby): no lag" }
+        guard lag.bytes > 0 else { return "read from a standby: caught up" }
+        let size = lag.bytes < 1024 * 1024 ? "\(max(1, lag.bytes / 1024)) kB" : "\(lag.bytes / (1024 * 1024)) MB"
+        return "read from a standby: as of \(Presentation.local(lag.asOf, in: timeZone, seconds: true)), "
+            + "\(age(lag.seconds)) behind (\(size) of WAL)"
+    }
+
+    /// A frame's top line when the database did not answer: the last frame stays below it.
+    static func unreachable(_ error: any Error, at now: Date, in timeZone: TimeZone) -> String {
+        "civicq top — \(Presentation.local(now, in: timeZone, seconds: true)) — the database did not answer; "
+            + "retrying (\(CommandFailure.describe(error).1))"
     }
 
     /// 42 s, 3 m 10 s, 2 h 5 m, 3 d 4 h.

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A primary (`a`) and a synchronous standby (`b`) of the test's own, on 127.0.0.1, made by
+/// `scripts/pg-pair` (initdb, pg_basebackup): for the tests that fail over or read a standby.
+/// Each has a database `civicq`; the tests connect as `postgres` (trust, loopback only).
+/// ``remove()`` stops both and deletes their directory.
+public struct PostgresPair: Sendable {
+    public let directory: String
+    public let primaryPort: Int
+    public let standbyPort: Int
+
+    /// The repository's `scripts/pg-pair`, found from this file's place in the checkout.
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/pg-pair").path
+    }
+
+    /// Starts a new pair in a new temporary directory (about 2 s).
+    public static func start() async throws -> PostgresPair {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-pair-\(UUID().uuidString.prefix(8))").path
+        let output = try await run(["start", directory])
+        var ports: [String: Int] = [:]
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let port = Int(parts[1]) { ports[String(parts[0])] = port }
+        }
+        guard let primary = ports["PRIMARY_PORT"], let standby = ports["STANDBY_PORT"] else {
+            throw TestSetupError(message: "scripts/pg-pair start printed no ports: \(output)")
+        }
+        return PostgresPair(directory: directory, primaryPort: primary, standbyPort: standby)
+    }
+
+    /// One server's URL.
+    public func url(port: Int) -> String { "postgresql://postgres@127.0.0.1:\(port)/civicq" }
+    public var primaryURL: String { url(port: primaryPort) }
+    public var standbyURL: String { url(port: standbyPort) }
+    /// Both hosts, the writable one wanted: what a deployment with a standby gives every process.
+    public var multiHostURL: String {
+        "postgresql://postgres@127.0.0.1:\(primaryPort),127.0.0.1:\(standbyPort)/civicq?target_session_attrs=read-write&connect_timeout=3"
+    }
+
+    /// SIGKILL to the primary's postmaster: the machine dies.
+    public func killPrimary() async throws { _ = try await Self.run(["kill", directory, "a"]) }
+    /// The standby becomes the primary.
+    public func promoteStandby() async throws { _ = try await Self.run(["promote", directory, "b"]) }
+    /// Stops both at once and removes the directory.
+    public func remove() async { _ = try? await Self.run(["remove", directory]) }
+
+    /// Runs the script on a Dispatch thread (the wait holds no thread of the cooperative pool);
+    /// its standard output, or an error with its standard error.
+    private static func run(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    // Files, not pipes: the servers the script starts would inherit a pipe's
+                    // other end from this process and hold it open, so it never reads to the end.
+                    let files = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-pair-run-\(UUID().uuidString)")
+                    let outURL = files.appendingPathExtension("out")
+                    let errURL = files.appendingPathExtension("err")
+                    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+                    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+                    defer {
+                        try? FileManager.default.removeItem(at: outURL)
+                        try? FileManager.default.removeItem(at: errURL)
+                    }
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: script)
+                    process.arguments = arguments
+                    process.standardOutput = try FileHandle(forWritingTo: outURL)
+                    process.standardError = try FileHandle(forWritingTo: errURL)
+                    try process.run()
+                    process.waitUntilExit()
+                    let output = try Data(contentsOf: outURL)
+                    let errors = try Data(contentsOf: errURL)
+                    guard process.terminationStatus == 0 else {
+                        throw TestSetupError(
+                            message: "scripts/pg-pair \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                                + String(decoding: errors, as: UTF8.self))
+                    }
+                    return String(decoding: output, as: UTF8.self)
+                })
+            }
+        }
+    }
+}
