@@ -40,10 +40,13 @@ struct FailoverProcessTests {
             logger: TestDatabase.logger)
     }
 
-    private func submit(_ externalID: String, port: Int, key: String) -> Int {
+    private func submit(_ externalID: String, port: Int, key: String) -> Int { answer(externalID, port: port, key: key).status }
+
+    /// The status and the whole answer (status 0: no answer at all).
+    private func answer(_ externalID: String, port: Int, key: String) -> (status: Int, text: String) {
         let body = #"{"external_id":"\#(externalID)","category":"020103","area":"420102001","title":"下水道堵塞","description":"路口下水道堵塞，污水外溢"}"#
         let head = "POST /v1/cases HTTP/1.1\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\n"
-        return (try? RawHTTP.request(port: port, head, body: body).status) ?? 0
+        return (try? RawHTTP.request(port: port, head, body: body)) ?? (0, "")
     }
 
     /// The case's state, once (nil: not stored, or the database did not answer).
@@ -78,8 +81,18 @@ struct FailoverProcessTests {
             // primary, then 201: an intake system resends with the same external id.
             let clock = ContinuousClock()
             let killed = clock.now
-            #expect(try await TestDatabase.eventually(within: .seconds(30)) { submit("after", port: port, key: key) == 201 })
+            var answers: [(status: Int, text: String)] = []
+            #expect(try await TestDatabase.eventually(within: .seconds(30)) {
+                answers.append(answer("after", port: port, key: key))
+                return answers.last?.status == 201
+            })
             let back = clock.now - killed
+            // Never an error of another kind, nor a dropped connection: 503 with Retry-After
+            // (nothing stored), then 201.
+            for refused in answers.dropLast() {
+                #expect(refused.status == 503, "\(refused.text.prefix(300))")
+                #expect(refused.text.lowercased().contains("retry-after:"))
+            }
             // The worker's claim loop, its listener and its pool find the new primary themselves.
             #expect(try await TestDatabase.eventually(within: .seconds(30)) { await state("after", reads) == "dispatched" })
             #expect(server.isRunning && worker.isRunning, "neither process was restarted")
