@@ -129,6 +129,9 @@ struct FailoverProcessTests {
                 }) == 12
             })
             #expect(try await CivicQProcess.run(["stats", "rollup"] + primary).status == 0)
+            // A handler of the department the cases went to: people read the standby as themselves.
+            let lead = try await reads.withConnection { try $0.query("SELECT min(lead_department) FROM cases").scalar(String.self) ?? "" }
+            #expect(try await CivicQProcess.run(["users", "add", "ha_handler", "--department", lead, "--role", "handler"] + primary).status == 0)
             kill(worker.processIdentifier, SIGTERM)
             #expect(try await TestDatabase.eventually(within: .seconds(15)) { !worker.isRunning })
 
@@ -141,7 +144,8 @@ struct FailoverProcessTests {
                     try $0.query("SELECT pg_last_wal_replay_lsn() >= \(target)::pg_lsn").scalar(Bool.self) ?? false
                 }
             })
-            for command in [["stats", "--json"], ["stats", "ranking", "--json"], ["case", "list", "--department", "all", "--json"]] {
+            for command in [["stats", "--json"], ["stats", "ranking", "--json"], ["case", "list", "--department", "all", "--json"],
+                            ["case", "list", "--as", "ha_handler", "--json"]] {
                 let onPrimary = try await CivicQProcess.run(command + primary)
                 let onStandby = try await CivicQProcess.run(command + standby)
                 #expect(onPrimary.status == 0 && onStandby.status == 0, "\(command): \(onStandby.stderr)")
