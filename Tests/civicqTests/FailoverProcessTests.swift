@@ -75,8 +75,25 @@ struct FailoverProcessTests {
             #expect(submit("before", port: port, key: key) == 201)
             #expect(try await TestDatabase.eventually(within: .seconds(30)) { await state("before", reads) == "dispatched" })
 
+            // `top` on the same URL, drawing a frame every 0.3 s into a file.
+            let frames = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-top-\(UUID().uuidString).txt")
+            _ = FileManager.default.createFile(atPath: frames.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: frames) }
+            let top = Process()
+            top.executableURL = CivicQProcess.executable
+            top.arguments = ["top", "--interval", "0.3"] + target
+            top.standardOutput = try FileHandle(forWritingTo: frames)
+            top.standardError = FileHandle.nullDevice
+            try top.run()
+            defer { if top.isRunning { top.terminate() } }
+            func frameCount() -> Int {
+                ((try? String(contentsOf: frames, encoding: .utf8)) ?? "").components(separatedBy: "civicq top —").count - 1
+            }
+            #expect(try await TestDatabase.eventually(within: .seconds(30)) { frameCount() >= 2 })
+
             try await pair.killPrimary()
             try await pair.promoteStandby()
+            let framesAtKill = frameCount()
             // The server answers 503 (or drops the connection) until its pool reaches the new
             // primary, then 201: an intake system resends with the same external id.
             let clock = ContinuousClock()
@@ -96,6 +113,9 @@ struct FailoverProcessTests {
             // The worker's claim loop, its listener and its pool find the new primary themselves.
             #expect(try await TestDatabase.eventually(within: .seconds(30)) { await state("after", reads) == "dispatched" })
             #expect(server.isRunning && worker.isRunning, "neither process was restarted")
+            // `top` waited through it and draws frames from the new primary.
+            #expect(try await TestDatabase.eventually(within: .seconds(30)) { frameCount() >= framesAtKill + 3 })
+            #expect(top.isRunning, "top did not exit when the primary died")
             #expect(back < .seconds(10), "intake back \(back) after the kill")
 
             // Each case once, on the new primary; a one-shot command reaches it through the same URL.
