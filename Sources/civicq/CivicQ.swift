@@ -7,12 +7,17 @@ struct CivicQ: AsyncParsableCommand {
         commandName: "civicq",
         abstract: "A civic-complaint queue worker on PostgreSQL.",
         discussion: """
-            Connects to PostgreSQL through libpq: --database-url, else DATABASE_URL, else the
-            PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...), as psql does.
+            Connects to PostgreSQL through libpq: --database-url, else DATABASE_URL,
+            else the PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...), as psql
+            does. A multi-host URL
+            (postgresql://db1,db2/civicq?target_session_attrs=read-write) follows a
+            failover. --read-database-url (CIVICQ_READ_DATABASE_URL) sends stats, case
+            list, top and the dashboard to a hot standby.
+
             Exit codes: 0 success, 64 usage or bad option, 65 bad data, 66 unknown case,
-            67 not a civicq user, 69 database unavailable, 70 internal error, 73 wrong state for
-            the action, 75 temporary failure (try again), 77 not permitted (role or department),
-            78 configuration error.
+            67 not a civicq user, 69 database unavailable, 70 internal error, 73 wrong
+            state for the action, 75 temporary failure (try again), 77 not permitted
+            (role or department), 78 configuration error.
             """,
         version: CivicQVersion.current,
         subcommands: [
