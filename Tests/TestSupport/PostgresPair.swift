@@ -46,40 +46,14 @@ public struct PostgresPair: Sendable {
     /// Stops both at once and removes the directory.
     public func remove() async { _ = try? await Self.run(["remove", directory]) }
 
-    /// Runs the script on a Dispatch thread (the wait holds no thread of the cooperative pool);
-    /// its standard output, or an error with its standard error.
+    /// Runs the script; its standard output, or an error with its standard error. (The script
+    /// closes the descriptors it inherits before it starts servers, which would otherwise hold
+    /// this process's pipes open and the wait would never end.)
     private static func run(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    // Files, not pipes: the servers the script starts would inherit a pipe's
-                    // other end from this process and hold it open, so it never reads to the end.
-                    let files = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-pair-run-\(UUID().uuidString)")
-                    let outURL = files.appendingPathExtension("out")
-                    let errURL = files.appendingPathExtension("err")
-                    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-                    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-                    defer {
-                        try? FileManager.default.removeItem(at: outURL)
-                        try? FileManager.default.removeItem(at: errURL)
-                    }
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: script)
-                    process.arguments = arguments
-                    process.standardOutput = try FileHandle(forWritingTo: outURL)
-                    process.standardError = try FileHandle(forWritingTo: errURL)
-                    try process.run()
-                    process.waitUntilExit()
-                    let output = try Data(contentsOf: outURL)
-                    let errors = try Data(contentsOf: errURL)
-                    guard process.terminationStatus == 0 else {
-                        throw TestSetupError(
-                            message: "scripts/pg-pair \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                                + String(decoding: errors, as: UTF8.self))
-                    }
-                    return String(decoding: output, as: UTF8.self)
-                })
-            }
+        let outcome = try await ChildProcess.run(URL(fileURLWithPath: script), arguments)
+        guard outcome.status == 0 else {
+            throw TestSetupError(message: "scripts/pg-pair \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr)")
         }
+        return outcome.stdout
     }
 }

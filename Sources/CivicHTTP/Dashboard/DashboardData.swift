@@ -27,7 +27,8 @@ struct DashboardData: Sendable {
         let reading = try await OperationsReading.read(client: client, schema: schema)
         return try await client.withConnection { connection in
             let store = CaseworkStore(schema: schema)
-            let today = try store.today(on: connection)
+            let timeZone = try store.reportingTimeZone(on: connection)
+            let today = WorkCalendar(timeZone: timeZone).day(of: Date())
             let month = FigurePeriod.month(of: today)
             let settings = try store.figureSettings(on: connection)
             let query = FigureQuery(period: month, dimension: .department)
@@ -46,7 +47,7 @@ struct DashboardData: Sendable {
                 },
                 departmentNames: names,
                 hotspots: try store.hotspots(limit: 10, on: connection),
-                timeZone: try store.reportingTimeZone(on: connection))
+                timeZone: timeZone)
         }
     }
 }

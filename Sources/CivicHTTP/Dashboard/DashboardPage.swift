@@ -136,11 +136,9 @@ enum DashboardPage {
         rate.value.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
     }
 
-    /// " · read from a standby, as of …" when the page was read on a standby that is behind.
+    /// " · read from a standby: as of …" when the page was read on a standby.
     private static func source(_ lag: ReplicaLag?, in timeZone: TimeZone) -> String {
         guard let lag, lag.isStandby else { return "" }
-        guard lag.bytes > 0 else { return " · read from a standby (caught up)" }
-        return " · read from a standby, as of \(Presentation.local(lag.asOf, in: timeZone, seconds: true)) "
-            + "(\(Int(lag.seconds.rounded())) s behind)"
+        return " · read from a standby: " + lag.summary(in: timeZone)
     }
 }

@@ -75,11 +75,7 @@ struct TopScreen {
     /// The line that says where the figures were read: "read from a standby: caught up", or
     /// "read from a standby: as of 2026-12-03 08:40:11 +08:00, 4 s behind (12 kB of WAL)".
     static func describe(_ lag: ReplicaLag, in timeZone: TimeZone) -> String {
-        guard lag.isStandby else { return "read from a second primary (not a standby): no lag" }
-        guard lag.bytes > 0 else { return "read from a standby: caught up" }
-        let size = lag.bytes < 1024 * 1024 ? "\(max(1, lag.bytes / 1024)) kB" : "\(lag.bytes / (1024 * 1024)) MB"
-        return "read from a standby: as of \(Presentation.local(lag.asOf, in: timeZone, seconds: true)), "
-            + "\(age(lag.seconds)) behind (\(size) of WAL)"
+        lag.isStandby ? "read from a standby: " + lag.summary(in: timeZone) : "read from a second primary (not a standby): no lag"
     }
 
     /// A frame's top line when the database did not answer: the last frame stays below it.
