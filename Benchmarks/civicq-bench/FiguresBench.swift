@@ -47,6 +47,30 @@ struct FiguresBench {
             }
             results.append((name, times, rows))
         }
+
+        // The history's reads by case (case_events, partitioned by month since migration 026):
+        // one case's events, for 200 cases spread over the whole history; and the rollup's read
+        // of its batch (2,000 cases) for the cases received last.
+        let (spread, recent) = try await client.withConnection { connection in
+            let step = max(cases / 200, 1)
+            let spread = try connection.query("SELECT id FROM cases WHERE id % \(step) = 0 ORDER BY id LIMIT 200").map { try $0.decode(Int64.self, at: 0) }
+            let recent = try connection.query("SELECT id FROM cases ORDER BY received_at DESC LIMIT 2000").map { try $0.decode(Int64.self, at: 0) }
+            return (spread, recent)
+        }
+        if !spread.isEmpty {
+            var next = 0
+            var rows = 0
+            let times = try await time(spread.count) {
+                let id = spread[next % spread.count]
+                next += 1
+                rows = try await client.withConnection { try store.history(id, on: $0).count }
+            }
+            results.append(("a case's history (200 cases over the years)", times, rows))
+            let batch = try await time(repeats) {
+                rows = try await client.withConnection { try store.histories(ids: recent, on: $0).count }
+            }
+            results.append(("rollup read: 2,000 recent cases' events", batch, rows))
+        }
         await client.close()
 
         if let busiest {
@@ -97,6 +121,8 @@ struct FiguresBench {
 
     private static func key(_ name: String) -> String {
         if name.hasPrefix("inbox") { return "inbox" }
+        if name.hasPrefix("a case's history") { return "case_history" }
+        if name.hasPrefix("rollup read") { return "rollup_read" }
         return name.replacingOccurrences(of: "旬", with: "dekad").replacingOccurrences(of: ", by ", with: "_by_")
             .replacingOccurrences(of: " ", with: "_")
     }

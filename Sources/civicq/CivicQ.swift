@@ -24,7 +24,7 @@ struct CivicQ: AsyncParsableCommand {
             MigrateCommand.self, DoctorCommand.self, WorkerCommand.self, JobsCommand.self,
             CaseCommand.self, CallbackCommand.self, ExtensionsCommand.self, EscalationsCommand.self,
             DepartmentsCommand.self, CategoriesCommand.self, CalendarCommand.self, RoutesCommand.self, UsersCommand.self,
-            ServeCommand.self, KeysCommand.self, ImportCommand.self, StatsCommand.self, TopCommand.self, LogCommand.self, HotspotsCommand.self, LedgerCommand.self,
+            ServeCommand.self, KeysCommand.self, ImportCommand.self, StatsCommand.self, TopCommand.self, LogCommand.self, HotspotsCommand.self, LedgerCommand.self, ArchiveCommand.self,
         ]
     )
 }

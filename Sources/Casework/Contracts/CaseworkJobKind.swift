@@ -22,13 +22,15 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
     case hotspotsScan = "hotspots.scan"
     /// A ledger item's deadline (台账 督办).
     case ledgerClock = "ledger.clock"
+    /// The perpetual upkeep of the history's monthly partitions (migration 026).
+    case historyPartitions = "history.partitions"
 
     public var queue: CaseworkQueue {
         switch self {
         case .route: .routing
         case .clock, .reclock, .callbackExpire, .ledgerClock: .clocks
         case .webhook: .webhooks
-        case .figuresRollup, .hotspotsScan: .figures
+        case .figuresRollup, .hotspotsScan, .historyPartitions: .figures
         case .logSeal: .log
         }
     }
@@ -40,7 +42,7 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
         case .clock: Set(ClockPayload.CodingKeys.allCases.map(\.rawValue))
         case .webhook: Set(WebhookPayload.CodingKeys.allCases.map(\.rawValue))
         case .ledgerClock: Set(LedgerItemPayload.CodingKeys.allCases.map(\.rawValue))
-        case .figuresRollup, .logSeal, .hotspotsScan: []
+        case .figuresRollup, .logSeal, .hotspotsScan, .historyPartitions: []
         }
     }
 

@@ -5,7 +5,7 @@ public import Postgres
 /// Every job handler of the casework, for a worker to register.
 public enum CaseworkJobs {
     /// `case.route`, `case.clock`, `case.reclock`, `callback.expire`, `department.webhook` and
-    /// `figures.rollup`, `hotspots.scan` and `ledger.clock`.
+    /// `figures.rollup`, `hotspots.scan`, `ledger.clock` and `history.partitions`.
     public static func handlers(client: PostgresClient, store: CaseworkStore, webhookTimeout: Duration = .seconds(10)) -> [any JobHandler] {
         [
             RouteJobHandler(client: client, store: store),
@@ -16,6 +16,7 @@ public enum CaseworkJobs {
             figuresRollup(client: client, store: store),
             hotspotsScan(client: client, store: store),
             ledgerClock(client: client),
+            historyPartitions(client: client, store: store),
         ]
     }
 
@@ -89,6 +90,18 @@ public enum CaseworkJobs {
         ClosureJobHandler(kind: CaseworkJobKind.hotspotsScan.rawValue, timeout: .seconds(120)) { _ in
             try await perpetual(client: client, store: store, pause: "hotspots.scan_seconds", default: 900) {
                 try store.scanHotspots(on: $0)
+                return false
+            }
+        }
+    }
+
+    /// `history.partitions`: one perpetual job on the `figures` queue (``CaseworkStore/ensureHistoryJob(on:)``).
+    /// Each run makes the event history's partitions for this month and the months ahead that
+    /// are missing (`history_partitions_ensure()`), then sleeps `history.check_seconds`.
+    static func historyPartitions(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
+        ClosureJobHandler(kind: CaseworkJobKind.historyPartitions.rawValue, timeout: .seconds(120)) { _ in
+            try await perpetual(client: client, store: store, pause: "history.check_seconds", default: 3600) {
+                _ = try store.ensureHistoryPartitions(on: $0)
                 return false
             }
         }

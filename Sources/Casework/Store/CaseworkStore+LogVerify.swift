@@ -17,6 +17,10 @@ extension CaseworkStore {
     /// `columns` are selected after the leaf's position, from `log_leaves l` joined (outer) to
     /// its case event `e` and case `c`, or its ledger event `g` and item `i`; `body` gets each
     /// row and says whether to go on.
+    /// The case events the log covers: the live history and the archived months (migration
+    /// 026), as one relation of case_events' columns.
+    static let sealedCaseEvents = "(SELECT * FROM case_events UNION ALL SELECT * FROM case_events_archived)"
+
     private func pageSealedLog(
         from: Int64, batch: Int, columns: String, on connection: PostgresConnection, _ body: (Int64, PostgresRow) throws -> Bool
     ) throws {
@@ -25,7 +29,7 @@ extension CaseworkStore {
             let rows = try connection.query(
                 """
                 SELECT l.seq, \(unsafe: columns)
-                FROM log_leaves l LEFT JOIN case_events e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
+                FROM log_leaves l LEFT JOIN \(unsafe: Self.sealedCaseEvents) e ON e.id = l.event_id LEFT JOIN cases c ON c.id = e.case_id
                     LEFT JOIN ledger_events g ON g.id = l.event_id LEFT JOIN ledger_items i ON i.id = g.item_id
                 WHERE l.seq >= \(next) ORDER BY l.seq LIMIT \(batch)
                 """)
@@ -63,7 +67,7 @@ extension CaseworkStore {
     ) throws {
         let columns = """
             l.event_id, encode(l.leaf_hash, 'hex'),
-            CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e, c), 'hex') WHEN g.id IS NOT NULL THEN encode(ledger_leaf_hash(g, i), 'hex') END,
+            CASE WHEN e.id IS NOT NULL THEN encode(log_leaf_hash(e::case_events, c), 'hex') WHEN g.id IS NOT NULL THEN encode(ledger_leaf_hash(g, i), 'hex') END,
             coalesce(e.seal_xid, g.seal_xid, '0')::text
             """
         try pageSealedLog(from: 0, batch: 20_000, columns: columns, on: connection) { seq, row in
@@ -90,7 +94,7 @@ extension CaseworkStore {
         if verifier.failure == nil, last != nil, below > 0 {
             let inserted = try connection.query(
                 """
-                SELECT id FROM (SELECT e.id, e.seal_xid FROM case_events e UNION ALL SELECT g.id, g.seal_xid FROM ledger_events g) e
+                SELECT id FROM (SELECT e.id, e.seal_xid FROM \(unsafe: Self.sealedCaseEvents) e UNION ALL SELECT g.id, g.seal_xid FROM ledger_events g) e
                 WHERE coalesce(e.seal_xid, '0'::xid8) < \(String(below))::xid8
                   AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)
                 ORDER BY coalesce(e.seal_xid, '0'::xid8), e.id LIMIT 1

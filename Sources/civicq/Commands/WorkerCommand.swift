@@ -83,6 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 try await client.withConnection {
                     try casework.ensureRollupJob(on: $0)
                     try casework.ensureHotspotJob(on: $0)
+                    try casework.ensureHistoryJob(on: $0)
                 }
             }
             // Only the worker that holds the signing key seals the log.

@@ -43,6 +43,15 @@ struct ServiceRoleTests {
                 "DROP TABLE case_events",
                 "DELETE FROM case_events WHERE case_id = \(id)",
                 "UPDATE case_events SET reason = 'rewritten' WHERE case_id = \(id)",
+                // The history's partitions (migration 026): an id or a sealing position of its
+                // own choosing, a partition by name, archiving.
+                "INSERT INTO case_events (id, case_id, actor, kind) VALUES (1, \(id), 'svc', 'note')",
+                "INSERT INTO case_events (case_id, actor, kind, seal_xid) VALUES (\(id), 'svc', 'note', '1')",
+                "SELECT count(*) FROM case_events_default",
+                "DELETE FROM case_events_default",
+                "ALTER TABLE case_events DETACH PARTITION case_events_default",
+                "SELECT history_detach('2020-01-01')",
+                "SELECT history_partition_make('2030-01-01')",
                 "ALTER TABLE cases NO FORCE ROW LEVEL SECURITY",
                 "DROP POLICY staff_read ON cases",
                 "CREATE TABLE planted (x int)",
