@@ -1,14 +1,14 @@
--- 027 history bounds: reads by case prune the months (migration 026) that cannot hold the
--- case's events.
+-- 027 history bounds: the figures rollup's read by case prunes the months (migration 026)
+-- that cannot hold the cases' events.
 --
 -- A case's events are partitioned by their own time, so a read by case id alone visits every
--- month's index: measured at 10 million cases over 40 months, one case's history took 1.4 ms
--- instead of 0.2 ms, and the rollup's read of 2,000 cases 4.1 s instead of 0.16 s. Every event
+-- month's index: measured at 10 million cases over 40 months, the rollup's read of 2,000
+-- recent cases took 4.1 s instead of 0.16 s (most of it JIT: see CaseworkStore+Figures). Every event
 -- civicq writes is dated when it is written, after its case was stored; so no event is dated
 -- before its case was received, less a day (intake accepts received_at up to five minutes
 -- ahead; the day is the margin). This migration makes that a rule the database keeps (a
--- statement trigger refuses an event dated earlier), and the reads by case add
--- `at >= history_floor(case)`, which lets PostgreSQL skip the months before it at run time.
+-- statement trigger refuses an event dated earlier), and the rollup reads each case's events
+-- from that floor on, which lets PostgreSQL skip the earlier months per case at run time.
 -- Cases whose stored events break the rule (written by hand, or with a received_at set far
 -- ahead through SQL) are listed in history_unbounded: their floor is -infinity.
 SET LOCAL work_mem = '1GB';
@@ -17,12 +17,6 @@ CREATE TABLE history_unbounded (case_id bigint PRIMARY KEY);
 INSERT INTO history_unbounded
 SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id
 WHERE e.at < c.received_at - interval '1 day';
-
--- The earliest time an event of the case can have (NULL for no such case).
-CREATE FUNCTION history_floor(p_case bigint) RETURNS timestamptz LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM history_unbounded u WHERE u.case_id = p_case) THEN '-infinity'::timestamptz
-                ELSE (SELECT c.received_at - interval '1 day' FROM cases c WHERE c.id = p_case) END
-$$;
 
 CREATE FUNCTION case_events_after_case() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -47,5 +41,4 @@ DECLARE
     staff text := current_schema() || '_staff';
 BEGIN
     EXECUTE format('GRANT SELECT ON history_unbounded TO %I, %I', service, staff);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION history_floor(bigint) TO %I, %I', service, staff);
 END $$;

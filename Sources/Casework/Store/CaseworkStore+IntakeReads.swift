@@ -30,7 +30,7 @@ extension CaseworkStore {
             """
             SELECT e.at, e.kind, e.to_state, d.code, d.name, e.reason
             FROM case_events e LEFT JOIN departments d ON d.code = e.department_code
-            WHERE e.case_id = \(id) AND e.at >= (SELECT history_floor(\(id))) AND e.public ORDER BY e.id
+            WHERE e.case_id = \(id) AND e.public ORDER BY e.id
             """
         ).map { row in
             let (at, kind, state, code, name, text) = try row.decode((Date, String, CaseState?, String?, String?, String?).self)

@@ -110,13 +110,14 @@ extension CaseworkStore {
             close_reason: closeReason, reply: reply, tasks: tasks)
     }
 
-    /// The event log of a case, oldest first, from the months that can hold it (migration 027:
-    /// the floor is an InitPlan, which PostgreSQL prunes the months with when the read starts).
+    /// The event log of a case, oldest first. It reads every month's index (one probe each):
+    /// at 10 M cases over 41 months that measured faster than pruning them by the case's
+    /// received time (README.md, "The history by month").
     public func history(_ id: Int64, on connection: PostgresConnection) throws -> [CaseEvent] {
         try connection.query(
             """
             SELECT id, at, actor, kind, from_state, to_state, department_code, reason, public, details
-            FROM case_events WHERE case_id = \(id) AND at >= (SELECT history_floor(\(id))) ORDER BY id
+            FROM case_events WHERE case_id = \(id) ORDER BY id
             """
         ).map { row in
             let (eventID, at, actor, kind, from, to, department) = try row.decode((Int64, Date, String, String, CaseState?, CaseState?, String?).self)
