@@ -24,6 +24,15 @@ extension CaseworkStore {
     /// compares each unit-day with the rollups. Run the rollup to the end first, or what it has
     /// not taken in yet shows as differences.
     public func verifyFigures(_ period: FigurePeriod, batch: Int = 5_000, on connection: PostgresConnection) throws -> FigureVerification {
+        // One snapshot for the whole reading, and a transaction for the case reads to turn
+        // JIT off in (``histories(ids:on:)``).
+        guard connection.transactionStatus == .idle else { return try recomputeFigures(period, batch: batch, on: connection) }
+        return try connection.transaction(isolation: .repeatableRead, readOnly: true) {
+            try recomputeFigures(period, batch: batch, on: $0)
+        }
+    }
+
+    private func recomputeFigures(_ period: FigurePeriod, batch: Int, on connection: PostgresConnection) throws -> FigureVerification {
         let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))
         let start = calendar.start(of: period.first)
         let end = calendar.start(of: period.last.adding(days: 1))
