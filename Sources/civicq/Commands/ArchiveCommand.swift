@@ -9,11 +9,11 @@ struct ArchiveCommand: AsyncParsableCommand {
         commandName: "archive",
         abstract: "The event history by month: list the months, archive an old one.",
         discussion: """
-            case_events is partitioned by calendar month (UTC). The worker makes this month's
-            partition and the next history.months_ahead (3) ahead; an event of a month with no
-            partition goes to the default partition, and moves into its month when the month is
-            made. An archived month leaves the live table (and every query on it) for
-            case_events_archived, which the log's verification and export still read; from there
+            case_events is partitioned by calendar month (UTC). The worker makes this month's \
+            partition and the next history.months_ahead (3) ahead; an event of a month with no \
+            partition goes to the default partition, and moves into its month when the month is \
+            made. An archived month leaves the live table (and every query on it) for \
+            case_events_archived, which the log's verification and export still read; from there \
             it can be dumped with pg_dump (docs/operations.md).
             """,
         subcommands: [List.self, Detach.self]
@@ -45,9 +45,9 @@ struct ArchiveCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Archive one month: it leaves the live history for case_events_archived.",
             discussion: """
-                Needs the login that runs civicq migrate (it acts as the schema's owner). Refused
-                for a month within history.keep_months (24) of now, a month with a case that is
-                still open or has events in the kept months, and, when the log is sealed, a month
+                Needs the login that runs civicq migrate (it acts as the schema's owner). Refused \
+                for a month within history.keep_months (24) of now, a month with a case that is \
+                still open or has events in the kept months, and, when the log is sealed, a month \
                 with an event not yet sealed. Takes the table's lock for a moment (waits at most 5 s).
                 """)
         @OptionGroup var global: GlobalOptions
