@@ -97,14 +97,12 @@ BEGIN
     END IF;
     EXECUTE format('CREATE TABLE %I (LIKE case_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', name);
     EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (at >= %L AND at < %L)', name, name || '_month', p_start, stop);
-    IF to_regclass(quote_ident(current_schema()) || '.case_events_default') IS NOT NULL THEN
-        EXECUTE format('INSERT INTO %I SELECT * FROM case_events_default WHERE at >= %L AND at < %L', name, p_start, stop);
-        GET DIAGNOSTICS moved = ROW_COUNT;
-        IF moved > 0 THEN
-            ALTER TABLE case_events_default DISABLE TRIGGER case_events_no_update;
-            DELETE FROM case_events_default WHERE at >= p_start AND at < stop;
-            ALTER TABLE case_events_default ENABLE TRIGGER case_events_no_update;
-        END IF;
+    EXECUTE format('INSERT INTO %I SELECT * FROM case_events_default WHERE at >= %L AND at < %L', name, p_start, stop);
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    IF moved > 0 THEN
+        ALTER TABLE case_events_default DISABLE TRIGGER case_events_no_update;
+        DELETE FROM case_events_default WHERE at >= p_start AND at < stop;
+        ALTER TABLE case_events_default ENABLE TRIGGER case_events_no_update;
     END IF;
     EXECUTE format('ALTER TABLE case_events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', name, p_start, stop);
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', name, name || '_month');
@@ -121,13 +119,34 @@ BEGIN
     EXECUTE format('CREATE TRIGGER case_events_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION case_events_append_only()', p_name);
 END $$;
 
--- The default partition, and the months of the history there is.
+-- `history.partitions`: the current month and the months ahead exist. Called by the worker
+-- (the service role); each month is made in the caller's transaction, and a lock it cannot
+-- take in 2 seconds (a long read holding the default partition) fails the run, which the
+-- job's next run repeats; the months ahead leave time for that.
+SELECT pg_temp.create_definer($definer$
+CREATE FUNCTION history_partitions_ensure() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = @schema@, pg_temp SET lock_timeout = '2s' AS $$
+DECLARE
+    ahead integer := least(greatest(coalesce((SELECT (value #>> '{}')::integer FROM settings WHERE key = 'history.months_ahead'), 3), 0), 24);
+    made integer := 0;
+BEGIN
+    FOR i IN 0..ahead LOOP
+        made := made + history_partition_make((date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i)) AT TIME ZONE 'UTC');
+    END LOOP;
+    RETURN made;
+END $$
+$definer$);
+
+-- The default partition, and the months of the history there is before this one (counted
+-- in UTC: a month added in the session's zone would drift by an hour across a DST change).
+-- This month and those ahead are history_partitions_ensure()'s.
 CREATE TABLE case_events_default PARTITION OF case_events DEFAULT;
 SELECT history_partition_protect('case_events_default');
-SELECT history_partition_make(m)
+SELECT history_partition_make(m AT TIME ZONE 'UTC')
 FROM generate_series(
-    date_trunc('month', coalesce((SELECT min(at) FROM case_events_unpartitioned), now()), 'UTC'),
-    date_trunc('month', now(), 'UTC') + interval '3 months', interval '1 month') AS m;
+    date_trunc('month', coalesce((SELECT min(at) FROM case_events_unpartitioned), now()) AT TIME ZONE 'UTC'),
+    date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month', interval '1 month') AS m;
+SELECT history_partitions_ensure();
 
 INSERT INTO case_events SELECT * FROM case_events_unpartitioned;
 
@@ -184,23 +203,6 @@ BEGIN
     END LOOP;
 END $$;
 
--- `history.partitions`: the current month and the months ahead exist. Called by the worker
--- (the service role); each month is made in the caller's transaction, and a lock it cannot
--- take in 2 seconds (a long read holding the default partition) fails the run, which the
--- job's next run repeats; the months ahead leave time for that.
-SELECT pg_temp.create_definer($definer$
-CREATE FUNCTION history_partitions_ensure() RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = @schema@, pg_temp SET lock_timeout = '2s' AS $$
-DECLARE
-    ahead integer := least(greatest(coalesce((SELECT (value #>> '{}')::integer FROM settings WHERE key = 'history.months_ahead'), 3), 0), 24);
-    made integer := 0;
-BEGIN
-    FOR i IN 0..ahead LOOP
-        made := made + history_partition_make((date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i)) AT TIME ZONE 'UTC');
-    END LOOP;
-    RETURN made;
-END $$
-$definer$);
 
 -- The months of the history: attached, in the default partition, or archived, with their
 -- events and size. Read by `civicq archive list` (the service's login or the owner's).
