@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `civicq` command: one executable for every role (operator, worker, handler).
 @main
@@ -27,6 +28,16 @@ struct CivicQ: AsyncParsableCommand {
             ServeCommand.self, KeysCommand.self, ImportCommand.self, StatsCommand.self, TopCommand.self, LogCommand.self, HotspotsCommand.self, LedgerCommand.self, ArchiveCommand.self,
         ]
     )
+
+    /// Catches a mistyped subcommand first (``CommandTypo``), then runs as ArgumentParser does.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let typo = CommandTypo.find(in: arguments, root: CivicQ.self) {
+            FileHandle.standardError.write(Data("civicq: \(typo.sentence)\n".utf8))
+            Foundation.exit(CommandFailure.Code.usage.rawValue)
+        }
+        await main(arguments)
+    }
 }
 
 enum CivicQVersion {

@@ -152,10 +152,14 @@ public struct ImportFile: Sendable {
         }
     }
 
-    /// Validates raw rows: each becomes a complaint of `source` or a reject.
-    public static func validate(_ rows: [RawRow], source: String, validator: IntakeValidator, now: Date = Date()) -> [(line: Int, row: Result<NewCase, Reject>)] {
+    /// Validates raw rows: each becomes a complaint of `source` or a reject. A `received_at`
+    /// without an offset (`2026-12-01 09:30`) is that wall-clock time in `timeZone`, the
+    /// installation's reporting time zone (never the machine's); with one, it is taken as it is.
+    public static func validate(
+        _ rows: [RawRow], source: String, validator: IntakeValidator, timeZone: TimeZone = .gmt, now: Date = Date()
+    ) -> [(line: Int, row: Result<NewCase, Reject>)] {
         rows.map { raw in
-            let document: JSONValue
+            var document: JSONValue
             switch raw {
             case .broken(let line, let reason):
                 return (line, .failure(Reject(line: line, reason: reason)))
@@ -176,6 +180,11 @@ public struct ImportFile: Sendable {
                     }
                 }
                 if !citizen.isEmpty { object["citizen"] = .object(citizen) }
+                document = .object(object)
+            }
+            if case .object(var object) = document, case .string(let stamp)? = object["received_at"], LocalTime.lacksOffset(stamp),
+               let date = LocalTime.instant(stamp, in: timeZone) {
+                object["received_at"] = .string(date.formatted(.iso8601))
                 document = .object(object)
             }
             switch validator.validate(document, source: source, now: now) {

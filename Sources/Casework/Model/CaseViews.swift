@@ -13,13 +13,41 @@ public struct CaseSummary: Sendable, Codable, Equatable {
     public let response_due: Date?
     public let resolution_due: Date?
     public let accepted_at: Date?
+    /// Either clock missed.
     public let overdue: Bool
+    /// The response clock missed: not accepted by `response_due` (also once accepted late).
+    public let response_overdue: Bool
+    /// The resolution clock missed: not resolved by `resolution_due`.
+    public let resolution_overdue: Bool
     /// The caller's department's task on the case (lead or assist), when listing an inbox.
     public let task_role: String?
     public let task_state: String?
 
     /// The deadline that matters now: response until accepted, then resolution.
     public var nextDue: Date? { accepted_at == nil ? response_due : resolution_due }
+
+    public init(
+        id: Int64, state: CaseState, category: String, area: String, title: String, priority: String, lead_department: String?,
+        received_at: Date, response_due: Date?, resolution_due: Date?, accepted_at: Date?, response_overdue: Bool,
+        resolution_overdue: Bool, task_role: String?, task_state: String?
+    ) {
+        self.id = id
+        self.state = state
+        self.category = category
+        self.area = area
+        self.title = title
+        self.priority = priority
+        self.lead_department = lead_department
+        self.received_at = received_at
+        self.response_due = response_due
+        self.resolution_due = resolution_due
+        self.accepted_at = accepted_at
+        self.overdue = response_overdue || resolution_overdue
+        self.response_overdue = response_overdue
+        self.resolution_overdue = resolution_overdue
+        self.task_role = task_role
+        self.task_state = task_state
+    }
 }
 
 /// One department's task on a case.
@@ -65,7 +93,26 @@ public struct CaseEvent: Sendable, Codable, Equatable {
     public let department: String?
     public let reason: String?
     public let `public`: Bool
+    /// The event's details, a JSON object as text; `--json` and the API carry it as an object.
     public let details: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, kind, from_state, to_state, department, reason, `public`, details
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(at, forKey: .at)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(from_state, forKey: .from_state)
+        try container.encodeIfPresent(to_state, forKey: .to_state)
+        try container.encodeIfPresent(department, forKey: .department)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(`public`, forKey: .public)
+        try container.encode((try? JSONValue.parse(Data(details.utf8))) ?? .object([:]), forKey: .details)
+    }
 }
 
 /// An escalation (督办) for supervisors.

@@ -17,6 +17,17 @@ public enum Presentation {
         return "\(Int(seconds / 86_400)) d"
     }
 
+    /// A count with thousands separated: "2,064".
+    public static func grouped(_ count: Int) -> String {
+        let digits = String(count.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (count < 0 ? "-" : "") + out
+    }
+
     /// A time as a person reads it: in the installation's reporting time zone, with its
     /// offset, to the minute: "2026-12-02 14:05 +08:00" (with `seconds`, "2026-12-02 14:05:09 +08:00").
     public static func local(_ date: Date, in timeZone: TimeZone, seconds: Bool = false) -> String {
@@ -28,5 +39,14 @@ public enum Presentation {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0))"
             + (seconds ? ":\(two(c.second ?? 0))" : "") + " \(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+    }
+
+    /// A deadline as a person reads it: like ``local(_:in:seconds:)``, except that the end of
+    /// a day (local midnight) is written as 24:00 of that day, "2026-12-08 24:00 +08:00", so
+    /// that "until 2026-12-08" reads back as 8 December.
+    public static func deadline(_ date: Date, in timeZone: TimeZone) -> String {
+        let text = local(date, in: timeZone)
+        guard text.contains(" 00:00 ") else { return text }
+        return local(date.addingTimeInterval(-60), in: timeZone).replacingOccurrences(of: " 23:59 ", with: " 24:00 ")
     }
 }

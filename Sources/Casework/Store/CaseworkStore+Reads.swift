@@ -12,15 +12,19 @@ public struct CaseFilter: Sendable, Equatable {
     /// The inbox of this department (its active tasks); nil: every case the caller may see.
     public var department: String?
     public var limit = 50
+    /// Which page of `limit` cases, from 1.
+    public var page = 1
 
     public init() {}
+
+    var offset: Int { (max(page, 1) - 1) * limit }
 }
 
 /// Reads, as the connected login: row-level security shows each person what they may see.
 extension CaseworkStore {
     static let summaryColumns = """
         c.id, c.state, c.category_code, c.area_code, c.title, c.priority, c.lead_department, c.received_at,
-        c.response_due, c.resolution_due, c.accepted_at, c.response_overdue OR c.resolution_overdue
+        c.response_due, c.resolution_due, c.accepted_at, c.response_overdue, c.resolution_overdue
         """
 
     static func summary(_ row: PostgresRow, task: Bool) throws -> CaseSummary {
@@ -29,8 +33,8 @@ extension CaseworkStore {
             id: id, state: state, category: category, area: area, title: title, priority: priority, lead_department: lead,
             received_at: try row.decode(Date.self, at: 7), response_due: try row.decode(Date?.self, at: 8),
             resolution_due: try row.decode(Date?.self, at: 9), accepted_at: try row.decode(Date?.self, at: 10),
-            overdue: try row.decode(Bool.self, at: 11),
-            task_role: task ? try row.decode(String?.self, at: 12) : nil, task_state: task ? try row.decode(String?.self, at: 13) : nil)
+            response_overdue: try row.decode(Bool.self, at: 11), resolution_overdue: try row.decode(Bool.self, at: 12),
+            task_role: task ? try row.decode(String?.self, at: 13) : nil, task_state: task ? try row.decode(String?.self, at: 14) : nil)
     }
 
     /// The deadline that matters now: response until accepted, then resolution (the same
@@ -53,9 +57,30 @@ extension CaseworkStore {
               AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
               AND c.category_code LIKE \(categoryPrefix) AND c.area_code LIKE \(areaPrefix)
             ORDER BY \(unsafe: Self.dueExpression) NULLS LAST, c.id
-            LIMIT \(filter.limit)
+            LIMIT \(filter.limit) OFFSET \(filter.offset)
             """)
         return try rows.map { try Self.summary($0, task: true) }
+    }
+
+    /// How many cases the filter matches in all (`list` shows one page of them). A
+    /// department's inbox is counted by `inbox_count` (migration 028), which refuses anyone
+    /// outside the department; every case the caller may see, under the read policies.
+    public func count(_ filter: CaseFilter, on connection: PostgresConnection) throws -> Int {
+        let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
+        if let department = filter.department {
+            return try CaseworkError.translating {
+                try connection.query(
+                    "SELECT inbox_count(\(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""))"
+                ).scalar(Int.self) ?? 0
+            }
+        }
+        return try connection.query(
+            """
+            SELECT count(*) FROM cases c
+            WHERE c.state::text = ANY(\(states))
+              AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
+              AND c.category_code LIKE \((filter.category ?? "") + "%") AND c.area_code LIKE \((filter.area ?? "") + "%")
+            """).scalar(Int.self) ?? 0
     }
 
     /// A department's inbox: its active tasks' cases, most urgent first. `inbox_case_ids`
@@ -68,8 +93,10 @@ extension CaseworkStore {
             FROM cases c
             LEFT JOIN case_tasks t ON t.case_id = c.id AND t.department_code = \(department) AND t.state IN ('pending', 'accepted')
             WHERE c.id = ANY (ARRAY(SELECT inbox_case_ids(
-                \(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""), \(filter.limit)::integer)))
+                \(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""),
+                \(filter.limit + filter.offset)::integer)))
             ORDER BY \(unsafe: Self.dueExpression) NULLS LAST, c.id
+            OFFSET \(filter.offset)
             """)
         return try rows.map { try Self.summary($0, task: true) }
     }
@@ -86,9 +113,9 @@ extension CaseworkStore {
         guard let row = rows.first else { throw CaseworkError(.notFound, "there is no case \(id) you may see") }
         let summary = try Self.summary(row, task: false)
         let (source, externalID, channel, description, address, ruleID) = try row.decode(
-            (String, String, String, String, String?, String?).self, startingAt: 12)
+            (String, String, String, String, String?, String?).self, startingAt: 13)
         let (ruleVersion, returns, reopens, mergedInto, closeReason, reply) = try row.decode(
-            (Int?, Int, Int, Int64?, String?, String?).self, startingAt: 18)
+            (Int?, Int, Int, Int64?, String?, String?).self, startingAt: 19)
         let contact = try reveal
             ? self.contact(id, on: connection)
             : CaseworkError.translating {

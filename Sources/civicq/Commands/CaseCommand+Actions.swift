@@ -32,6 +32,12 @@ extension CaseCommand {
         @Argument(help: "The case id.") var id: Int64
         @Option(help: "The reply to the citizen.") var reply: String
 
+        func validate() throws {
+            if reply.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw ValidationError("--reply is blank: write what was done, for the citizen")
+            }
+        }
+
         func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
             "case \(id) is \(try store.resolve(id, reply: reply, on: connection).rawValue)"
         }
@@ -54,14 +60,19 @@ extension CaseCommand {
         static let configuration = CommandConfiguration(
             commandName: "extend", abstract: "Ask for a later resolution deadline (延期), before the current one.")
         @Argument(help: "The case id.") var id: Int64
-        @Option(help: "The new deadline: YYYY-MM-DD (end of that day) or an ISO 8601 time.") var until: String
+        @Option(help: """
+            The new deadline, in the installation's reporting time zone: a day (2026-12-08, 2026/12/8 \
+            or 2026年12月8日: the end of that day), a local time (2026-12-08 18:00) or an ISO 8601 time with an offset.
+            """) var until: String
         @Option(help: "Why more time is needed.") var reason: String
 
-        func validate() throws { _ = try Deadline.parse(until) }
+        func validate() throws { _ = try Deadline.parse(until, in: .gmt) }
 
         func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            let request = try store.requestExtension(id, until: try Deadline.parse(until), reason: reason, on: connection)
-            return "extension request \(request) for case \(id) waits for the hotline office"
+            let zone = try store.reportingTimeZone(on: connection)
+            let deadline = try Deadline.parse(until, in: zone)
+            let request = try store.requestExtension(id, until: deadline, reason: reason, on: connection)
+            return "extension request \(request) for case \(id) until \(Presentation.deadline(deadline, in: zone)) waits for the hotline office"
         }
     }
 
@@ -132,15 +143,11 @@ extension CaseCommand {
     }
 }
 
-/// Deadlines typed by people.
+/// Deadlines typed by people, read in the installation's reporting time zone (`LocalTime`).
 enum Deadline {
-    /// `YYYY-MM-DD` is the end of that day in this machine's time zone; an ISO 8601 time is
-    /// taken as it is.
-    static func parse(_ text: String) throws -> Date {
-        if let day = CalendarDay(text) {
-            return WorkCalendar(timeZone: .current).start(of: day.adding(days: 1))
-        }
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        throw ValidationError("write the deadline as YYYY-MM-DD or an ISO 8601 time such as 2026-11-30T18:00:00+08:00")
+    static func parse(_ text: String, in timeZone: TimeZone) throws -> Date {
+        if let date = LocalTime.deadline(text, in: timeZone) { return date }
+        throw ValidationError(
+            "write the deadline as a day (2026-12-08), a local time (2026-12-08 18:00) or an ISO 8601 time such as 2026-12-08T18:00:00+08:00")
     }
 }

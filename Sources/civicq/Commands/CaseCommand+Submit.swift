@@ -7,8 +7,16 @@ extension CaseCommand {
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take in a complaint by hand (hotline office; intake systems use the HTTP API or SQL).",
-            discussion: "The same source and external id twice gives the existing case, never a second one.")
+            discussion: """
+                The same source and external id twice gives the existing case, never a second one. \
+                A person of the hotline office (dispatcher or admin) submits as themselves, or with --as.
+
+                Example:
+                  civicq case submit --category 020103 --area 420102001 --title 下水道堵塞 \\
+                    --description "楼下下水道堵了" --name 张先生 --phone 13800000000 --as desk_li
+                """)
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var casework: CaseworkOptions
         @Option(help: "The intake system.") var source = "cli"
         @Option(help: "Its id for the complaint (default: a new UUID).") var externalId: String?
         @Option(help: "Category code.") var category: String
@@ -26,7 +34,7 @@ extension CaseCommand {
                 let complaint = NewCase(
                     source: source, externalID: externalId ?? UUID().uuidString.lowercased(), category: category, area: area,
                     title: title, description: description, channel: channel, citizenName: name, citizenPhone: phone, address: address)
-                let result = try await global.withStore { try $1.submit(complaint, on: $0) }
+                let result = try await casework.run(global) { try $1.submitByHand(complaint, on: $0) }
                 if json {
                     print(JSONOutput.render(["case": result.id, "created": result.created ? 1 : 0]))
                 } else {

@@ -29,12 +29,14 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(help: "Category code prefix.") var category: String?
         @Option(help: "Area code prefix.") var area: String?
         @Option(help: "Another department's inbox (hotline office), or 'all' for every case you may see.") var department: String?
-        @Option(help: "Most cases to list.") var limit = 50
+        @Option(help: "Most cases to list (a page).") var limit = 50
+        @Option(help: "Which page of --limit cases, from 1.") var page = 1
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
             _ = try states()
             guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+            guard page >= 1 else { throw ValidationError("--page must be at least 1") }
         }
 
         func states() throws -> [CaseState] {
@@ -54,18 +56,21 @@ struct CaseCommand: AsyncParsableCommand {
                 filter.category = category
                 filter.area = area
                 filter.limit = limit
+                filter.page = page
                 let requested = department
                 let base = filter
-                let cases = try await casework.run(global, reading: true) { connection, store in
+                let (cases, total, zone) = try await casework.run(global, reading: true) { connection, store in
                     var filter = base
                     if requested == nil {
                         filter.department = try store.actor(on: connection).department
                     } else if requested != "all" {
                         filter.department = requested
                     }
-                    return try store.list(filter, on: connection)
+                    // Counted first: a department's count refuses someone outside it.
+                    let total = try store.count(filter, on: connection)
+                    return (try store.list(filter, on: connection), total, try store.reportingTimeZone(on: connection))
                 }
-                print(json ? JSONOutput.render(cases) : CaseReport.table(cases))
+                print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, timeZone: zone))
             }
         }
     }
@@ -80,8 +85,10 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let detail = try await casework.run(global) { [id, reveal] in try $1.detail(id, reveal: reveal, on: $0) }
-                print(json ? JSONOutput.render(detail) : CaseReport.text(detail))
+                let (detail, zone) = try await casework.run(global) { [id, reveal] in
+                    (try $1.detail(id, reveal: reveal, on: $0), try $1.reportingTimeZone(on: $0))
+                }
+                print(json ? JSONOutput.render(detail) : CaseReport.text(detail, timeZone: zone))
             }
         }
     }
@@ -95,11 +102,11 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let events = try await casework.run(global) { [id] connection, store in
+                let (events, zone) = try await casework.run(global) { [id] connection, store in
                     _ = try store.detail(id, reveal: false, on: connection)
-                    return try store.history(id, on: connection)
+                    return (try store.history(id, on: connection), try store.reportingTimeZone(on: connection))
                 }
-                print(json ? JSONOutput.render(events) : CaseReport.table(events))
+                print(json ? JSONOutput.render(events) : CaseReport.table(events, timeZone: zone))
             }
         }
     }

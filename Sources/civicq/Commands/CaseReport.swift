@@ -1,32 +1,52 @@
 import Casework
 import Foundation
 
-/// Human renderings of cases and their history. Deadlines read as relative times.
+/// Human renderings of cases and their history: times in the installation's reporting time
+/// zone with its offset, deadlines also as relative times.
 enum CaseReport {
-    static func table(_ cases: [CaseSummary], now: Date = Date()) -> String {
-        guard !cases.isEmpty else { return "no cases" }
+    /// One page of a list, and how many there are in all ("50 of 2,064").
+    static func table(_ cases: [CaseSummary], total: Int? = nil, page: Int = 1, timeZone: TimeZone, now: Date = Date()) -> String {
+        guard !cases.isEmpty else { return page > 1 ? "no cases on page \(page)" + (total.map { " (\($0) in all)" } ?? "") : "no cases" }
         var table = TextTable("id", "state", "deadline", "priority", "category", "area", "lead", "task", "title")
+        table.maxCellWidth = 64  // a missed clock with its time and offset, and the next one
         for item in cases {
-            let deadline: String
-            if item.state.isFinal || item.state == .resolved {
-                deadline = "-"
-            } else if let due = item.nextDue {
-                deadline = (item.accepted_at == nil ? "respond: " : "resolve: ") + Presentation.relative(due: due, now: now)
-            } else {
-                deadline = "-"
-            }
             let task = item.task_role.map { "\($0) \(item.task_state ?? "")" } ?? ""
-            table.add([String(item.id), item.state.rawValue, deadline, item.priority, item.category, item.area,
-                       item.lead_department ?? "-", task, item.title])
+            table.add([String(item.id), item.state.rawValue, deadline(item, timeZone: timeZone, now: now), item.priority, item.category,
+                       item.area, item.lead_department ?? "-", task, item.title])
         }
-        return table.render()
+        var text = table.render()
+        if let total, total > cases.count {
+            let first = (page - 1) * cases.count + 1
+            let shown = page == 1 ? "\(cases.count)" : "\(first)–\(first + cases.count - 1)"
+            text += "\n\(shown) of \(Presentation.grouped(total)) — more with --limit N or --page \(page + 1)"
+        }
+        return text
     }
 
-    static func text(_ detail: CaseDetail, now: Date = Date()) -> String {
+    /// The clock that matters, by name: a missed one with the time it was missed ("respond:
+    /// overdue since 2026-12-01 18:00 +08:00"), else the next one relative to now.
+    static func deadline(_ item: CaseSummary, timeZone: TimeZone, now: Date) -> String {
+        if item.state.isFinal || item.state == .resolved { return "-" }
+        var missed: [String] = []
+        if item.response_overdue, let due = item.response_due {
+            missed.append("respond: overdue since \(Presentation.deadline(due, in: timeZone))" + (item.accepted_at == nil ? "" : " (accepted late)"))
+        }
+        if item.resolution_overdue, let due = item.resolution_due {
+            missed.append("resolve: overdue since \(Presentation.deadline(due, in: timeZone))")
+        } else if item.accepted_at != nil, let due = item.resolution_due, !missed.isEmpty {
+            missed.append("resolve: \(Presentation.relative(due: due, now: now))")
+        }
+        if !missed.isEmpty { return missed.joined(separator: "; ") }
+        guard let due = item.nextDue else { return "-" }
+        return (item.accepted_at == nil ? "respond: " : "resolve: ") + Presentation.relative(due: due, now: now)
+    }
+
+    static func text(_ detail: CaseDetail, timeZone: TimeZone, now: Date = Date()) -> String {
         let summary = detail.summary
+        let local = { (date: Date) in Presentation.local(date, in: timeZone) }
         func due(_ date: Date?, met: Bool) -> String {
             guard let date else { return "-" }
-            return "\(date.formatted(.iso8601))" + (met ? "" : " (\(Presentation.relative(due: date, now: now)))")
+            return Presentation.deadline(date, in: timeZone) + (met ? "" : " (\(Presentation.relative(due: date, now: now)))")
         }
         let resolved = summary.state == .resolved || summary.state.isFinal
         var lines = [
@@ -35,7 +55,7 @@ enum CaseReport {
             "priority     \(summary.priority)",
             "category     \(summary.category)    area \(summary.area)",
             "source       \(detail.source) / \(detail.external_id) by \(detail.channel)",
-            "received     \(summary.received_at.formatted(.iso8601))",
+            "received     \(local(summary.received_at))",
             "respond by   \(due(summary.response_due, met: summary.accepted_at != nil || resolved))",
             "resolve by   \(due(summary.resolution_due, met: resolved))",
             "citizen      \(detail.citizen_name) \(detail.citizen_phone)\(detail.contact_revealed ? "" : " (masked)")",
@@ -57,18 +77,18 @@ enum CaseReport {
             lines.append("")
             var table = TextTable("department", "role", "task", "assigned", "final")
             for task in detail.tasks {
-                table.add([task.department, task.role, task.state, task.assigned_at.formatted(.iso8601), task.final ? "yes" : ""])
+                table.add([task.department, task.role, task.state, local(task.assigned_at), task.final ? "yes" : ""])
             }
             lines.append(table.render())
         }
         return lines.joined(separator: "\n")
     }
 
-    static func table(_ events: [CaseEvent]) -> String {
+    static func table(_ events: [CaseEvent], timeZone: TimeZone) -> String {
         guard !events.isEmpty else { return "no events" }
         var table = TextTable("at", "event", "from", "to", "actor", "department", "reason")
         for event in events {
-            table.add([event.at.formatted(.iso8601), event.kind + (event.public ? "" : " (internal)"), event.from_state?.rawValue ?? "",
+            table.add([Presentation.local(event.at, in: timeZone, seconds: true), event.kind + (event.public ? "" : " (internal)"), event.from_state?.rawValue ?? "",
                        event.to_state?.rawValue ?? "", event.actor, event.department ?? "", event.reason ?? ""])
         }
         return table.render()

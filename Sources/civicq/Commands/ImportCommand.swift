@@ -72,15 +72,16 @@ struct ImportCommand: AsyncParsableCommand {
             // Two batches are stored at once (each its own transaction) while the next is
             // validated: PostgreSQL's work is most of an import.
             try await global.withClient(size: 2) { client, _ in
-                let codes: [String] = try await client.withConnection { connection in
-                    try connection.query("SELECT code FROM categories").map { try $0.decode(String.self) }
+                let (codes, zone): ([String], TimeZone) = try await client.withConnection { connection in
+                    (try connection.query("SELECT code FROM categories").map { try $0.decode(String.self) },
+                     try store.reportingTimeZone(on: connection))
                 }
                 let categories = Set(codes)
                 let reader = try input.reader()
                 var seen: [String: Int] = [:]
                 let first = try reader.next(batch)
                 var validating: Task<[(line: Int, row: Result<NewCase, ImportFile.Reject>)], Never>? =
-                    first.isEmpty ? nil : Task.detached { ImportFile.validate(first, source: source, validator: validator) }
+                    first.isEmpty ? nil : Task.detached { ImportFile.validate(first, source: source, validator: validator, timeZone: zone) }
                 try await withThrowingTaskGroup(of: (Int, Int, Int, [ImportFile.Reject]).self) { group in
                     var inFlight = 0
                     func collect() async throws {
@@ -92,7 +93,7 @@ struct ImportCommand: AsyncParsableCommand {
                     while let task = validating {
                         let rows = await task.value
                         let following = try reader.next(batch)
-                        validating = following.isEmpty ? nil : Task.detached { ImportFile.validate(following, source: source, validator: validator) }
+                        validating = following.isEmpty ? nil : Task.detached { ImportFile.validate(following, source: source, validator: validator, timeZone: zone) }
                         var good: [NewCase] = []
                         var rejected: [ImportFile.Reject] = []
                         for (line, row) in rows {

@@ -40,8 +40,11 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let dead = try await JobsCommand.withQueue(global) { try await $0.deadJobs(limit: limit) }
-                print(json ? JobsReport.json(dead) : JobsReport.table(dead))
+                let (dead, zone) = try await global.withClient { client, _ in
+                    let queue = JobQueueClient(client: client, store: JobStore(schema: global.schemaName))
+                    return (try await queue.deadJobs(limit: limit), await global.reportingTimeZone(client))
+                }
+                print(json ? JobsReport.json(dead) : JobsReport.table(dead, timeZone: zone))
             }
         }
     }

@@ -1,3 +1,4 @@
+import Casework
 import Foundation
 import JobQueue
 
@@ -32,13 +33,13 @@ enum JobsReport {
         })
     }
 
-    static func table(_ dead: [DeadJob]) -> String {
+    static func table(_ dead: [DeadJob], timeZone: TimeZone) -> String {
         guard !dead.isEmpty else { return "no dead jobs" }
-        var lines = ["id          kind                     queue        attempts  died                  last error"]
+        var lines = ["id          kind                     queue        attempts  died                     last error"]
         for job in dead {
             lines.append(
                 [lpad(String(job.id), 10), pad(job.kind, 24), pad(job.queue, 12), lpad(String(job.attempt), 8),
-                 pad(job.finishedAt.map { $0.formatted(.iso8601) } ?? "-", 21), String((job.lastError ?? "").prefix(80))]
+                 pad(job.finishedAt.map { Presentation.local($0, in: timeZone) } ?? "-", 24), String((job.lastError ?? "").prefix(80))]
                     .joined(separator: "  "))
         }
         return lines.joined(separator: "\n")

@@ -96,15 +96,19 @@ struct LogCommand: AsyncParsableCommand {
                 let verifier = try LogKeyFile.verifier(key)
                 let started = ContinuousClock.now
                 let result: LogVerification
+                let zone: TimeZone
                 if let file {
-                    result = LogExport.verify(lines: try LogFileLines(path: file), key: verifier).verification
+                    let reading = LogExport.verify(lines: try LogFileLines(path: file), key: verifier)
+                    result = reading.verification
+                    zone = reading.header.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
                 } else {
-                    result = try await global.withStore { connection, store in
-                        try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) }
+                    (result, zone) = try await global.withStore { connection, store in
+                        (try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) },
+                         try store.reportingTimeZone(on: connection))
                     }
                 }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
-                LogReport.print(result, seconds: seconds, json: json)
+                LogReport.print(result, seconds: seconds, json: json, timeZone: zone)
                 if !result.proven { throw ExitCode(CommandFailure.Code.dataError.rawValue) }
             }
         }
@@ -113,7 +117,8 @@ struct LogCommand: AsyncParsableCommand {
 
 /// The verification's text and JSON.
 enum LogReport {
-    static func print(_ result: LogVerification, seconds: Double, json: Bool) {
+    /// `timeZone`: the reporting time zone the checkpoint's time is shown in (the export's own).
+    static func print(_ result: LogVerification, seconds: Double, json: Bool, timeZone: TimeZone) {
         if json {
             var object: [String: Any] = ["proven": result.proven, "events": result.events, "checkpoints": result.checkpointsProven]
             if let latest = result.latest {
@@ -133,7 +138,7 @@ enum LogReport {
             Swift.print("proven before it: \(result.checkpointsProven) checkpoints" + (result.latest.map { ", up to size \($0.size)" } ?? ""))
         } else {
             Swift.print("proven: \(result.events) events, \(result.checkpointsProven) checkpoints"
-                + (result.latest.map { ", the latest of size \($0.size) signed at \($0.time.formatted(.iso8601))" } ?? ""))
+                + (result.latest.map { ", the latest of size \($0.size) signed at \(Presentation.local($0.time, in: timeZone))" } ?? ""))
             Swift.print(String(format: "%.1f s", seconds))
         }
     }

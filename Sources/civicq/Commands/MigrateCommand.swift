@@ -1,3 +1,4 @@
+import Casework
 import ArgumentParser
 import CivicSchema
 import Foundation
@@ -25,7 +26,9 @@ struct MigrateCommand: AsyncParsableCommand {
             try await global.withClient { client, logger in
                 if status {
                     let statuses = try await migrator.status(using: client)
-                    print(json ? MigrationReport.json(statuses, schema: migrator.schema) : MigrationReport.table(statuses, schema: migrator.schema))
+                    let zone = await global.reportingTimeZone(client)
+                    print(json ? MigrationReport.json(statuses, schema: migrator.schema)
+                        : MigrationReport.table(statuses, schema: migrator.schema, timeZone: zone))
                     if statuses.contains(where: { $0.state == .changed }) { throw ExitCode(CommandFailure.Code.configuration.rawValue) }
                 } else {
                     let applied = try await migrator.migrate(using: client, logger: logger)
@@ -48,10 +51,10 @@ enum MigrationReport {
         String(format: "%03d_%@", version, name)
     }
 
-    static func table(_ statuses: [PostgresMigrationStatus], schema: String) -> String {
+    static func table(_ statuses: [PostgresMigrationStatus], schema: String, timeZone: TimeZone) -> String {
         var lines = ["schema \(schema)"]
         for status in statuses {
-            let when = status.appliedAt.map { " " + $0.formatted(.iso8601) } ?? ""
+            let when = status.appliedAt.map { " " + Presentation.local($0, in: timeZone) } ?? ""
             lines.append("  \(status.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(label(status.version, status.name))\(when)")
         }
         let pending = statuses.filter { $0.state == .pending }.count

@@ -10,7 +10,12 @@ struct ExtensionsCommand: AsyncParsableCommand {
         subcommands: [List.self, ActionCommand<Approve>.self, ActionCommand<Refuse>.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Requests, pending first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Extension requests waiting for a decision; with --all, the decided ones too.",
+            discussion: """
+                Example:
+                  civicq extensions list --all --as desk_li
+                """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var casework: CaseworkOptions
         @Flag(help: "Include decided requests.") var all = false
@@ -18,20 +23,28 @@ struct ExtensionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let list = try await casework.run(global) { [all] in try $1.extensions(pendingOnly: !all, on: $0) }
+                let (list, zone) = try await casework.run(global) { [all] in
+                    (try $1.extensions(pendingOnly: !all, on: $0), try $1.reportingTimeZone(on: $0))
+                }
                 if json { print(JSONOutput.render(list)); return }
                 var table = TextTable("id", "case", "department", "state", "due", "asks until", "reason")
                 for item in list {
                     table.add([String(item.id), String(item.case_id), item.department, item.state,
-                               item.previous_due.formatted(.iso8601), item.until.formatted(.iso8601), item.reason])
+                               Presentation.deadline(item.previous_due, in: zone), Presentation.deadline(item.until, in: zone), item.reason])
                 }
-                print(list.isEmpty ? "no extension requests" : table.render())
+                print(list.isEmpty ? (all ? "no extension requests" : "no extension requests wait for a decision (--all lists the decided ones)")
+                    : table.render())
             }
         }
     }
 
     struct Approve: CaseworkAction {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request: the resolution deadline moves.")
+        static let configuration = CommandConfiguration(
+            commandName: "approve", abstract: "Approve a request: the resolution deadline moves.",
+            discussion: """
+                Example:
+                  civicq extensions approve 7 --reason "需协调管网施工" --as desk_li
+                """)
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "A note for the record.") var reason: String?
 
@@ -41,9 +54,14 @@ struct ExtensionsCommand: AsyncParsableCommand {
     }
 
     struct Refuse: CaseworkAction {
-        static let configuration = CommandConfiguration(commandName: "refuse", abstract: "Refuse a request: the deadline stays.")
+        static let configuration = CommandConfiguration(
+            commandName: "refuse", abstract: "Refuse a request: the deadline stays. --reason is required: the department is told why.",
+            discussion: """
+                Example:
+                  civicq extensions refuse 7 --reason "情况简单，应按期办结" --as desk_li
+                """)
         @Argument(help: "The request id.") var id: Int64
-        @Option(help: "Why.") var reason: String
+        @Option(help: "Why the request is refused (required; the department reads it).") var reason: String
 
         func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
             "extension request \(id) \(try store.decideExtension(id, approve: false, reason: reason, on: connection))"

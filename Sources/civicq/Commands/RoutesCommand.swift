@@ -35,17 +35,17 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (context, routed, events) = try await global.withStore { [id] connection, store in
+                let (context, routed, events, zone) = try await global.withStore { [id] connection, store in
                     let context = try store.loadContext(on: connection)
                     guard let routed = try store.routingCases(ids: [id], on: connection).first else {
                         throw CaseworkError(.notFound, "there is no case \(id)")
                     }
                     let events = try store.history(id, on: connection).filter { [CaseEventKind.dispatched, .manualDispatch, .assigned].map(\.rawValue).contains($0.kind) }
-                    return (context, routed, events)
+                    return (context, routed, events, try store.reportingTimeZone(on: connection))
                 }
                 var lines: [String] = []
                 for event in events {
-                    lines.append("\(event.at.formatted(.iso8601)) \(event.kind) to \(event.department ?? "the dispatch desk"): \(event.reason ?? "")")
+                    lines.append("\(Presentation.local(event.at, in: zone)) \(event.kind) to \(event.department ?? "the dispatch desk"): \(event.reason ?? "")")
                 }
                 if events.isEmpty { lines.append("case \(id) has not been routed yet") }
                 lines.append("")

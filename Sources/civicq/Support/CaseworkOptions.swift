@@ -20,9 +20,21 @@ struct CaseworkOptions: ParsableArguments {
         _ global: GlobalOptions, reading: Bool = false, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
     ) async throws -> R {
         try await global.withStore(reading: reading) { [actAs] connection, store in
-            if let actAs { try connection.execute("SET ROLE \(identifier: actAs)") }
+            if let actAs { try Self.setRole(actAs, on: connection) }
             defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
             return try body(connection, store)
+        }
+    }
+}
+
+extension CaseworkOptions {
+    /// `SET ROLE`, with a login that does not exist named as such (exit 67), not as the
+    /// server's "invalid parameter value".
+    static func setRole(_ login: String, on connection: PostgresConnection) throws {
+        do {
+            try connection.execute("SET ROLE \(identifier: login)")
+        } catch let error as PostgresError where error.sqlState?.rawValue == "22023" {
+            throw CaseworkError(.notAUser, "there is no login \(login): --as names a civicq user (civicq users list)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Casework
+import Foundation
 import Postgres
 
 extension GlobalOptions {
@@ -11,5 +12,12 @@ extension GlobalOptions {
         return try await withClient(reading: reading) { client, _ in
             try await client.withConnection { try body($0, store) }
         }
+    }
+
+    /// The installation's reporting time zone, for times shown to people by commands that
+    /// work before the schema is complete (migrate, jobs): UTC while there are no settings.
+    func reportingTimeZone(_ client: PostgresClient) async -> TimeZone {
+        let store = CaseworkStore(schema: schemaName)
+        return (try? await client.withConnection { try store.reportingTimeZone(on: $0) }) ?? .gmt
     }
 }

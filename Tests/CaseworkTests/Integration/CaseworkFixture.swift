@@ -146,6 +146,12 @@ final class CaseworkFixture: Sendable {
         try await client.withConnection { try $0.execute("UPDATE settings SET value = \(json)::jsonb WHERE key = \(key)") }
     }
 
+    /// Brings the next try of the case's pending callback to now, as if its retry spacing
+    /// (migration 028 refuses an earlier "unreachable") had passed.
+    func callbackDueNow(_ id: Int64) async throws {
+        try await client.withConnection { try $0.execute("UPDATE callbacks SET next_try_at = now() WHERE case_id = \(id) AND state = 'pending'") }
+    }
+
     func dropLogins() async throws {
         let all = logins.withLock { $0 }
         try await TestDatabase.asAdmin { [schema] connection in

@@ -48,7 +48,10 @@ struct FigureStoryTests {
             try await work(f)
             try await callback(b, .answered(solved: true, rating: .satisfied))
             try await callback(c, .answered(solved: false, rating: .dissatisfied))
-            for _ in 0..<3 { try await callback(f, .unreachable) }
+            for _ in 0..<3 {
+                try await fixture.callbackDueNow(f)
+                try await callback(f, .unreachable)
+            }
             #expect(try await fixture.state(of: f) == .closed)
             #expect(try await fixture.state(of: c) == .reopened)
             // D: returned by water, routed to the district's backstop.

@@ -169,6 +169,11 @@ struct StoryTests {
             let agent = try await fixture.person(.callback, of: "desk")
             let id = try await fixture.resolvedCase(by: handler)
             #expect(try await fixture.as(agent) { try $1.recordCallback(id, answer: .unreachable, on: $0) } == "retry")
+            // A second "unreachable" before the retry spacing has passed is refused.
+            await #expect { try await fixture.as(agent) { try $1.recordCallback(id, answer: .unreachable, on: $0) } } throws: {
+                ($0 as? CaseworkError)?.code == .wrongState && ($0 as? CaseworkError)?.message.contains("next try is due at") == true
+            }
+            try await fixture.callbackDueNow(id)
             #expect(try await fixture.as(agent) { try $1.recordCallback(id, answer: .unreachable, on: $0) } == "unanswered")
             let detail = try await fixture.as(handler) { try $1.detail(id, reveal: false, on: $0) }
             #expect(detail.summary.state == .closed)
@@ -205,7 +210,10 @@ struct StoryTests {
             // duplicate stays merged.
             let agent = try await fixture.person(.callback, of: "desk")
             var outcomes: [String] = []
-            for _ in 0..<3 { outcomes.append(try await fixture.as(agent) { try $1.recordCallback(duplicate, answer: .unreachable, on: $0) }) }
+            for _ in 0..<3 {
+                try await fixture.callbackDueNow(duplicate)
+                outcomes.append(try await fixture.as(agent) { try $1.recordCallback(duplicate, answer: .unreachable, on: $0) })
+            }
             #expect(outcomes == ["retry", "retry", "unanswered"])
             #expect(try await fixture.state(of: duplicate) == .merged)
             #expect(try await fixture.eventKinds(of: main).contains("merged_from"))

@@ -127,7 +127,8 @@ struct StatsVerify: AsyncParsableCommand {
     private func recompute(from file: String, key: LogVerifierKey) throws {
         let reading = LogExport.verify(lines: try LogFileLines(path: file), key: key, keepEvents: true)
         guard reading.verification.proven, let header = reading.header, let latest = reading.verification.latest else {
-            LogReport.print(reading.verification, seconds: 0, json: options.json)
+            LogReport.print(reading.verification, seconds: 0, json: options.json,
+                            timeZone: reading.header.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
             throw ExitCode(CommandFailure.Code.dataError.rawValue)
         }
         guard header.from == 0 else {
@@ -147,7 +148,7 @@ struct StatsVerify: AsyncParsableCommand {
             print(StatsReport.csv(rows, period: query.period))
         } else {
             print("recomputed from \(reading.verification.events) events proven by \(reading.verification.checkpointsProven) checkpoints, "
-                + "the latest of size \(latest.size) signed at \(latest.time.formatted(.iso8601)) (time zone \(header.timeZone))")
+                + "the latest of size \(latest.size) signed at \(Presentation.local(latest.time, in: zone)) (time zone \(header.timeZone))")
             print(StatsReport.table(rows, period: query.period, dimension: query.dimension))
         }
     }

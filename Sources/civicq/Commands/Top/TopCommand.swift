@@ -48,37 +48,49 @@ struct TopCommand: AsyncParsableCommand {
         }
     }
 
-    /// Draws frames until Ctrl-C. When a later reading fails (the server restarts, a standby
-    /// is promoted) the last frame stays, with a line saying so, and the next refresh tries
-    /// again: `top` waits for the database as `top` waits for a process.
+    /// Draws frames until Ctrl-C. When a reading fails (the server restarts, a standby is
+    /// promoted, or it is not up yet) the last frame stays, under a line saying that top is
+    /// reconnecting, and the next refresh tries again: `top` waits for the database as `top`
+    /// waits for a process. Only `--once` gives up (exit 69).
     private func loop(_ client: PostgresClient, primary: PostgresClient?) async throws {
-        let (names, timeZone) = try await client.withConnection { [schema = global.schemaName] connection in
-            (Dictionary(
-                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
-                uniquingKeysWith: { first, _ in first }),
-             try CaseworkStore(schema: schema).reportingTimeZone(on: connection))
-        }
-        let screen = TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, timeZone: timeZone)
         let live = !once && isatty(STDOUT_FILENO) == 1
+        var screen: TopScreen?
         var previous: OperationsReading?
         var lastFrame = ""
+        var failures = 0
         while true {
             let frame: String
             do {
+                let current: TopScreen
+                if let screen { current = screen } else { current = try await makeScreen(client) }
+                screen = current
                 let reading = try await OperationsReading.read(client: client, schema: global.schemaName)
                 var lag: ReplicaLag?
                 if let primary { lag = try await ReplicaLag.read(primary: primary, replica: client) }
-                frame = screen.render(reading, previous: previous, lag: lag, at: Date())
+                frame = current.render(reading, previous: previous, lag: lag, at: Date())
                 previous = reading
                 lastFrame = frame
+                failures = 0
             } catch {
                 if once { throw error }
-                frame = TopScreen.unreachable(error, at: Date(), in: timeZone) + "\n" + lastFrame
+                failures += 1
+                frame = TopScreen.reconnecting(error, attempt: failures, at: Date(), in: screen?.timeZone ?? .gmt) + "\n" + lastFrame
             }
             // Home, clear to the end: the frame is redrawn in place.
             FileHandle.standardOutput.write(Data((live ? "\u{1B}[H\u{1B}[J" + frame : frame + "\n").utf8))
             if once { return }
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
         }
+    }
+
+    /// The screen, with the department names and the reporting time zone, read once.
+    private func makeScreen(_ client: PostgresClient) async throws -> TopScreen {
+        let (names, timeZone) = try await client.withConnection { [schema = global.schemaName] connection in
+            (Dictionary(
+                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
+                uniquingKeysWith: { first, _ in first }),
+             try CaseworkStore(schema: schema).reportingTimeZone(on: connection))
+        }
+        return TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, timeZone: timeZone)
     }
 }

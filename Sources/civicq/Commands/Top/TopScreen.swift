@@ -79,9 +79,9 @@ struct TopScreen {
     }
 
     /// A frame's top line when the database did not answer: the last frame stays below it.
-    static func unreachable(_ error: any Error, at now: Date, in timeZone: TimeZone) -> String {
+    static func reconnecting(_ error: any Error, attempt: Int, at now: Date, in timeZone: TimeZone) -> String {
         "civicq top — \(Presentation.local(now, in: timeZone, seconds: true)) — the database did not answer; "
-            + "retrying (\(CommandFailure.describe(error).1))"
+            + "reconnecting (try \(attempt); \(CommandFailure.describe(error).1)); the figures below are from before"
     }
 
     /// 42 s, 3 m 10 s, 2 h 5 m, 3 d 4 h.
