@@ -83,6 +83,15 @@ struct StatsCommandTests {
             let rows = (try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]]
             let intake = rows?.compactMap { ($0["counts"] as? [String: Any])?["intake"] as? Int }.reduce(0, +)
             #expect(intake == 300)
+            // The whole city's line counts each case once; an area's line has no return rate.
+            let tableJSON = try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any]
+            let city = tableJSON?["city"] as? [String: Any]
+            #expect((city?["counts"] as? [String: Any])?["intake"] as? Int == 300)
+            #expect(rows?.allSatisfy { ($0["rates"] as? [String: Any])?["returns"] is NSNull } == true)
+            let byArea = try await civicq(["stats", "--by", "area"] + period)
+            let cityLine = byArea.stdout.split(separator: "\n").first { $0.hasPrefix("city ") }
+            #expect(cityLine?.contains("whole city") == true && cityLine?.contains(" 300 ") == true, "\(byArea.stdout)")
+            #expect(byArea.stdout.split(separator: "\n").dropFirst(2).first?.contains("—") == true)
             let text = try await civicq(["stats", "ranking"] + period)
             #expect(text.status == 0)
             #expect(text.stdout.contains("score"))

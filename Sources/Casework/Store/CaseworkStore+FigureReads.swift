@@ -73,9 +73,21 @@ extension CaseworkStore {
         return counts
     }
 
-    /// The rollups summed over the period, per unit (areas and categories cut to the level).
-    func rollupCounts(_ query: FigureQuery, on connection: PostgresConnection) throws -> [FigureUnit: FigureCounts] {
-        let length = query.keyLength ?? 64
+    /// The whole city in the period: every area summed (each case counts in one area), and the
+    /// return rate of the lead departments summed (returns are a department's, not an area's).
+    public func cityFigures(_ period: FigurePeriod, settings: FigureSettings? = nil, on connection: PostgresConnection) throws -> CityFigures? {
+        let areas = try rollupCounts(FigureQuery(period: period, dimension: .area), keyLength: 0, on: connection)
+        guard let counts = areas.values.first else { return nil }
+        let leads = try rollupCounts(FigureQuery(period: period, dimension: .department), keyLength: 0, on: connection)
+        let lead = leads[FigureUnit(.department, "", role: .lead)] ?? FigureCounts()
+        let row = FigureRow(unit: FigureUnit(.area, ""), name: nil, counts: counts, settings: try settings ?? figureSettings(on: connection))
+        return CityFigures(row: row, returns: FigureRate(Double(lead[.returned]), of: lead[.dispatched]))
+    }
+
+    /// The rollups summed over the period, per unit (areas and categories cut to the level, or
+    /// to `keyLength` characters: 0 sums every unit of the dimension, per role).
+    func rollupCounts(_ query: FigureQuery, keyLength: Int? = nil, on connection: PostgresConnection) throws -> [FigureUnit: FigureCounts] {
+        let length = keyLength ?? query.keyLength ?? 64
         let (first, last) = (query.period.first.description, query.period.last.description)
         let dim = query.dimension.rawValue
         let size = FigureHistogram.bounds.count + 1

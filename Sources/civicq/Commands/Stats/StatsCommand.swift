@@ -29,22 +29,22 @@ struct StatsTable: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rows, period, backlog, checkpoint) = try await global.withStore(reading: true) { connection, store in
+            let (rows, city, period, backlog, checkpoint) = try await global.withStore(reading: true) { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
-                return (try store.figureRows(query, on: connection), query.period, try store.figuresBacklog(on: connection),
-                        try store.latestCheckpoint(on: connection))
+                return (try store.figureRows(query, on: connection), try store.cityFigures(query.period, on: connection), query.period,
+                        try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection))
             }
             StatsReport.warnBacklog(backlog)
             if options.json {
                 // The checkpoint the figures were computed at: its log holds every event they count
                 // that had been sealed by then (a figure can be recomputed from an export of it).
-                print(StatsReport.json(rows, period: period, checkpoint: checkpoint.map {
+                print(StatsReport.json(rows, period: period, city: city, checkpoint: checkpoint.map {
                     ["size": $0.size, "root": $0.root, "signed_at": $0.signedAt.formatted(.iso8601)] as [String: Any]
                 }))
             } else if options.csv {
                 print(StatsReport.csv(rows, period: period))
             } else {
-                print(StatsReport.table(rows, period: period, dimension: options.dimension))
+                print(StatsReport.table(rows, period: period, dimension: options.dimension, city: city))
             }
         }
     }

@@ -8,23 +8,39 @@ enum StatsReport {
         FileHandle.standardError.write(Data("civicq: note: \(backlog) case(s) changed since the last rollup; the workers are catching up\n".utf8))
     }
 
-    static func table(_ rows: [FigureRow], period: FigurePeriod, dimension: FigureUnit.Dimension) -> String {
+    /// One line per unit, then the whole city's (`city`, when given). A measure that does not
+    /// apply to a line prints "—" (returns are counted for departments only: an area's or a
+    /// category's line has none); "-" is a rate with nothing to count yet.
+    static func table(_ rows: [FigureRow], period: FigurePeriod, dimension: FigureUnit.Dimension, city: CityFigures? = nil) -> String {
         guard !rows.isEmpty else { return "nothing counted in \(period)" }
         var table = TextTable(
             dimension.rawValue, "name", "role", "intake", "dispatched", "response", "closure", "on time", "resolution",
             "satisfaction", "returns", "reopens", "unanswered", "respond p50/p90", "resolve p50/p90")
         table.maxCellWidth = 24
-        for row in rows {
+        func line(_ row: FigureRow, key: String, name: String, returns: String) -> [String] {
             let (counts, rates) = (row.counts, row.rates)
-            table.add([
-                row.unit.key, row.name ?? "", row.unit.role == .all ? "" : row.unit.role.rawValue,
+            return [
+                key, name, row.unit.role == .all ? "" : row.unit.role.rawValue,
                 String(counts[.intake]), String(counts[.dispatched]),
                 cell(rates.response), cell(rates.closure), cell(rates.onTime), cell(rates.resolution), cell(rates.satisfaction),
-                cell(rates.returns), cell(rates.reopen), String(counts[.unanswered]),
+                returns, cell(rates.reopen), String(counts[.unanswered]),
                 "\(duration(row.respondP50))/\(duration(row.respondP90))", "\(duration(row.resolveP50))/\(duration(row.resolveP90))",
-            ])
+            ]
+        }
+        for row in rows {
+            var cells = line(row, key: row.unit.key, name: row.name ?? "", returns: row.unit.dimension == .department ? cell(row.rates.returns) : "—")
+            if row.unit.dimension == .department { cells[3] = "—" }  // intake is the city's, an area's, a category's
+            table.add(cells)
+        }
+        if let city { table.add(line(city.row, key: "city", name: "whole city", returns: cell(city.returns))) }
+        var notes = ["- nothing to count yet"]
+        notes.insert(dimension == .department ? "— intake is counted for areas and categories, not departments"
+            : "— returns are not counted for \(dimension.rawValue)s (a return is a department's)", at: 0)
+        if city != nil, dimension == .department {
+            notes.insert("the city line counts each case once; department lines count each department it went to", at: 0)
         }
         return "figures for \(period) (\(period.first) to \(period.last)), by \(dimension.rawValue)\n" + table.render()
+            + "\n" + notes.joined(separator: "; ")
     }
 
     static func table(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
@@ -79,8 +95,18 @@ enum StatsReport {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ rows: [FigureRow], period: FigurePeriod, checkpoint: [String: Any]? = nil) -> String {
+    static func json(_ rows: [FigureRow], period: FigurePeriod, city: CityFigures? = nil, checkpoint: [String: Any]? = nil) -> String {
         var object: [String: Any] = ["period": periodObject(period), "rows": rows.map(object)]
+        if let city {
+            var line = Self.object(city.row)
+            line["dimension"] = "city"
+            line["key"] = "city"
+            if var rates = line["rates"] as? [String: Any] {
+                rates["returns"] = ["numerator": city.returns.numerator, "denominator": city.returns.denominator, "value": city.returns.value as Any]
+                line["rates"] = rates
+            }
+            object["city"] = line
+        }
         object["checkpoint"] = checkpoint ?? NSNull()
         return encode(object)
     }
@@ -129,7 +155,8 @@ enum StatsReport {
             "rates": [
                 "response": rate(row.rates.response), "closure": rate(row.rates.closure), "on_time": rate(row.rates.onTime),
                 "resolution": rate(row.rates.resolution), "satisfaction": rate(row.rates.satisfaction),
-                "returns": rate(row.rates.returns), "reopen": rate(row.rates.reopen),
+                // Not counted for areas and categories (a return is a department's): null.
+                "returns": row.unit.dimension == .department ? rate(row.rates.returns) as Any : NSNull(), "reopen": rate(row.rates.reopen),
             ],
         ]
         var times: [String: Double] = [:]
