@@ -122,6 +122,22 @@ extension CaseCommandTests {
         let stored = try await sql("SELECT string_agg(to_char(until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), ' ' ORDER BY id) FROM extensions")
         let expected = "\(day) 16:00"
         #expect(stored == "\(expected) \(expected)")
+        // The language: the example city's (zh-CN) under a C locale, English with --lang en or
+        // LANG=en_US; codes, states and exit codes the same in both, names beside codes.
+        var plain = environment
+        plain["LANG"] = "C.UTF-8"
+        let chinese1 = try await Self.civicq(["case", "show", "2"], environment: plain, as: "water_wang")
+        #expect(chinese1.stdout.contains("状态         accepted") && chinese1.stdout.contains("类别         020103 下水道堵塞"), "\(chinese1.stdout)")
+        #expect(chinese1.stdout.contains("区域         420102001 "))
+        let english1 = try await Self.civicq(["case", "show", "2", "--lang", "en"], environment: plain, as: "water_wang")
+        #expect(english1.stdout.contains("state        accepted") && english1.stdout.contains("category     020103 下水道堵塞"))
+        let accepted = try await Self.civicq(["case", "accept", "3"], environment: plain, as: "water_wang")
+        #expect(accepted.stdout == "案件 3 已签收，状态 accepted\n", "\(accepted.stderr)")
+        let listZH = try await Self.civicq(["case", "list", "--limit", "1"], environment: plain, as: "water_wang")
+        #expect(listZH.stdout.hasPrefix("编号  状态") && listZH.stdout.contains("用 --limit N 或 --page 2 查看更多"), "\(listZH.stdout)")
+        let refusedZH = try await Self.civicq(["case", "accept", "1"], environment: plain, as: "water_wang")
+        #expect(refusedZH.status == 73)
+        #expect(try await Self.civicq(["case", "list", "--lang", "fr"], environment: plain, as: "water_wang").status == 64)
         // A day typed the Chinese way is the same day.
         let parts = day.split(separator: "-")
         let chinese = "\(parts[0])年\(Int(parts[1])!)月\(Int(parts[2])!)日"

@@ -14,9 +14,12 @@ struct CivicQProcess {
         return directory.appendingPathComponent("civicq")
     }
 
-    /// Ours, with `extra` over it.
+    /// Ours, with `extra` over it. The tests read civicq's English: the example city's
+    /// installation language is zh-CN, so the locale is English unless a test sets another.
     private static func environment(_ extra: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        ProcessInfo.processInfo.environment
+            .merging(["LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_US.UTF-8"]) { _, new in new }
+            .merging(extra) { _, new in new }
     }
 
     /// Runs the executable to the end (on a Dispatch thread: ``ChildProcess``). `input`, when

@@ -32,9 +32,10 @@ public struct FigureRanking: Sendable, Equatable {
             if oa != ob { return oa > ob }
             return a.unit.key < b.unit.key
         }
-        // With few units the leading and lagging groups must not overlap.
+        // Each group is at most half of those ranked, so they never overlap and a lone unit
+        // (or two) is named neither leading nor lagging: "rank 1 of 1 … lagging" says nothing.
         let leading = min(settings.leading, ordered.count / 2)
-        let lagging = min(settings.lagging, ordered.count - leading)
+        let lagging = min(settings.lagging, ordered.count / 2)
         var entries: [Entry] = []
         for (index, row) in ordered.enumerated() {
             let standing: Standing = index < leading ? .leading : (index >= ordered.count - lagging ? .lagging : .middle)

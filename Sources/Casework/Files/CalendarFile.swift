@@ -5,6 +5,7 @@ import Foundation
 ///
 /// ```yaml
 /// time_zone: Asia/Shanghai       # optional: the installation's reporting time zone
+/// language: zh-CN                # optional: what people read (zh-CN or en)
 /// holidays:
 ///   - { date: 2026-01-01, name: 元旦 }
 ///   - { from: 2026-10-01, to: 2026-10-07, name: 国庆节 }
@@ -28,6 +29,8 @@ public struct CalendarFile: Sendable, Codable, Equatable {
     }
 
     public var time_zone: String?
+    /// The installation's language for people (`Language`): zh-CN or en.
+    public var language: String?
     public var holidays: [Entry]?
     public var workdays: [Entry]?
 
@@ -45,6 +48,9 @@ public struct CalendarFile: Sendable, Codable, Equatable {
         }
         if let zone = time_zone, TimeZone(identifier: zone) == nil {
             throw CaseworkError(.badInput, "unknown time zone \(zone)")
+        }
+        if let language, Language(tag: language) == nil {
+            throw CaseworkError(.badInput, "unknown language \(language): zh-CN or en")
         }
         return result.sorted { $0.0 < $1.0 }
     }

@@ -3,18 +3,24 @@ public import Foundation
 /// How people see deadlines: relative times. (Names and phones are masked by the database,
 /// `mask_name`/`mask_phone` in migration 006, since handlers may not read them unmasked.)
 public enum Presentation {
-    /// "due in 3 h", "overdue 2 d", "due in 40 min".
-    public static func relative(due: Date, now: Date = Date()) -> String {
+    /// "due in 3 h", "overdue 2 d", "due in 40 min" (in Chinese "3 小时后到期", "已超期 2 天").
+    public static func relative(due: Date, now: Date = Date(), language: Language = .en) -> String {
         let seconds = due.timeIntervalSince(now)
-        let amount = span(abs(seconds))
-        return seconds >= 0 ? "due in \(amount)" : "overdue \(amount)"
+        let amount = span(abs(seconds), language: language)
+        switch (language, seconds >= 0) {
+        case (.en, true): return "due in \(amount)"
+        case (.en, false): return "overdue \(amount)"
+        case (.zhCN, true): return "\(amount)后到期"
+        case (.zhCN, false): return "已超期 \(amount)"
+        }
     }
 
     /// "40 min", "3 h", "2 d": minutes under an hour, hours under two days, else days.
-    public static func span(_ seconds: TimeInterval) -> String {
-        if seconds < 3600 { return "\(max(1, Int((seconds / 60).rounded(.up)))) min" }
-        if seconds < 48 * 3600 { return "\(Int(seconds / 3600)) h" }
-        return "\(Int(seconds / 86_400)) d"
+    public static func span(_ seconds: TimeInterval, language: Language = .en) -> String {
+        let (minute, hour, day) = language == .zhCN ? (" 分钟", " 小时", " 天") : (" min", " h", " d")
+        if seconds < 3600 { return "\(max(1, Int((seconds / 60).rounded(.up))))" + minute }
+        if seconds < 48 * 3600 { return "\(Int(seconds / 3600))" + hour }
+        return "\(Int(seconds / 86_400))" + day
     }
 
     /// A count with thousands separated: "2,064".

@@ -115,6 +115,18 @@ extension CaseworkStore {
         try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String.self).flatMap(Double.init) ?? fallback
     }
 
+    /// The installation's reporting time zone and language; `language`, when given, overrides
+    /// the installation's (a person's `--lang` or locale).
+    public func audience(language: Language? = nil, on connection: PostgresConnection) throws -> Audience {
+        Audience(timeZone: try reportingTimeZone(on: connection), language: try language ?? reportingLanguage(on: connection))
+    }
+
+    /// The installation's language (`reporting.language`, English when unset).
+    public func reportingLanguage(on connection: PostgresConnection) throws -> Language {
+        let tag = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.language'").scalar(String.self)
+        return tag.flatMap(Language.init(tag:)) ?? .en
+    }
+
     public func reportingTimeZone(on connection: PostgresConnection) throws -> TimeZone {
         let name = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
         return name.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!

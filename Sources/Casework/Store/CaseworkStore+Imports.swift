@@ -194,6 +194,13 @@ extension CaseworkStore {
                     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
                     """)
             }
+            if let language = file.language.flatMap(Language.init(tag:)) {
+                try connection.execute(
+                    """
+                    INSERT INTO settings (key, value) VALUES ('reporting.language', to_jsonb(\(language.rawValue)::text))
+                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+                    """)
+            }
             return days.count
         }
     }

@@ -137,6 +137,51 @@ extension CaseworkStore {
             close_reason: closeReason, reply: reply, tasks: tasks)
     }
 
+    /// Open cases past a deadline now, longest overdue first: a case not accepted by its
+    /// response deadline is overdue on that clock; one past its resolution deadline on that
+    /// one. `total` is how many there are in all.
+    public func overdueCases(limit: Int, on connection: PostgresConnection) throws -> (cases: [OverdueCase], total: Int) {
+        let rows = try connection.query(
+            """
+            WITH o AS (
+                SELECT c.id, c.lead_department,
+                       CASE WHEN c.resolution_overdue THEN 'resolution' ELSE 'response' END AS clock,
+                       CASE WHEN c.resolution_overdue THEN c.resolution_due ELSE c.response_due END AS since
+                FROM cases c
+                WHERE c.state = ANY (case_open_states())
+                  AND (c.resolution_overdue OR (c.response_overdue AND c.accepted_at IS NULL)))
+            SELECT id, lead_department, clock, since, count(*) OVER () FROM o ORDER BY since, id LIMIT \(limit)
+            """)
+        var total = 0
+        let cases = try rows.map { row in
+            let (id, department, clock, since, count) = try row.decode((Int64, String?, String, Date, Int).self)
+            total = count
+            return OverdueCase(id: id, department: department, clock: OverdueCase.Clock(rawValue: clock) ?? .resolution, since: since)
+        }
+        return (cases, total)
+    }
+
+    /// Every category's name by code.
+    public func categoryNames(on connection: PostgresConnection) throws -> [String: String] {
+        Dictionary(try connection.query("SELECT code, name FROM categories").map { try $0.decode((String, String).self) },
+                   uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The names of a category and an area code (the area's department's name), for showing
+    /// beside the codes; a code without a name is left out.
+    public func names(category: String, area: String, on connection: PostgresConnection) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try connection.query(
+            """
+            SELECT code, name FROM categories WHERE code = \(category)
+            UNION ALL (SELECT area_code, name FROM departments WHERE area_code = \(area) ORDER BY level DESC LIMIT 1)
+            """) {
+            let (code, name) = try row.decode((String, String).self)
+            names[code] = name
+        }
+        return names
+    }
+
     /// The event log of a case, oldest first. It reads every month's index (one probe each):
     /// at 10 M cases over 41 months that measured faster than pruning them by the case's
     /// received time (README.md, "The history by month").

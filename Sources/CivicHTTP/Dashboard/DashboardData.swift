@@ -18,16 +18,27 @@ struct DashboardData: Sendable {
     let departmentNames: [String: String]
     /// Open hot spots (热点), newest day first.
     let hotspots: [Hotspot]
-    /// The installation's reporting time zone: the page's times are in it.
-    let timeZone: TimeZone
+    /// The installation's reporting time zone (the page's times are in it) and the language
+    /// the page is written in.
+    let audience: Audience
+    var timeZone: TimeZone { audience.timeZone }
+    /// Open cases past a deadline, longest overdue first (at most `overdueListed`), and how many in all.
+    let overdueCases: [OverdueCase]
+    let overdueTotal: Int
+    /// Names beside codes: categories, and areas (the name of the area's department).
+    let categoryNames: [String: String]
+    let areaNames: [String: String]
 
     static let trendDays = 30
+    static let overdueListed = 20
 
-    static func read(client: PostgresClient, schema: String) async throws -> DashboardData {
+    /// `language`: the page's language when asked for (`?lang=`), else the installation's.
+    static func read(client: PostgresClient, schema: String, language: Language? = nil) async throws -> DashboardData {
         let reading = try await OperationsReading.read(client: client, schema: schema)
         return try await client.withConnection { connection in
             let store = CaseworkStore(schema: schema)
-            let timeZone = try store.reportingTimeZone(on: connection)
+            let audience = try store.audience(language: language, on: connection)
+            let timeZone = audience.timeZone
             let today = WorkCalendar(timeZone: timeZone).day(of: Date())
             let month = FigurePeriod.month(of: today)
             let settings = try store.figureSettings(on: connection)
@@ -38,6 +49,11 @@ struct DashboardData: Sendable {
             let names = Dictionary(
                 try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
                 uniquingKeysWith: { first, _ in first })
+            let overdue = try store.overdueCases(limit: overdueListed, on: connection)
+            let areas = Dictionary(
+                try connection.query("SELECT area_code, name FROM departments WHERE area_code IS NOT NULL ORDER BY level")
+                    .map { try $0.decode((String, String).self) },
+                uniquingKeysWith: { first, _ in first })
             return DashboardData(
                 reading: reading, today: today, month: month, settings: settings, departments: rows,
                 rankings: try store.rankings(query, settings: settings, on: connection),
@@ -47,7 +63,8 @@ struct DashboardData: Sendable {
                 },
                 departmentNames: names,
                 hotspots: try store.hotspots(limit: 10, on: connection),
-                timeZone: timeZone)
+                audience: audience, overdueCases: overdue.cases, overdueTotal: overdue.total,
+                categoryNames: try store.categoryNames(on: connection), areaNames: areas)
         }
     }
 }

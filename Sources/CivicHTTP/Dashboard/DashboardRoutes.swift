@@ -1,3 +1,4 @@
+import enum Casework.Language
 import Foundation
 import Hummingbird
 import Logging
@@ -6,7 +7,8 @@ import Postgres
 /// `GET /dashboard`: the office's read-only page, for API keys with the `dashboard:read`
 /// scope. A browser gets the login prompt (HTTP Basic; any user name, the key as password);
 /// scripts may send `Authorization: Bearer KEY` or `?key=KEY`. The page is built from the
-/// rollups and the operations reading on every request (a few small queries).
+/// rollups and the operations reading on every request (a few small queries). It is written
+/// in the installation's language; `?lang=en` or `?lang=zh-CN` asks for the other.
 struct DashboardRoutes: Sendable {
     /// Where the page's figures are read: the primary, or a hot standby.
     let client: PostgresClient
@@ -30,7 +32,12 @@ struct DashboardRoutes: Sendable {
             throw Problem(.unauthorized, detail: problem.detail, headers: Self.challenge)
         }
         guard caller.may(.dashboardRead) else { throw Problem(.forbidden, detail: "this API key may not use dashboard:read") }
-        let data = try await DashboardData.read(client: client, schema: schema)
+        var language: Language?
+        if let asked = request.uri.queryParameters.get("lang") {
+            guard let chosen = Language(tag: asked) else { throw Problem(.badRequest, detail: "lang must be zh-CN or en") }
+            language = chosen
+        }
+        let data = try await DashboardData.read(client: client, schema: schema, language: language)
         var lag: ReplicaLag?
         if let primary { lag = try await ReplicaLag.read(primary: primary, replica: client) }
         let html = DashboardPage.render(data, lag: lag, generatedAt: Date())

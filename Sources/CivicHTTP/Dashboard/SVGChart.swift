@@ -11,13 +11,13 @@ enum SVGChart {
     }
 
     /// Daily bars (left axis, counts) with a line over them (right axis, 0–100 %).
-    static func trend(labels: [String], bars: Series, line: Series, width: Int = 720, height: Int = 240) -> String {
+    static func trend(labels: [String], bars: Series, line: Series, title: String? = nil, width: Int = 720, height: Int = 240) -> String {
         let (left, right, top, bottom) = (44.0, 44.0, 24.0, 30.0)
         let plotWidth = Double(width) - left - right
         let plotHeight = Double(height) - top - bottom
         let maxBar = niceCeiling(bars.values.compactMap { $0 }.max() ?? 0)
         let step = plotWidth / Double(max(labels.count, 1))
-        var svg = header(width: width, height: height, title: "\(bars.name) and \(line.name), last \(labels.count) days")
+        var svg = header(width: width, height: height, title: title ?? "\(bars.name) and \(line.name), last \(labels.count) days")
         for tick in 0...4 {
             let y = top + plotHeight - plotHeight * Double(tick) / 4
             svg += ##"<line x1="\##(f(left))" y1="\##(f(y))" x2="\##(f(left + plotWidth))" y2="\##(f(y))" stroke="#e3e6ea"/>"##
@@ -113,7 +113,9 @@ enum SVGChart {
         for item in series {
             svg += ##"<rect x="\##(f(offset))" y="\##(f(y - 9))" width="10" height="10" fill="\##(item.color)"/>"##
             svg += text(x: offset + 14, y: y, anchor: "start", item.name)
-            offset += 24 + Double(item.name.count) * 6.5
+            // 11 px text: about 6.5 px a Latin letter, 11 px a CJK character.
+            let width = item.name.unicodeScalars.reduce(0.0) { $0 + ($1.value >= 0x2E80 ? 11 : 6.5) }
+            offset += 24 + width
         }
         return svg
     }

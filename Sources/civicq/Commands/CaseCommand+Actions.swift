@@ -9,8 +9,9 @@ extension CaseCommand {
         static let configuration = CommandConfiguration(commandName: "accept", abstract: "Accept (签收) a case for your department.")
         @Argument(help: "The case id.") var id: Int64
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "case \(id) accepted; it is \(try store.accept(id, on: connection).rawValue)"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let state = try store.accept(id, on: connection)
+            return audience.say("case \(id) accepted; it is \(state.rawValue)", "案件 \(id) 已签收，状态 \(state.rawValue)")
         }
     }
 
@@ -20,9 +21,9 @@ extension CaseCommand {
         @Argument(help: "The note.") var text: String
         @Flag(help: "The citizen sees it.") var `public` = false
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.note(id, text: text, public: `public`, on: connection)
-            return "note added to case \(id)"
+            return audience.say("note added to case \(id)", "已为案件 \(id) 添加备注")
         }
     }
 
@@ -38,8 +39,9 @@ extension CaseCommand {
             }
         }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "case \(id) is \(try store.resolve(id, reply: reply, on: connection).rawValue)"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let state = try store.resolve(id, reply: reply, on: connection)
+            return audience.say("case \(id) is \(state.rawValue)", "案件 \(id) 已办结，状态 \(state.rawValue)，等待回访")
         }
     }
 
@@ -50,9 +52,9 @@ extension CaseCommand {
         @Option(help: "not_our_duty, wrong_area, insufficient_information, duplicate or other.") var reason: String
         @Option(help: "Why, for the dispatch desk.") var text: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let state = try store.return(id, reasonCode: reason, text: text, on: connection)
-            return "case \(id) is \(state.rawValue); it will be routed again"
+            return audience.say("case \(id) is \(state.rawValue); it will be routed again", "案件 \(id) 已退单（\(state.rawValue)），将重新派单")
         }
     }
 
@@ -68,11 +70,11 @@ extension CaseCommand {
 
         func validate() throws { _ = try Deadline.parse(until, in: .gmt) }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            let zone = try store.reportingTimeZone(on: connection)
-            let deadline = try Deadline.parse(until, in: zone)
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let deadline = try Deadline.parse(until, in: audience.timeZone)
             let request = try store.requestExtension(id, until: deadline, reason: reason, on: connection)
-            return "extension request \(request) for case \(id) until \(Presentation.deadline(deadline, in: zone)) waits for the hotline office"
+            return audience.say("extension request \(request) for case \(id) until \(audience.deadline(deadline)) waits for the hotline office",
+                                "案件 \(id) 的延期申请 \(request)（延至 \(audience.deadline(deadline))）已提交，等待热线办审批")
         }
     }
 
@@ -84,10 +86,10 @@ extension CaseCommand {
         @Option(help: "Assisting departments (协办), comma-separated.") var assist: String = ""
         @Option(help: "Why, for the record.") var reason: String?
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let assists = assist.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let state = try store.assign(id, lead: lead, assists: assists, reason: reason, on: connection)
-            return "case \(id) is \(state.rawValue) to \(lead)"
+            return audience.say("case \(id) is \(state.rawValue) to \(lead)", "案件 \(id) 已派给 \(lead)（\(state.rawValue)）")
         }
     }
 
@@ -115,10 +117,10 @@ extension CaseCommand {
             return (numbers[0], numbers[1])
         }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let (duplicate, main) = try ids()
             _ = try store.merge(duplicate, into: main, on: connection)
-            return "case \(duplicate) merged into case \(main)"
+            return audience.say("case \(duplicate) merged into case \(main)", "案件 \(duplicate) 已并入案件 \(main)")
         }
     }
 
@@ -127,8 +129,9 @@ extension CaseCommand {
         @Argument(help: "The case id.") var id: Int64
         @Option(help: "Why.") var reason: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "case \(id) is \(try store.end(id, action: .withdraw, reason: reason, on: connection).rawValue)"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let state = try store.end(id, action: .withdraw, reason: reason, on: connection)
+            return audience.say("case \(id) is \(state.rawValue)", "案件 \(id) 已撤回（\(state.rawValue)）")
         }
     }
 
@@ -137,8 +140,9 @@ extension CaseCommand {
         @Argument(help: "The case id.") var id: Int64
         @Option(help: "Why.") var reason: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "case \(id) is \(try store.end(id, action: .reject, reason: reason, on: connection).rawValue)"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let state = try store.end(id, action: .reject, reason: reason, on: connection)
+            return audience.say("case \(id) is \(state.rawValue)", "案件 \(id) 已作废（\(state.rawValue)）")
         }
     }
 }

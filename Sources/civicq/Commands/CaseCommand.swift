@@ -57,9 +57,8 @@ struct CaseCommand: AsyncParsableCommand {
                 filter.area = area
                 filter.limit = limit
                 filter.page = page
-                let requested = department
-                let base = filter
-                let (cases, total, zone) = try await casework.run(global, reading: true) { connection, store in
+                let (requested, base, language) = (department, filter, global.languageOverride)
+                let (cases, total, audience) = try await casework.run(global, reading: true) { connection, store in
                     var filter = base
                     if requested == nil {
                         filter.department = try store.actor(on: connection).department
@@ -68,9 +67,9 @@ struct CaseCommand: AsyncParsableCommand {
                     }
                     // Counted first: a department's count refuses someone outside it.
                     let total = try store.count(filter, on: connection)
-                    return (try store.list(filter, on: connection), total, try store.reportingTimeZone(on: connection))
+                    return (try store.list(filter, on: connection), total, try store.audience(language: language, on: connection))
                 }
-                print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, timeZone: zone))
+                print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, for: audience))
             }
         }
     }
@@ -85,10 +84,13 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (detail, zone) = try await casework.run(global) { [id, reveal] in
-                    (try $1.detail(id, reveal: reveal, on: $0), try $1.reportingTimeZone(on: $0))
+                let language = global.languageOverride
+                let (detail, names, audience) = try await casework.run(global) { [id, reveal] connection, store in
+                    let detail = try store.detail(id, reveal: reveal, on: connection)
+                    let names = try store.names(category: detail.summary.category, area: detail.summary.area, on: connection)
+                    return (detail, names, try store.audience(language: language, on: connection))
                 }
-                print(json ? JSONOutput.render(detail) : CaseReport.text(detail, timeZone: zone))
+                print(json ? JSONOutput.render(detail) : CaseReport.text(detail, names: names, for: audience))
             }
         }
     }
@@ -102,11 +104,12 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (events, zone) = try await casework.run(global) { [id] connection, store in
+                let language = global.languageOverride
+                let (events, audience) = try await casework.run(global) { [id] connection, store in
                     _ = try store.detail(id, reveal: false, on: connection)
-                    return (try store.history(id, on: connection), try store.reportingTimeZone(on: connection))
+                    return (try store.history(id, on: connection), try store.audience(language: language, on: connection))
                 }
-                print(json ? JSONOutput.render(events) : CaseReport.table(events, timeZone: zone))
+                print(json ? JSONOutput.render(events) : CaseReport.table(events, for: audience))
             }
         }
     }

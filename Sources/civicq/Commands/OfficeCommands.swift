@@ -48,8 +48,9 @@ struct ExtensionsCommand: AsyncParsableCommand {
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "A note for the record.") var reason: String?
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "extension request \(id) \(try store.decideExtension(id, approve: true, reason: reason, on: connection))"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let outcome = try store.decideExtension(id, approve: true, reason: reason, on: connection)
+            return audience.say("extension request \(id) \(outcome)", "延期申请 \(id) 已批准")
         }
     }
 
@@ -63,8 +64,9 @@ struct ExtensionsCommand: AsyncParsableCommand {
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "Why the request is refused (required; the department reads it).") var reason: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
-            "extension request \(id) \(try store.decideExtension(id, approve: false, reason: reason, on: connection))"
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
+            let outcome = try store.decideExtension(id, approve: false, reason: reason, on: connection)
+            return audience.say("extension request \(id) \(outcome)", "延期申请 \(id) 未批准，期限不变")
         }
     }
 }
@@ -120,13 +122,14 @@ struct CallbackCommand: AsyncParsableCommand {
 
         func validate() throws { _ = try answer() }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             switch try store.recordCallback(id, answer: try answer(), noReopen: noReopen, on: connection) {
-            case "closed": "case \(id) closed"
-            case "reopened": "case \(id) reopened to its department (a redo)"
-            case "retry": "noted; the callback will be tried again later"
-            case "recorded": "noted on case \(id), which was merged: its main case's own callback decides whether it reopens"
-            default: "case \(id) closed as unanswered"
+            case "closed": audience.say("case \(id) closed", "案件 \(id) 已结案")
+            case "reopened": audience.say("case \(id) reopened to its department (a redo)", "案件 \(id) 已退回承办单位重办")
+            case "retry": audience.say("noted; the callback will be tried again later", "已记录；稍后再次回访")
+            case "recorded": audience.say("noted on case \(id), which was merged: its main case's own callback decides whether it reopens",
+                                          "已记录在并入的案件 \(id) 上：是否重办由主案件的回访决定")
+            default: audience.say("case \(id) closed as unanswered", "案件 \(id) 多次回访未接通，已结案")
             }
         }
     }

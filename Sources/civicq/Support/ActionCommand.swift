@@ -13,8 +13,9 @@ protocol CaseworkAction: ParsableArguments, Sendable {
     /// `ActionCommand` has no name of its own to derive one from.
     static var configuration: CommandConfiguration { get }
 
-    /// Performs the action and says what happened, in one sentence.
-    func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String
+    /// Performs the action and says what happened, in one sentence, for `audience` (its
+    /// language; a time typed is read in its time zone).
+    func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String
 }
 
 /// The command that runs one `CaseworkAction`: `civicq case accept 42`, `civicq extensions
@@ -28,8 +29,10 @@ struct ActionCommand<Action: CaseworkAction>: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.guarding {
-            let action = self.action
-            print(try await casework.run(global) { try action.perform(on: $0, store: $1) })
+            let (action, language) = (self.action, global.languageOverride)
+            print(try await casework.run(global) { connection, store in
+                try action.perform(on: connection, store: store, for: try store.audience(language: language, on: connection))
+            })
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Casework
 import Foundation
 import Logging
 import Postgres
@@ -19,6 +20,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Default: LOG_LEVEL, else warning.")
     var logLevel: String?
 
+    @Option(help: "The language of what civicq prints for people: zh-CN or en. Default: LC_ALL, LC_MESSAGES or LANG when they name one, else the installation's (language: in the calendar file).")
+    var lang: String?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     var schemaName: String { schema ?? environment["CIVICQ_SCHEMA"] ?? "civicq" }
@@ -28,7 +32,12 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if schemaName.isEmpty { throw ValidationError("--schema must not be empty") }
+        if let lang, Language(tag: lang) == nil { throw ValidationError("--lang must be zh-CN or en") }
     }
+
+    /// The language a person asked for (`--lang`, else the locale variables), or nil: the
+    /// installation's then.
+    var languageOverride: Language? { lang.flatMap(Language.init(tag:)) ?? Language.fromEnvironment(environment) }
 
     /// A logger writing to standard error at the chosen level.
     func makeLogger(label: String = "civicq") -> Logger {

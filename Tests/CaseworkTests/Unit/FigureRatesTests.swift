@@ -90,6 +90,13 @@ struct FigureRatesTests {
         #expect(ranking.entries.map(\.row.unit.key) == ["a", "c", "b", "tiny"])
         #expect(ranking.entries.map(\.standing) == [.leading, .middle, .lagging, .smallSample])
         #expect(ranking.entries.map(\.rank) == [1, 2, 3, nil])
+        // One or two ranked: nobody is named; the groups are at most half each.
+        #expect(FigureRanking(level: "street", rows: [rows[0]], settings: settings).entries.map(\.standing) == [.middle])
+        #expect(FigureRanking(level: "street", rows: [rows[0], rows[1]], settings: settings).entries.map(\.standing) == [.leading, .lagging])
+        settings.leading = 3
+        settings.lagging = 3
+        #expect(FigureRanking(level: "street", rows: Array(rows.prefix(3)), settings: settings).entries.map(\.standing)
+                == [.leading, .middle, .lagging])
         // Weights: response only.
         settings.resolutionWeight = 0
         settings.satisfactionWeight = 0

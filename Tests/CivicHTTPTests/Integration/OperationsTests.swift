@@ -90,7 +90,7 @@ struct OperationsTests {
             let html = page.text
             #expect(html.hasPrefix("<!doctype html>"))
             #expect(html.components(separatedBy: "<svg").count - 1 >= 1, "the 30-day trend is drawn")
-            #expect(html.contains("Intake today") && html.contains("Open cases (backlog)"))
+            #expect(html.contains("Intake today") && html.contains("Open cases") && html.contains("Needs attention"))
             #expect(html.contains("江岸区人民政府"), "the overdue department is named")
             #expect(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"))
             for personal in ["张三", "13812345678", "小区门口"] { #expect(!html.contains(personal)) }

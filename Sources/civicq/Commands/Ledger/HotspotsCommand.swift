@@ -57,7 +57,7 @@ struct HotspotsCommand: AsyncParsableCommand {
         @Argument(help: "The hot spot's id.") var id: Int64
         @Option(help: "Why it is not a problem to act on.") var reason: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.dismissHotspot(id, reason: reason, on: connection)
             return "hot spot \(id) dismissed"
         }

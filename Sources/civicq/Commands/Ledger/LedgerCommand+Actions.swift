@@ -28,7 +28,7 @@ extension LedgerCommand {
             if let workingDays, !(1...3_650).contains(workingDays) { throw ValidationError("--working-days is 1 to 3650") }
         }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let day: String
             if let workingDays {
                 let calendar = try store.loadCalendar(on: connection)
@@ -53,7 +53,7 @@ extension LedgerCommand {
             guard !cases.isEmpty else { throw ValidationError("name at least one --case") }
         }
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let added = try store.linkLedgerCases(id, cases: cases, on: connection)
             return "\(added) cases linked to ledger item \(id)" + (added < cases.count ? " (\(cases.count - added) were already)" : "")
         }
@@ -65,7 +65,7 @@ extension LedgerCommand {
         @Argument(help: "The item's id.") var id: Int64
         @Option(help: "What was done.") var note: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.ledgerProgress(id, note: note, on: connection)
             return "progress noted on ledger item \(id)"
         }
@@ -84,7 +84,7 @@ extension LedgerCommand {
         @Option(help: "What was done.") var note: String
         @Option(name: .customLong("file"), help: "An evidence file (repeatable).") var files: [String] = []
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             // A file over the limit is refused before it is read (the database checks again).
             let limit = Int(try store.seconds(setting: "ledger.evidence_max_bytes", default: 10_485_760, on: connection))
             for path in files {
@@ -107,7 +107,7 @@ extension LedgerCommand {
         @Argument(help: "The item's id.") var id: Int64
         @Option(help: "A note for the record.") var note: String?
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.decideCloseOut(id, approve: true, note: note, on: connection)
             return "ledger item \(id) closed out"
         }
@@ -119,7 +119,7 @@ extension LedgerCommand {
         @Argument(help: "The item's id.") var id: Int64
         @Option(help: "Why, for the lead unit.") var reason: String
 
-        func perform(on connection: PostgresConnection, store: CaseworkStore) throws -> String {
+        func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.decideCloseOut(id, approve: false, note: reason, on: connection)
             return "close-out of ledger item \(id) refused: it is open again"
         }

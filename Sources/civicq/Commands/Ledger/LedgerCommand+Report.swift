@@ -33,19 +33,20 @@ extension LedgerCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let typed = period
-                let (report, timeZone) = try await casework.run(global) { connection, store in
-                    let timeZone = try store.reportingTimeZone(on: connection)
-                    let chosen = try typed.map(Self.parse) ?? Self.currentDekad(timeZone: timeZone)
-                    return (try store.ledgerReport(chosen, on: connection), timeZone)
+                let (typed, language) = (period, global.languageOverride)
+                let (report, audience) = try await casework.run(global) { connection, store in
+                    let audience = try store.audience(language: language, on: connection)
+                    let chosen = try typed.map(Self.parse) ?? Self.currentDekad(timeZone: audience.timeZone)
+                    return (try store.ledgerReport(chosen, on: connection), audience)
                 }
+                let timeZone = audience.timeZone
                 let text: String
                 if json {
                     text = JSONOutput.render(report)
                 } else if csv {
                     text = Self.csv(report)
                 } else if html {
-                    text = LedgerReportPage.render(report, timeZone: timeZone, generatedAt: Date())
+                    text = LedgerReportPage.render(report, audience: audience, generatedAt: Date())
                 } else {
                     text = Self.table(report, timeZone: timeZone)
                 }
