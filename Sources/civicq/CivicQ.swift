@@ -29,12 +29,17 @@ struct CivicQ: AsyncParsableCommand {
         ]
     )
 
-    /// Catches a mistyped subcommand first (``CommandTypo``), then runs as ArgumentParser does.
+    /// Catches a mistyped subcommand first (``CommandTypo``), answers `--help` with the
+    /// command's examples (``HelpExamples``), then runs as ArgumentParser does.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let typo = CommandTypo.find(in: arguments, root: CivicQ.self) {
             FileHandle.standardError.write(Data("civicq: \(typo.sentence)\n".utf8))
             Foundation.exit(CommandFailure.Code.usage.rawValue)
+        }
+        if let help = HelpExamples.help(for: arguments) {
+            print(help)
+            Foundation.exit(0)
         }
         await main(arguments)
     }

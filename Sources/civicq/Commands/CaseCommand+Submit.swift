@@ -10,10 +10,6 @@ extension CaseCommand {
             discussion: """
                 The same source and external id twice gives the existing case, never a second one. \
                 A person of the hotline office (dispatcher or admin) submits as themselves, or with --as.
-
-                Example:
-                  civicq case submit --category 020103 --area 420102001 --title 下水道堵塞 \\
-                    --description "楼下下水道堵了" --name 张先生 --phone 13800000000 --as desk_li
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var casework: CaseworkOptions

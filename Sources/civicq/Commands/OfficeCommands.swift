@@ -11,11 +11,7 @@ struct ExtensionsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Extension requests waiting for a decision; with --all, the decided ones too.",
-            discussion: """
-                Example:
-                  civicq extensions list --all --as desk_li
-                """)
+            abstract: "Extension requests waiting for a decision; with --all, the decided ones too.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var casework: CaseworkOptions
         @Flag(help: "Include decided requests.") var all = false
@@ -40,11 +36,7 @@ struct ExtensionsCommand: AsyncParsableCommand {
 
     struct Approve: CaseworkAction {
         static let configuration = CommandConfiguration(
-            commandName: "approve", abstract: "Approve a request: the resolution deadline moves.",
-            discussion: """
-                Example:
-                  civicq extensions approve 7 --reason "需协调管网施工" --as desk_li
-                """)
+            commandName: "approve", abstract: "Approve a request: the resolution deadline moves.")
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "A note for the record.") var reason: String?
 
@@ -56,11 +48,7 @@ struct ExtensionsCommand: AsyncParsableCommand {
 
     struct Refuse: CaseworkAction {
         static let configuration = CommandConfiguration(
-            commandName: "refuse", abstract: "Refuse a request: the deadline stays. --reason is required: the department is told why.",
-            discussion: """
-                Example:
-                  civicq extensions refuse 7 --reason "情况简单，应按期办结" --as desk_li
-                """)
+            commandName: "refuse", abstract: "Refuse a request: the deadline stays. --reason is required: the department is told why.")
         @Argument(help: "The request id.") var id: Int64
         @Option(help: "Why the request is refused (required; the department reads it).") var reason: String
 
