@@ -41,6 +41,8 @@ public struct PostgresPair: Sendable {
 
     /// SIGKILL to the primary's postmaster: the machine dies.
     public func killPrimary() async throws { _ = try await Self.run(["kill", directory, "a"]) }
+    /// Fast shutdown of the primary and a start again on the same port: a restart.
+    public func restartPrimary() async throws { _ = try await Self.run(["restart", directory, "a"]) }
     /// The standby becomes the primary.
     public func promoteStandby() async throws { _ = try await Self.run(["promote", directory, "b"]) }
     /// Stops both at once and removes the directory.
