@@ -29,10 +29,12 @@ struct StatsTable: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rows, city, period, backlog, checkpoint) = try await global.withStore(reading: true) { connection, store in
+            let override = global.languageOverride
+            let (rows, city, period, backlog, checkpoint, language) = try await global.withStore(reading: true) { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
                 return (try store.figureRows(query, on: connection), try store.cityFigures(query.period, on: connection), query.period,
-                        try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection))
+                        try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection),
+                        try override ?? store.reportingLanguage(on: connection))
             }
             StatsReport.warnBacklog(backlog)
             if options.json {
@@ -44,7 +46,7 @@ struct StatsTable: AsyncParsableCommand {
             } else if options.csv {
                 print(StatsReport.csv(rows, period: period))
             } else {
-                print(StatsReport.table(rows, period: period, dimension: options.dimension, city: city))
+                print(StatsReport.table(rows, period: period, dimension: options.dimension, city: city, language: language))
             }
         }
     }
@@ -67,15 +69,17 @@ struct StatsRanking: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let (rankings, period, settings) = try await global.withStore(reading: true) { connection, store in
+            let override = global.languageOverride
+            let (rankings, period, settings, language) = try await global.withStore(reading: true) { connection, store in
                 let query = try options.query(today: try store.today(on: connection))
                 let settings = try store.figureSettings(on: connection)
-                return (try store.rankings(query, settings: settings, on: connection), query.period, settings)
+                return (try store.rankings(query, settings: settings, on: connection), query.period, settings,
+                        try override ?? store.reportingLanguage(on: connection))
             }
             if options.json {
                 print(StatsReport.json(rankings, period: period, settings: settings))
             } else {
-                print(StatsReport.table(rankings, period: period, settings: settings))
+                print(StatsReport.table(rankings, period: period, settings: settings, language: language))
             }
         }
     }

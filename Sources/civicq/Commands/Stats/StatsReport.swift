@@ -11,16 +11,24 @@ enum StatsReport {
     /// One line per unit, then the whole city's (`city`, when given). A measure that does not
     /// apply to a line prints "—" (returns are counted for departments only: an area's or a
     /// category's line has none); "-" is a rate with nothing to count yet.
-    static func table(_ rows: [FigureRow], period: FigurePeriod, dimension: FigureUnit.Dimension, city: CityFigures? = nil) -> String {
-        guard !rows.isEmpty else { return "nothing counted in \(period)" }
-        var table = TextTable(
-            dimension.rawValue, "name", "role", "intake", "dispatched", "response", "closure", "on time", "resolution",
-            "satisfaction", "returns", "reopens", "unanswered", "respond p50/p90", "resolve p50/p90")
+    static func table(
+        _ rows: [FigureRow], period: FigurePeriod, dimension: FigureUnit.Dimension, city: CityFigures? = nil, language: Language = .en
+    ) -> String {
+        let say = language.pick
+        guard !rows.isEmpty else { return say("nothing counted in \(period)", "\(period) 没有统计数据") }
+        let dimensionName = ["department": say("department", "单位"), "area": say("area", "区域"), "category": say("category", "类别")][dimension.rawValue]
+            ?? dimension.rawValue
+        var table = TextTable(header: language == .zhCN
+            ? [dimensionName, "名称", "角色", "受理", "派单", "响应率", "办结率", "按时办结率", "解决率", "满意率", "退单率", "重办率", "回访未接通",
+               "签收用时 p50/p90", "办结用时 p50/p90"]
+            : [dimension.rawValue, "name", "role", "intake", "dispatched", "response", "closure", "on time", "resolution",
+               "satisfaction", "returns", "reopens", "unanswered", "respond p50/p90", "resolve p50/p90"])
         table.maxCellWidth = 24
         func line(_ row: FigureRow, key: String, name: String, returns: String) -> [String] {
             let (counts, rates) = (row.counts, row.rates)
+            let role = row.unit.role == .all ? "" : (language == .zhCN ? (row.unit.role == .lead ? "主办" : "协办") : row.unit.role.rawValue)
             return [
-                key, name, row.unit.role == .all ? "" : row.unit.role.rawValue,
+                key, name, role,
                 String(counts[.intake]), String(counts[.dispatched]),
                 cell(rates.response), cell(rates.closure), cell(rates.onTime), cell(rates.resolution), cell(rates.satisfaction),
                 returns, cell(rates.reopen), String(counts[.unanswered]),
@@ -32,25 +40,35 @@ enum StatsReport {
             if row.unit.dimension == .department { cells[3] = "—" }  // intake is the city's, an area's, a category's
             table.add(cells)
         }
-        if let city { table.add(line(city.row, key: "city", name: "whole city", returns: cell(city.returns))) }
-        var notes = ["- nothing to count yet"]
-        notes.insert(dimension == .department ? "— intake is counted for areas and categories, not departments"
-            : "— returns are not counted for \(dimension.rawValue)s (a return is a department's)", at: 0)
+        if let city { table.add(line(city.row, key: say("city", "全市"), name: say("whole city", "全市合计"), returns: cell(city.returns))) }
+        var notes = [say("- nothing to count yet", "- 暂无可计数据")]
+        notes.insert(dimension == .department
+            ? say("— intake is counted for areas and categories, not departments", "— 受理量按区域和类别统计，不按单位")
+            : say("— returns are not counted for \(dimension.rawValue)s (a return is a department's)", "— 退单只按单位统计，不按\(dimensionName)"), at: 0)
         if city != nil, dimension == .department {
-            notes.insert("the city line counts each case once; department lines count each department it went to", at: 0)
+            notes.insert(say("the city line counts each case once; department lines count each department it went to",
+                             "全市一行每件只计一次；单位各行按案件经过的每个单位计"), at: 0)
         }
-        return "figures for \(period) (\(period.first) to \(period.last)), by \(dimension.rawValue)\n" + table.render()
-            + "\n" + notes.joined(separator: "; ")
+        let heading = say("figures for \(period) (\(period.first) to \(period.last)), by \(dimension.rawValue)",
+                          "\(period) 统计（\(period.first) 至 \(period.last)），按\(dimensionName)")
+        return heading + "\n" + table.render() + "\n" + notes.joined(separator: say("; ", "；"))
     }
 
-    static func table(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings) -> String {
-        guard !rankings.isEmpty else { return "nothing counted in \(period)" }
+    static func table(_ rankings: [FigureRanking], period: FigurePeriod, settings: FigureSettings, language: Language = .en) -> String {
+        let say = language.pick
+        guard !rankings.isEmpty else { return say("nothing counted in \(period)", "\(period) 没有统计数据") }
         let ledger = settings.ledgerWeight > 0
-        var out = ["ranking for \(period): score = response × \(number(settings.responseWeight)) + resolution × \(number(settings.resolutionWeight)) + satisfaction × \(number(settings.satisfactionWeight))"
-                   + (ledger ? " + ledger on time × \(number(settings.ledgerWeight))" : "") + " (weights scaled to 100)"]
+        let formula = say("score = response × \(number(settings.responseWeight)) + resolution × \(number(settings.resolutionWeight)) + satisfaction × \(number(settings.satisfactionWeight))",
+                          "得分 = 响应率 × \(number(settings.responseWeight)) + 解决率 × \(number(settings.resolutionWeight)) + 满意率 × \(number(settings.satisfactionWeight))")
+            + (ledger ? say(" + ledger on time × \(number(settings.ledgerWeight))", " + 台账按期率 × \(number(settings.ledgerWeight))") : "")
+            + say(" (weights scaled to 100)", "（权重折算为 100 分）")
+        var out = [say("ranking for \(period): ", "\(period) 排名：") + formula]
         for ranking in rankings {
-            var table = TextTable(header: ["rank", "department", "name", "score", "response", "resolution", "satisfaction", "on time"]
-                                  + (ledger ? ["ledger"] : []) + ["sample", "standing"])
+            var table = TextTable(header: (language == .zhCN
+                ? ["名次", "单位", "名称", "得分", "响应率", "解决率", "满意率", "按时办结率"] + (ledger ? ["台账"] : []) + ["样本", "评价"]
+                : ["rank", "department", "name", "score", "response", "resolution", "satisfaction", "on time"] + (ledger ? ["ledger"] : [])
+                    + ["sample", "standing"]))
+            table.maxCellWidth = 72  // the small-sample rule, in words
             for entry in ranking.entries {
                 let rates = entry.row.rates
                 var cells: [String] = [
@@ -59,10 +77,10 @@ enum StatsReport {
                     rates.satisfaction.percent, rates.onTime.percent,
                 ]
                 if ledger { cells.append(entry.row.ledger?.percent ?? "-") }
-                cells += [String(entry.row.sample), standing(entry.standing)]
+                cells += [String(entry.row.sample), standing(entry.standing, language: language, minSample: settings.minSample)]
                 table.add(cells)
             }
-            out.append("\nlevel: \(ranking.level)\n" + table.render())
+            out.append("\n" + say("level: ", "层级：") + ranking.level + "\n" + table.render())
         }
         return out.joined(separator: "\n")
     }
@@ -177,12 +195,15 @@ enum StatsReport {
         rate.value == nil ? "-" : "\(rate.percent) (\(number(rate.numerator))/\(rate.denominator))"
     }
 
-    private static func standing(_ standing: FigureRanking.Standing) -> String {
+    /// The small-sample rule in the words of what it counts (the sample is the smaller of
+    /// responses due and answered callbacks).
+    private static func standing(_ standing: FigureRanking.Standing, language: Language, minSample: Int64) -> String {
         switch standing {
-        case .leading: "leading"
-        case .lagging: "lagging (通报)"
+        case .leading: language.pick("leading", "领先")
+        case .lagging: language.pick("lagging (通报)", "落后（通报）")
         case .middle: ""
-        case .smallSample: "too few cases to rank"
+        case .smallSample: language.pick("not ranked: fewer than \(minSample) responses due or answered callbacks",
+                                         "未排名：应签收或回访接通不足 \(minSample)")
         }
     }
 
