@@ -119,6 +119,10 @@ extension CaseCommandTests {
             #expect(try await civicq("extensions", "refuse", String(request), "--reason", "不批", as: "desk_li").status == 0)
         }
         #expect(printed[0] == printed[1] && printed[0].contains("+08:00"))
+        // Decided requests are listed with --all only.
+        #expect(try await civicq("extensions", "list", as: "desk_li").stdout.hasPrefix("no extension requests wait for a decision"))
+        let all = try await civicq("extensions", "list", "--all", as: "desk_li")
+        #expect(all.stdout.components(separatedBy: " refused ").count - 1 == 2, "\(all.stdout)")
         let stored = try await sql("SELECT string_agg(to_char(until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), ' ' ORDER BY id) FROM extensions")
         let expected = "\(day) 16:00"
         #expect(stored == "\(expected) \(expected)")

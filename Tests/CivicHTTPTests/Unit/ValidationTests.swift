@@ -82,4 +82,22 @@ struct ValidationTests {
         #expect(description == "第一行\r\n第二行\t完")
         #expect(Self.fields("{\"external_id\":\"A\",\"category\":\"01\",\"area\":\"42\",\"title\":\"t\",\"description\":\"a\\u0000b\"}") == ["/description"])
     }
+
+    @Test("an import's received_at without an offset is read in the installation's zone")
+    func importTimes() throws {
+        let validator = IntakeValidator(schema: try JSONSchema(data: try CivicSchema.jsonSchema(named: "case.schema.json")))
+        let now = ISODate.parse("2026-12-03T00:00:00Z")!
+        let file = ImportFile(data: Data("""
+            external_id,category,area,title,description,received_at
+            a,020103,420102001,下水道堵塞,楼下下水道堵了,2026-12-01 09:30
+            b,020103,420102001,下水道堵塞,楼下下水道堵了,2026-12-01T09:30:00Z
+
+            """.utf8), format: .csv)
+        let rows = try file.reader().next(10)
+        for (zone, expected) in [(TimeZone(identifier: "Asia/Shanghai")!, "2026-12-01T01:30:00Z"), (TimeZone(identifier: "America/New_York")!, "2026-12-01T14:30:00Z")] {
+            let validated = ImportFile.validate(rows, source: "archive", validator: validator, timeZone: zone, now: now)
+            let times = validated.compactMap { try? $0.row.get().receivedAt }
+            #expect(times == [ISODate.parse(expected)!, ISODate.parse("2026-12-01T09:30:00Z")!])
+        }
+    }
 }
