@@ -1,8 +1,5 @@
 import Crypto
 public import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 public import JobQueue
 public import Postgres
 
@@ -50,21 +47,17 @@ public struct WebhookJobHandler: JobHandler {
         guard let (address, secret) = target, let url = URL(string: address) else { return .completed }
         let bytes = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         let timestamp = Int(Date().timeIntervalSince1970)
-        var request = URLRequest(url: url, timeoutInterval: Double(timeout.components.seconds))
-        request.httpMethod = "POST"
-        request.httpBody = bytes
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(event, forHTTPHeaderField: "X-Civicq-Event")
-        request.setValue(String(job.id), forHTTPHeaderField: "X-Civicq-Delivery")
-        request.setValue(String(timestamp), forHTTPHeaderField: "X-Civicq-Timestamp")
-        request.setValue(Self.signature(body: bytes, timestamp: timestamp, secret: secret), forHTTPHeaderField: "X-Civicq-Signature")
-        let response: URLResponse
+        let headers = [
+            ("Content-Type", "application/json"), ("X-Civicq-Event", event), ("X-Civicq-Delivery", String(job.id)),
+            ("X-Civicq-Timestamp", String(timestamp)),
+            ("X-Civicq-Signature", Self.signature(body: bytes, timestamp: timestamp, secret: secret)),
+        ]
+        let status: Int
         do {
-            (_, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw WebhookFailure(description: "department \(department) webhook unreachable (\((error as NSError).code))")
+            status = try await WebhookPost.send(bytes, to: url, headers: headers, timeout: timeout)
+        } catch let failure as WebhookPost.Failure {
+            throw WebhookFailure(description: "department \(department) webhook unreachable (\(failure.description))")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             throw WebhookFailure(description: "department \(department) webhook answered \(status)")
         }

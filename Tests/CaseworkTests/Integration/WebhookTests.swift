@@ -151,3 +151,86 @@ private extension String {
         split(separator: "-", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "-")
     }
 }
+
+/// The delivery itself (`WebhookPost`, SwiftNIO): a certificate nobody vouches for is refused,
+/// and a receiver that accepts but never answers is given up on at the deadline.
+@Suite("Webhook delivery over TLS and with a deadline")
+struct WebhookPostTests {
+    /// Runs a helper program in the background until `body` is done.
+    static func withServer<R>(_ arguments: [String], _ body: () async throws -> R) async throws -> R {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // SIGKILL: a child of the test process may inherit SIGTERM blocked.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        return try await body()
+    }
+
+    static func port() -> Int {
+        let socket = Process()
+        socket.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        socket.arguments = ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+        let pipe = Pipe()
+        socket.standardOutput = pipe
+        try? socket.run()
+        socket.waitUntilExit()
+        return Int(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Polls until something listens on `port`.
+    static func listening(_ port: Int) async throws -> Bool {
+        try await TestDatabase.eventually(within: .seconds(20)) {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["python3", "-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 1)"]
+            probe.standardError = FileHandle.nullDevice
+            try probe.run()
+            probe.waitUntilExit()
+            return probe.terminationStatus == 0
+        }
+    }
+
+    @Test func aSelfSignedCertificateIsRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (key, cert) = (directory.appendingPathComponent("key.pem").path, directory.appendingPathComponent("cert.pem").path)
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                          "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        make.standardError = FileHandle.nullDevice
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0, "openssl could not make a certificate")
+        let port = Self.port()
+        try await Self.withServer(["openssl", "s_server", "-accept", String(port), "-cert", cert, "-key", key, "-www", "-quiet"]) {
+            let up = try await Self.listening(port)
+            #expect(up)
+            await #expect {
+                _ = try await WebhookPost.send(Data("{}".utf8), to: URL(string: "https://localhost:\(port)/hook")!, headers: [], timeout: .seconds(5))
+            } throws: { ($0 as? WebhookPost.Failure)?.description.contains("connection failed") == true }
+        }
+    }
+
+    @Test func aReceiverThatNeverAnswersIsGivenUpOnAtTheDeadline() async throws {
+        let port = Self.port()
+        let silent = "import socket, time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+            + "s.bind(('127.0.0.1', \(port))); s.listen(5); c=s.accept(); time.sleep(60)"
+        try await Self.withServer(["python3", "-c", silent]) {
+            let up = try await Self.listening(port)
+            #expect(up)
+            let started = ContinuousClock.now
+            await #expect {
+                _ = try await WebhookPost.send(Data("{}".utf8), to: URL(string: "http://127.0.0.1:\(port)/hook")!, headers: [], timeout: .seconds(1))
+            } throws: { ($0 as? WebhookPost.Failure)?.description == "no answer within 1 s" }
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+        #expect(throws: WebhookPost.Failure.self) {
+            _ = try WebhookPost.validate(URL(string: "ftp://example.org/x")!)
+        }
+    }
+}
