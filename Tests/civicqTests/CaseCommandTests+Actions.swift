@@ -7,15 +7,7 @@ extension CaseCommandTests {
     /// Every one-action command (`ActionCommand`) from the shell: its arguments reach the
     /// database, its sentence is printed, and a refusal is an exit code.
     @Test func everyActionFromTheCommandLine() async throws {
-        let schema = TestDatabase.uniqueName("cliact")
-        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
-        do {
-            try await actions(environment: environment)
-        } catch {
-            try? await Self.cleanup(schema)
-            throw error
-        }
-        try await Self.cleanup(schema)
+        try await Self.inOwnSchema("cliact") { _, environment in try await actions(environment: environment) }
     }
 
     private func actions(environment: [String: String]) async throws {

@@ -7,15 +7,7 @@ extension CaseCommandTests {
     /// `civicq case duplicates` and `civicq hotspots` from the shell, as the example city's
     /// desk and water handler: what each sees, the sentences, the exit codes.
     @Test func duplicatesAndHotspotsFromTheCommandLine() async throws {
-        let schema = TestDatabase.uniqueName("clidup")
-        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
-        do {
-            try await ledger(schema: schema, environment: environment)
-        } catch {
-            try? await Self.cleanup(schema)
-            throw error
-        }
-        try await Self.cleanup(schema)
+        try await Self.inOwnSchema("clidup") { schema, environment in try await ledger(schema: schema, environment: environment) }
     }
 
     private func ledger(schema: String, environment: [String: String]) async throws {

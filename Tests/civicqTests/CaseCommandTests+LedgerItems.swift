@@ -9,18 +9,12 @@ extension CaseCommandTests {
     /// campaign list imported (all or nothing), progress, close-out with evidence files, the
     /// office's decision, the report in its four forms; the sentences and exit codes.
     @Test func ledgerItemsFromTheCommandLine() async throws {
-        let schema = TestDatabase.uniqueName("clitz")
-        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(schema)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        do {
+        try await Self.inOwnSchema("clitz") { schema, environment in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(schema)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
             try await ledgerItems(environment: environment, directory: directory)
-        } catch {
-            try? await Self.cleanup(schema)
-            throw error
         }
-        try await Self.cleanup(schema)
     }
 
     private func ledgerItems(environment: [String: String], directory: URL) async throws {

@@ -8,15 +8,7 @@ extension CaseCommandTests {
     /// right exit code, lists say when they are cut and which clock is missed, and times are
     /// in the installation's zone whatever the machine's.
     @Test func refusalsListsAndTimesAsPeopleReadThem() async throws {
-        let schema = TestDatabase.uniqueName("clippl")
-        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
-        do {
-            try await people(environment: environment)
-        } catch {
-            try? await Self.cleanup(schema)
-            throw error
-        }
-        try await Self.cleanup(schema)
+        try await Self.inOwnSchema("clippl") { _, environment in try await people(environment: environment) }
     }
 
     private func people(environment: [String: String]) async throws {

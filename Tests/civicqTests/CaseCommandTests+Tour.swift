@@ -8,18 +8,11 @@ extension CaseCommandTests {
     /// `<!-- tour:end -->` runs in bash (`set -euo pipefail`) against the example city with a
     /// server and a worker, with the variables `scripts/demo` exports and the binary on PATH.
     @Test func theReadmeTourPastes() async throws {
-        let schema = TestDatabase.uniqueName("tour")
-        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
-        var processes: [Process] = []
-        do {
+        try await Self.inOwnSchema("tour") { _, environment in
+            var processes: [Process] = []
+            defer { for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() } }
             try await tour(environment: environment, processes: &processes)
-        } catch {
-            for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() }
-            try? await Self.cleanup(schema)
-            throw error
         }
-        for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() }
-        try await Self.cleanup(schema)
     }
 
     static var readme: URL {

@@ -36,6 +36,20 @@ struct CaseCommandTests {
         }
     }
 
+    /// Runs `body` with the environment of a schema of its own (`prefix` and a unique
+    /// suffix), then drops the schema and the example city's logins, also when it fails.
+    static func inOwnSchema(_ prefix: String, _ body: (_ schema: String, _ environment: [String: String]) async throws -> Void) async throws {
+        let schema = TestDatabase.uniqueName(prefix)
+        let environment = ["DATABASE_URL": try TestDatabase.conninfo, "CIVICQ_SCHEMA": schema]
+        do {
+            try await body(schema, environment)
+        } catch {
+            try? await cleanup(schema)
+            throw error
+        }
+        try await cleanup(schema)
+    }
+
     /// Runs `civicq` with `environment`, as `login` when one is given.
     static func civicq(
         _ arguments: [String], environment: [String: String], as login: String? = nil, input: String? = nil
