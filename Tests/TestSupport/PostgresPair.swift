@@ -41,8 +41,10 @@ public struct PostgresPair: Sendable {
 
     /// SIGKILL to the primary's postmaster: the machine dies.
     public func killPrimary() async throws { _ = try await Self.run(["kill", directory, "a"]) }
-    /// Fast shutdown of the primary and a start again on the same port: a restart.
-    public func restartPrimary() async throws { _ = try await Self.run(["restart", directory, "a"]) }
+    /// Fast shutdown of the primary (a restart's first half, or maintenance).
+    public func stopPrimary() async throws { _ = try await Self.run(["stop", directory, "a"]) }
+    /// The stopped primary started again, on its port.
+    public func startPrimary() async throws { _ = try await Self.run(["up", directory, "a"]) }
     /// The standby becomes the primary.
     public func promoteStandby() async throws { _ = try await Self.run(["promote", directory, "b"]) }
     /// Stops both at once and removes the directory.

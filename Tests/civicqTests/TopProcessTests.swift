@@ -23,7 +23,11 @@ struct TopProcessTests {
             top = process
             func frames() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
             #expect(try await TestDatabase.eventually { frames().contains("civicq top — city — ") })
-            try await pair.restartPrimary()
+            // A restart, held open until top has noticed (a quick one may fall between refreshes).
+            try await pair.stopPrimary()
+            let noticed = try await TestDatabase.eventually { frames().contains("the database did not answer; reconnecting (try ") }
+            #expect(noticed)
+            try await pair.startPrimary()
             // It said so while the server was away, kept running, and drew a fresh frame after:
             // each "reconnecting" line reprints the last frame's header once, so after the first
             // of them there are more headers than such lines only once a new frame was read.

@@ -8,9 +8,10 @@ public struct OverdueCase: Sendable, Equatable {
     public let id: Int64
     public let department: String?
     public let clock: Clock
-    public let since: Date
+    /// When the clock ran out (nil if its deadline is not recorded).
+    public let since: Date?
 
-    public init(id: Int64, department: String?, clock: Clock, since: Date) {
+    public init(id: Int64, department: String?, clock: Clock, since: Date?) {
         self.id = id
         self.department = department
         self.clock = clock

@@ -150,11 +150,11 @@ extension CaseworkStore {
                 FROM cases c
                 WHERE c.state = ANY (case_open_states())
                   AND (c.resolution_overdue OR (c.response_overdue AND c.accepted_at IS NULL)))
-            SELECT id, lead_department, clock, since, count(*) OVER () FROM o ORDER BY since, id LIMIT \(limit)
+            SELECT id, lead_department, clock, since, count(*) OVER () FROM o ORDER BY since NULLS LAST, id LIMIT \(limit)
             """)
         var total = 0
         let cases = try rows.map { row in
-            let (id, department, clock, since, count) = try row.decode((Int64, String?, String, Date, Int).self)
+            let (id, department, clock, since, count) = try row.decode((Int64, String?, String, Date?, Int).self)
             total = count
             return OverdueCase(id: id, department: department, clock: OverdueCase.Clock(rawValue: clock) ?? .resolution, since: since)
         }

@@ -146,7 +146,7 @@ enum DashboardPage {
             let department = item.department.map { data.departmentNames[$0] ?? $0 } ?? say("dispatch desk", "派单台")
             let clock = item.clock == .response ? say("response", "签收") : say("resolution", "办结")
             html += "<tr><td>\(item.id)</td><td>\(SVGChart.escape(department))</td><td>\(SVGChart.escape(clock))</td>"
-                + "<td>\(SVGChart.escape(data.audience.deadline(item.since)))</td></tr>"
+                + "<td>\(SVGChart.escape(item.since.map(data.audience.deadline) ?? "—"))</td></tr>"
         }
         if data.overdueTotal > data.overdueCases.count {
             let more = data.overdueTotal - data.overdueCases.count
