@@ -62,24 +62,30 @@ extension CaseworkStore {
         return try rows.map { try Self.summary($0, task: true) }
     }
 
-    /// How many cases the filter matches in all (`list` shows one page of them). A
-    /// department's inbox is counted by `inbox_count` (migration 028), which refuses anyone
-    /// outside the department; every case the caller may see, under the read policies.
-    public func count(_ filter: CaseFilter, on connection: PostgresConnection) throws -> Int {
+    /// How many cases the filter matches in all (`list` shows one page of them), counted up to
+    /// `cap` + 1: more than `cap` is "more than cap". A department's inbox is counted by
+    /// `inbox_count` (migration 028), which refuses anyone outside the department; every case
+    /// the caller may see, under the read policies, through the open-state index.
+    public func count(_ filter: CaseFilter, cap: Int = 10_000, on connection: PostgresConnection) throws -> Int {
         let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
         if let department = filter.department {
             return try CaseworkError.translating {
                 try connection.query(
-                    "SELECT inbox_count(\(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""))"
+                    """
+                    SELECT inbox_count(\(department), \(states), \(filter.overdueOnly), \(filter.category ?? ""), \(filter.area ?? ""),
+                                       \(cap)::integer)
+                    """
                 ).scalar(Int.self) ?? 0
             }
         }
         return try connection.query(
             """
-            SELECT count(*) FROM cases c
-            WHERE c.state::text = ANY(\(states))
-              AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
-              AND c.category_code LIKE \((filter.category ?? "") + "%") AND c.area_code LIKE \((filter.area ?? "") + "%")
+            SELECT count(*) FROM (
+                SELECT 1 FROM cases c
+                WHERE c.state = ANY(\(states)::case_state[])
+                  AND (NOT \(filter.overdueOnly) OR c.response_overdue OR c.resolution_overdue)
+                  AND c.category_code LIKE \((filter.category ?? "") + "%") AND c.area_code LIKE \((filter.area ?? "") + "%")
+                LIMIT \(cap + 1)) AS matching
             """).scalar(Int.self) ?? 0
     }
 

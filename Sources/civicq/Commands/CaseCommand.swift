@@ -65,9 +65,12 @@ struct CaseCommand: AsyncParsableCommand {
                     } else if requested != "all" {
                         filter.department = requested
                     }
-                    // Counted first: a department's count refuses someone outside it.
-                    let total = try store.count(filter, on: connection)
-                    return (try store.list(filter, on: connection), total, try store.audience(language: language, on: connection))
+                    let cases = try store.list(filter, on: connection)
+                    // A first page that is not full is the whole list; else count (a department's
+                    // count also refuses someone outside it, which the list alone does not).
+                    let total = filter.page == 1 && cases.count < filter.limit && (requested == nil || requested == "all")
+                        ? cases.count : try store.count(filter, on: connection)
+                    return (cases, total, try store.audience(language: language, on: connection))
                 }
                 print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, for: audience))
             }

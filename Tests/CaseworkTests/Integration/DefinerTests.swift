@@ -83,9 +83,9 @@ struct DefinerTests {
                 (power, "actor_department", "SELECT \(s).actor_department()", dispatched),
                 (water, "inbox_case_ids", "SELECT array(SELECT \(s).inbox_case_ids('water', ARRAY['dispatched','accepted'], false, '', '', 50))::text", dispatched),
                 (power, "inbox_case_ids", "SELECT array(SELECT \(s).inbox_case_ids('water', ARRAY['dispatched'], false, '', '', 50))::text", dispatched),
-                (water, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched','accepted'], false, '', '')::text", dispatched),
-                (power, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched'], false, '', '')::text", dispatched),
-                (desk, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched'], false, '02', '')::text", dispatched),
+                (water, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched','accepted'], false, '', '', 100)::text", dispatched),
+                (power, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched'], false, '', '', 100)::text", dispatched),
+                (desk, "inbox_count", "SELECT \(s).inbox_count('water', ARRAY['dispatched'], false, '02', '', 1)::text", dispatched),
                 (desk, "office_submit", """
                     SELECT array(SELECT created FROM \(s).office_submit('desk', ARRAY[jsonb_populate_record(NULL::\(s).intake_case,
                         '{"external_id": "d-1", "category": "020103", "area": "420102001", "title": "积水", "description": "路面积水"}')]))::text
