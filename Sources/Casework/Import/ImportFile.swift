@@ -182,8 +182,8 @@ public struct ImportFile: Sendable {
                 if !citizen.isEmpty { object["citizen"] = .object(citizen) }
                 document = .object(object)
             }
-            if case .object(var object) = document, case .string(let stamp)? = object["received_at"], LocalTime.lacksOffset(stamp),
-               let date = LocalTime.instant(stamp, in: timeZone) {
+            if case .object(var object) = document, case .string(let stamp)? = object["received_at"],
+               let date = LocalTime.wallClockInstant(stamp, in: timeZone) {
                 object["received_at"] = .string(date.formatted(.iso8601))
                 document = .object(object)
             }

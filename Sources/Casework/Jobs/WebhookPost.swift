@@ -28,24 +28,13 @@ public enum WebhookPost {
         let port = url.port ?? (secure ? 443 : 80)
         var target = url.path.isEmpty ? "/" : url.path
         if let query = url.query { target += "?" + query }
-        let request = Request(body: body, host: host, port: port, secure: secure, target: target,
-                              headers: headers.map { Header(name: $0.0, value: $0.1) }, timeout: timeout)
-        return try await exchange(request)
-    }
-
-    struct Header: Sendable {
-        let name: String
-        let value: String
-    }
-
-    struct Request: Sendable {
-        let body: Data
-        let host: String
-        let port: Int
-        let secure: Bool
-        let target: String
-        let headers: [Header]
-        let timeout: Duration
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target)
+        head.headers.add(name: "Host", value: port == (secure ? 443 : 80) ? host : "\(host):\(port)")
+        head.headers.add(name: "Content-Length", value: String(body.count))
+        head.headers.add(name: "Connection", value: "close")
+        head.headers.add(name: "User-Agent", value: "civicq-webhook")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        return try await exchange(head, body: body, host: host, port: port, secure: secure, timeout: timeout)
     }
 
     /// The host and whether it is TLS, or a failure for a URL that is not http or https.
@@ -56,8 +45,9 @@ public enum WebhookPost {
         return (host, scheme == "https")
     }
 
-    private static func exchange(_ request: Request) async throws -> Int {
-        let (body, host, port, secure, target, timeout) = (request.body, request.host, request.port, request.secure, request.target, request.timeout)
+    private static func exchange(
+        _ head: HTTPRequestHead, body: Data, host: String, port: Int, secure: Bool, timeout: Duration
+    ) async throws -> Int {
         let context: NIOSSLContext? = secure ? try tls.get() : nil
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -83,12 +73,6 @@ public enum WebhookPost {
         return try await withThrowingTaskGroup(of: Int?.self) { group in
             group.addTask {
                 try await channel.executeThenClose { inbound, outbound in
-                    var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target)
-                    head.headers.add(name: "Host", value: port == (secure ? 443 : 80) ? host : "\(host):\(port)")
-                    head.headers.add(name: "Content-Length", value: String(body.count))
-                    head.headers.add(name: "Connection", value: "close")
-                    head.headers.add(name: "User-Agent", value: "civicq-webhook")
-                    for header in request.headers { head.headers.add(name: header.name, value: header.value) }
                     do {
                         try await outbound.write(.head(head))
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
@@ -112,5 +96,4 @@ public enum WebhookPost {
             throw Failure(description: "no answer within \(timeout.components.seconds) s")
         }
     }
-
 }

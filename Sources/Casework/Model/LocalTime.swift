@@ -17,7 +17,12 @@ public enum LocalTime {
     /// A date and time: with an offset (`Z`, `+08:00`) as it is; without one, the wall-clock
     /// time in `timeZone` (`2026-12-08 18:00`, `2026-12-08T18:00:05`, `2026-12-08T18:00:05.250`).
     public static func instant(_ text: String, in timeZone: TimeZone) -> Date? {
-        if let date = ISODate.parse(text) { return date }
+        ISODate.parse(text) ?? wallClockInstant(text, in: timeZone)
+    }
+
+    /// A date and time written without an offset, as the wall-clock time in `timeZone`; nil
+    /// for anything else (a time with an offset included), without parsing it as ISO 8601.
+    public static func wallClockInstant(_ text: String, in timeZone: TimeZone) -> Date? {
         guard let (day, seconds) = wallClock(text) else { return nil }
         let calendar = WorkCalendar(timeZone: timeZone)
         // The wall-clock time of `day` in the zone: start of the day plus the seconds, then
@@ -28,8 +33,8 @@ public enum LocalTime {
         return guess.addingTimeInterval(TimeInterval(shift))
     }
 
-    /// True when `text` has no offset of its own, so that `instant` reads it in a zone.
-    public static func lacksOffset(_ text: String) -> Bool { ISODate.parse(text) == nil && wallClock(text) != nil }
+    /// True when `text` is a date and time without an offset, which `instant` reads in a zone.
+    public static func lacksOffset(_ text: String) -> Bool { wallClock(text) != nil }
 
     /// `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]]` as the day and the seconds into it.
     static func wallClock(_ text: String) -> (CalendarDay, TimeInterval)? {

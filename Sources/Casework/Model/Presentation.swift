@@ -37,22 +37,32 @@ public enum Presentation {
     /// A time as a person reads it: in the installation's reporting time zone, with its
     /// offset, to the minute: "2026-12-02 14:05 +08:00" (with `seconds`, "2026-12-02 14:05:09 +08:00").
     public static func local(_ date: Date, in timeZone: TimeZone, seconds: Bool = false) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let offset = timeZone.secondsFromGMT(for: date) / 60
-        let sign = offset < 0 ? "-" : "+"
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0))"
-            + (seconds ? ":\(two(c.second ?? 0))" : "") + " \(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+        text(components(date, in: timeZone), offset: timeZone.secondsFromGMT(for: date), seconds: seconds)
     }
 
     /// A deadline as a person reads it: like ``local(_:in:seconds:)``, except that the end of
     /// a day (local midnight) is written as 24:00 of that day, "2026-12-08 24:00 +08:00", so
     /// that "until 2026-12-08" reads back as 8 December.
     public static func deadline(_ date: Date, in timeZone: TimeZone) -> String {
-        let text = local(date, in: timeZone)
-        guard text.contains(" 00:00 ") else { return text }
-        return local(date.addingTimeInterval(-60), in: timeZone).replacingOccurrences(of: " 23:59 ", with: " 24:00 ")
+        let time = components(date, in: timeZone)
+        guard time.hour == 0, time.minute == 0, time.second == 0 else { return local(date, in: timeZone) }
+        var dayBefore = components(date.addingTimeInterval(-1), in: timeZone)
+        (dayBefore.hour, dayBefore.minute) = (24, 0)
+        return text(dayBefore, offset: timeZone.secondsFromGMT(for: date), seconds: false)
+    }
+
+    private static func components(_ date: Date, in timeZone: TimeZone) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+
+    /// "2026-12-02 14:05 +08:00" from the components and the offset in seconds.
+    private static func text(_ c: DateComponents, offset seconds: Int, seconds withSeconds: Bool) -> String {
+        let offset = seconds / 60
+        let sign = offset < 0 ? "-" : "+"
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0)) \(two(c.hour ?? 0)):\(two(c.minute ?? 0))"
+            + (withSeconds ? ":\(two(c.second ?? 0))" : "") + " \(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
     }
 }

@@ -124,15 +124,9 @@ extension CaseworkStore {
                 names[code] = (name, level)
             }
         case .category:
-            for row in try connection.query("SELECT code, name FROM categories") {
-                let (code, name) = try row.decode((String, String).self)
-                names[code] = (name, nil)
-            }
+            for (code, name) in try categoryNames(on: connection) { names[code] = (name, nil) }
         case .area:
-            for row in try connection.query("SELECT area_code, name FROM departments WHERE area_code IS NOT NULL ORDER BY level DESC") {
-                let (code, name) = try row.decode((String, String).self)
-                names[code] = (name, nil)
-            }
+            for (code, name) in try areaNames(on: connection) { names[code] = (name, nil) }
         }
         return counts.compactMap { unit, counts -> FigureRow? in
             let known = names[unit.key]

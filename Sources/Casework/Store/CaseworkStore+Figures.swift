@@ -109,28 +109,35 @@ extension CaseworkStore {
         WorkCalendar(timeZone: try reportingTimeZone(on: connection)).day(of: Date())
     }
 
-    /// The reporting time zone (`reporting.time_zone`, default Asia/Shanghai).
     /// A setting holding a number of seconds, or `fallback` when it is unset or not a number.
     public func seconds(setting key: String, default fallback: Double, on connection: PostgresConnection) throws -> Double {
         try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String.self).flatMap(Double.init) ?? fallback
     }
 
-    /// The installation's reporting time zone and language; `language`, when given, overrides
-    /// the installation's (a person's `--lang` or locale).
+    /// The installation's reporting time zone and language, in one read; `language`, when
+    /// given, overrides the installation's (a person's `--lang` or locale).
     public func audience(language: Language? = nil, on connection: PostgresConnection) throws -> Audience {
-        Audience(timeZone: try reportingTimeZone(on: connection), language: try language ?? reportingLanguage(on: connection))
+        var values: [String: String] = [:]
+        for row in try connection.query(
+            "SELECT key, value #>> '{}' FROM settings WHERE key IN ('reporting.time_zone', 'reporting.language')") {
+            let (key, value) = try row.decode((String, String?).self)
+            values[key] = value
+        }
+        return Audience(timeZone: Self.timeZone(named: values["reporting.time_zone"]),
+                        language: language ?? Self.language(tagged: values["reporting.language"]))
     }
 
-    /// The installation's language (`reporting.language`, English when unset).
-    public func reportingLanguage(on connection: PostgresConnection) throws -> Language {
-        let tag = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.language'").scalar(String.self)
-        return tag.flatMap(Language.init(tag:)) ?? .en
-    }
-
+    /// The reporting time zone (`reporting.time_zone`, default Asia/Shanghai).
     public func reportingTimeZone(on connection: PostgresConnection) throws -> TimeZone {
-        let name = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self)
-        return name.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+        Self.timeZone(named: try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'reporting.time_zone'").scalar(String.self))
     }
+
+    static func timeZone(named name: String?) -> TimeZone {
+        name.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+    }
+
+    /// The installation's language (`reporting.language`), English when unset.
+    static func language(tagged tag: String?) -> Language { tag.flatMap(Language.init(tag:)) ?? .en }
 }
 
 /// Deltas for `figure_apply`, written as JSON by hand: one object per unit and day with only

@@ -18,6 +18,9 @@ public struct CaseFilter: Sendable, Equatable {
     public init() {}
 
     var offset: Int { (max(page, 1) - 1) * limit }
+
+    /// The states asked for, as SQL binds them (every open state when none is named).
+    var stateNames: [String] { (states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states).map(\.rawValue) }
 }
 
 /// Reads, as the connected login: row-level security shows each person what they may see.
@@ -43,7 +46,7 @@ extension CaseworkStore {
 
     /// Cases, most urgent deadline first.
     public func list(_ filter: CaseFilter, on connection: PostgresConnection) throws -> [CaseSummary] {
-        let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
+        let states = filter.stateNames
         let categoryPrefix = (filter.category ?? "") + "%"
         let areaPrefix = (filter.area ?? "") + "%"
         if let department = filter.department {
@@ -62,12 +65,15 @@ extension CaseworkStore {
         return try rows.map { try Self.summary($0, task: true) }
     }
 
+    /// How far ``count(_:cap:on:)`` counts: a list says "more than 10,000" past it.
+    public static let countCap = 10_000
+
     /// How many cases the filter matches in all (`list` shows one page of them), counted up to
     /// `cap` + 1: more than `cap` is "more than cap". A department's inbox is counted by
     /// `inbox_count` (migration 028), which refuses anyone outside the department; every case
     /// the caller may see, under the read policies, through the open-state index.
-    public func count(_ filter: CaseFilter, cap: Int = 10_000, on connection: PostgresConnection) throws -> Int {
-        let states = (filter.states.isEmpty ? CaseState.allCases.filter(\.isOpen) : filter.states).map(\.rawValue)
+    public func count(_ filter: CaseFilter, cap: Int = CaseworkStore.countCap, on connection: PostgresConnection) throws -> Int {
+        let states = filter.stateNames
         if let department = filter.department {
             return try CaseworkError.translating {
                 try connection.query(
@@ -165,27 +171,6 @@ extension CaseworkStore {
             return OverdueCase(id: id, department: department, clock: OverdueCase.Clock(rawValue: clock) ?? .resolution, since: since)
         }
         return (cases, total)
-    }
-
-    /// Every category's name by code.
-    public func categoryNames(on connection: PostgresConnection) throws -> [String: String] {
-        Dictionary(try connection.query("SELECT code, name FROM categories").map { try $0.decode((String, String).self) },
-                   uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The names of a category and an area code (the area's department's name), for showing
-    /// beside the codes; a code without a name is left out.
-    public func names(category: String, area: String, on connection: PostgresConnection) throws -> [String: String] {
-        var names: [String: String] = [:]
-        for row in try connection.query(
-            """
-            SELECT code, name FROM categories WHERE code = \(category)
-            UNION ALL (SELECT area_code, name FROM departments WHERE area_code = \(area) ORDER BY level DESC LIMIT 1)
-            """) {
-            let (code, name) = try row.decode((String, String).self)
-            names[code] = name
-        }
-        return names
     }
 
     /// The event log of a case, oldest first. It reads every month's index (one probe each):

@@ -46,14 +46,7 @@ struct DashboardData: Sendable {
             let rows = try store.figureRows(query, settings: settings, on: connection).filter { $0.unit.role == .lead }
             let first = today.adding(days: -(trendDays - 1))
             let totals = try store.dailyTotals(from: first, to: today, on: connection)
-            let names = Dictionary(
-                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
-                uniquingKeysWith: { first, _ in first })
             let overdue = try store.overdueCases(limit: overdueListed, on: connection)
-            let areas = Dictionary(
-                try connection.query("SELECT area_code, name FROM departments WHERE area_code IS NOT NULL ORDER BY level")
-                    .map { try $0.decode((String, String).self) },
-                uniquingKeysWith: { first, _ in first })
             return DashboardData(
                 reading: reading, today: today, month: month, settings: settings, departments: rows,
                 rankings: try store.rankings(query, settings: settings, on: connection),
@@ -61,10 +54,10 @@ struct DashboardData: Sendable {
                     let day = first.adding(days: offset)
                     return (day, totals[day] ?? FigureCounts())
                 },
-                departmentNames: names,
+                departmentNames: try store.departmentNames(on: connection),
                 hotspots: try store.hotspots(limit: 10, on: connection),
                 audience: audience, overdueCases: overdue.cases, overdueTotal: overdue.total,
-                categoryNames: try store.categoryNames(on: connection), areaNames: areas)
+                categoryNames: try store.categoryNames(on: connection), areaNames: try store.areaNames(on: connection))
         }
     }
 }

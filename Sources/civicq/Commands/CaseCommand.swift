@@ -57,8 +57,8 @@ struct CaseCommand: AsyncParsableCommand {
                 filter.area = area
                 filter.limit = limit
                 filter.page = page
-                let (requested, base, language) = (department, filter, global.languageOverride)
-                let (cases, total, audience) = try await casework.run(global, reading: true) { connection, store in
+                let (requested, base) = (department, filter)
+                let ((cases, total), audience) = try await casework.read(global, reading: true) { connection, store, _ in
                     var filter = base
                     if requested == nil {
                         filter.department = try store.actor(on: connection).department
@@ -70,7 +70,7 @@ struct CaseCommand: AsyncParsableCommand {
                     // count also refuses someone outside it, which the list alone does not).
                     let total = filter.page == 1 && cases.count < filter.limit && (requested == nil || requested == "all")
                         ? cases.count : try store.count(filter, on: connection)
-                    return (cases, total, try store.audience(language: language, on: connection))
+                    return (cases, total)
                 }
                 print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, for: audience))
             }
@@ -87,11 +87,9 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let language = global.languageOverride
-                let (detail, names, audience) = try await casework.run(global) { [id, reveal] connection, store in
+                let ((detail, names), audience) = try await casework.read(global) { [id, reveal] connection, store, _ in
                     let detail = try store.detail(id, reveal: reveal, on: connection)
-                    let names = try store.names(category: detail.summary.category, area: detail.summary.area, on: connection)
-                    return (detail, names, try store.audience(language: language, on: connection))
+                    return (detail, try store.names(category: detail.summary.category, area: detail.summary.area, on: connection))
                 }
                 print(json ? JSONOutput.render(detail) : CaseReport.text(detail, names: names, for: audience))
             }
@@ -107,10 +105,9 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let language = global.languageOverride
-                let (events, audience) = try await casework.run(global) { [id] connection, store in
+                let (events, audience) = try await casework.read(global) { [id] connection, store, _ in
                     _ = try store.detail(id, reveal: false, on: connection)
-                    return (try store.history(id, on: connection), try store.audience(language: language, on: connection))
+                    return try store.history(id, on: connection)
                 }
                 print(json ? JSONOutput.render(events) : CaseReport.table(events, for: audience))
             }

@@ -25,8 +25,9 @@ enum CaseReport {
         if let total, total > cases.count {
             let first = (page - 1) * cases.count + 1
             let shown = page == 1 ? "\(cases.count)" : "\(first)–\(first + cases.count - 1)"
-            // The count stops past 10,000 (CaseworkStore.count): "more than 10,000".
-            let all = total > 10_000 ? say("more than 10,000", "超过 10,000") : Presentation.grouped(total)
+            // The count stops past CaseworkStore.countCap: "more than 10,000".
+            let cap = Presentation.grouped(CaseworkStore.countCap)
+            let all = total > CaseworkStore.countCap ? say("more than \(cap)", "超过 \(cap)") : Presentation.grouped(total)
             text += "\n" + say("\(shown) of \(all) — more with --limit N or --page \(page + 1)",
                                "共 \(all) 件，显示 \(shown) 件 — 用 --limit N 或 --page \(page + 1) 查看更多")
         }

@@ -19,14 +19,12 @@ struct ExtensionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (list, zone) = try await casework.run(global) { [all] in
-                    (try $1.extensions(pendingOnly: !all, on: $0), try $1.reportingTimeZone(on: $0))
-                }
+                let (list, audience) = try await casework.read(global) { [all] connection, store, _ in try store.extensions(pendingOnly: !all, on: connection) }
                 if json { print(JSONOutput.render(list)); return }
                 var table = TextTable("id", "case", "department", "state", "due", "asks until", "reason")
                 for item in list {
                     table.add([String(item.id), String(item.case_id), item.department, item.state,
-                               Presentation.deadline(item.previous_due, in: zone), Presentation.deadline(item.until, in: zone), item.reason])
+                               audience.deadline(item.previous_due), audience.deadline(item.until), item.reason])
                 }
                 print(list.isEmpty ? (all ? "no extension requests" : "no extension requests wait for a decision (--all lists the decided ones)")
                     : table.render())

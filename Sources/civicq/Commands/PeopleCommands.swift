@@ -154,15 +154,15 @@ struct EscalationsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let since = Date().addingTimeInterval(-Double(days) * 86_400)
-            let (list, zone) = try await casework.run(global) { [department] connection, store in
+            let (list, audience) = try await casework.read(global) { [department] connection, store, _ in
                 let actor = try store.actor(on: connection)
                 let mine = [StaffRole.handler, .supervisor].contains(actor.role) ? actor.department : nil
-                return (try store.escalations(since: since, department: department ?? mine, on: connection), try store.reportingTimeZone(on: connection))
+                return try store.escalations(since: since, department: department ?? mine, on: connection)
             }
             if json { print(JSONOutput.render(list)); return }
             var table = TextTable("case", "escalated", "clock", "was due", "department", "state", "title")
             for item in list {
-                table.add([String(item.case_id), Presentation.local(item.at, in: zone), item.clock, item.due.map { Presentation.deadline($0, in: zone) } ?? "",
+                table.add([String(item.case_id), audience.time(item.at), item.clock, item.due.map(audience.deadline) ?? "",
                            item.department ?? "desk", item.state.rawValue, item.title])
             }
             print(list.isEmpty ? "no escalations in the last \(days) days" : table.render())

@@ -29,10 +29,8 @@ struct ActionCommand<Action: CaseworkAction>: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.guarding {
-            let (action, language) = (self.action, global.languageOverride)
-            print(try await casework.run(global) { connection, store in
-                try action.perform(on: connection, store: store, for: try store.audience(language: language, on: connection))
-            })
+            let action = self.action
+            print(try await casework.read(global) { try action.perform(on: $0, store: $1, for: $2) }.0)
         }
     }
 }

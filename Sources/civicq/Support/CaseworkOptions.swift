@@ -25,6 +25,20 @@ struct CaseworkOptions: ParsableArguments {
             return try body(connection, store)
         }
     }
+
+    /// Like `run`, for what people read: `body` gets the ``Audience`` (the installation's
+    /// reporting time zone and language, `--lang` or the locale over the language), which is
+    /// returned with its result for printing.
+    func read<R: Sendable>(
+        _ global: GlobalOptions, reading: Bool = false,
+        _ body: @escaping @Sendable (PostgresConnection, CaseworkStore, Audience) throws -> R
+    ) async throws -> (R, Audience) {
+        let language = global.languageOverride
+        return try await run(global, reading: reading) { connection, store in
+            let audience = try store.audience(language: language, on: connection)
+            return (try body(connection, store, audience), audience)
+        }
+    }
 }
 
 extension CaseworkOptions {

@@ -16,25 +16,12 @@ struct CommandTypo: Equatable {
 
     /// The first word that names no subcommand where one is expected, or nil.
     static func find(in arguments: [String], root: any ParsableCommand.Type) -> CommandTypo? {
-        var command = root
-        var path: [String] = []
-        for word in arguments {
-            let subcommands = command.configuration.subcommands
-            if word.hasPrefix("-") || subcommands.isEmpty || word == "help" { return nil }
-            if let next = subcommands.first(where: { names(of: $0).contains(word) }) {
-                command = next
-                path.append(word)
-                continue
-            }
-            if command.configuration.defaultSubcommand != nil { return nil }
-            let candidates = subcommands.flatMap(names(of:))
-            return CommandTypo(path: path.isEmpty ? [] : path, word: word, suggestion: nearest(word, in: candidates))
-        }
-        return nil
-    }
-
-    static func names(of command: any ParsableCommand.Type) -> [String] {
-        [command._commandName] + command.configuration.aliases
+        let (command, path, stop) = CommandPath.walk(arguments, from: root)
+        guard stop < arguments.count else { return nil }
+        let word = arguments[stop]
+        let subcommands = command.configuration.subcommands
+        if word.hasPrefix("-") || word == "help" || subcommands.isEmpty || command.configuration.defaultSubcommand != nil { return nil }
+        return CommandTypo(path: path, word: word, suggestion: nearest(word, in: subcommands.flatMap(CommandPath.names(of:))))
     }
 
     /// The candidate within two edits (or the one the word begins), if exactly one is nearest.

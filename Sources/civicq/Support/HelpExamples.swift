@@ -100,13 +100,6 @@ enum HelpExamples {
         "archive detach": ["civicq archive detach --month 2024-01"],
     ]
 
-    /// Every command's path with the command type, from the root, by canonical names.
-    static func paths(_ command: any ParsableCommand.Type = CivicQ.self, prefix: String = "") -> [(String, any ParsableCommand.Type)] {
-        [(prefix, command)] + command.configuration.subcommands.flatMap { sub in
-            paths(sub, prefix: prefix.isEmpty ? sub._commandName : "\(prefix) \(sub._commandName)")
-        }
-    }
-
     /// `civicq … --help` or `civicq help …`: ArgumentParser's help for the command, then its
     /// examples. nil when the arguments ask for no help (or name no command).
     static func help(for arguments: [String]) -> String? {
@@ -119,13 +112,7 @@ enum HelpExamples {
             asked = words.contains("--help") || words.contains("-h")
         }
         guard asked else { return nil }
-        var command: any ParsableCommand.Type = CivicQ.self
-        var path: [String] = []
-        for word in words where !word.hasPrefix("-") {
-            guard let next = command.configuration.subcommands.first(where: { CommandTypo.names(of: $0).contains(word) }) else { break }
-            command = next
-            path.append(next._commandName)
-        }
+        let (command, path, _) = CommandPath.walk(words.filter { !$0.hasPrefix("-") }, from: CivicQ.self)
         var text = CivicQ.helpMessage(for: command).trimmingCharacters(in: .newlines)
         if let lines = examples[path.joined(separator: " ")] {
             text += "\n\nEXAMPLES:\n" + lines.map { "  " + $0 }.joined(separator: "\n")

@@ -62,8 +62,9 @@ struct DashboardBrowserTests {
                 // Nothing named leading or lagging: no department has enough to rank.
                 #expect(!seen.text.contains("落后") && !seen.text.contains("领先"))
                 #expect(!seen.text.contains("lagging") && !seen.text.contains("Intake today"))
-                // Red is used for what is late only.
-                #expect(seen.red.allSatisfy { !$0.contains("领先") })
+                // Red marks what is late: the overdue tile (two cases) and only overdue counts above zero.
+                #expect(seen.red.contains { $0.hasPrefix("2\n") && $0.hasSuffix("超期案件") }, "\(seen.red)")
+                #expect(seen.red.compactMap { Int($0) }.allSatisfy { $0 > 0 } && seen.red.contains("1"))
                 // The attention table: the two overdue departments first.
                 let attention = seen.text.components(separatedBy: "需要关注的单位").dropFirst().first ?? ""
                 let order = ["江岸区人民政府", "江汉区人民政府", "市水务局"].map { attention.range(of: $0)?.lowerBound }

@@ -103,8 +103,6 @@ extension CaseworkStore {
                 let (lead, created, deadline, closed) = try row.decode((String, Date, Date, Date?).self)
                 return LedgerReport.Fact(lead: lead, createdAt: created, deadline: deadline, closedAt: closed)
             }
-        let names = Dictionary(try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
-                               uniquingKeysWith: { first, _ in first })
-        return LedgerReport(period: period, facts: facts, timeZone: timeZone, now: now, names: names)
+        return LedgerReport(period: period, facts: facts, timeZone: timeZone, now: now, names: try departmentNames(on: connection))
     }
 }

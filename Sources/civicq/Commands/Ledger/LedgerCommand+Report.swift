@@ -33,11 +33,10 @@ extension LedgerCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (typed, language) = (period, global.languageOverride)
-                let (report, audience) = try await casework.run(global) { connection, store in
-                    let audience = try store.audience(language: language, on: connection)
+                let typed = period
+                let (report, audience) = try await casework.read(global) { connection, store, audience in
                     let chosen = try typed.map(Self.parse) ?? Self.currentDekad(timeZone: audience.timeZone)
-                    return (try store.ledgerReport(chosen, on: connection), audience)
+                    return try store.ledgerReport(chosen, on: connection)
                 }
                 let timeZone = audience.timeZone
                 let text: String

@@ -34,7 +34,7 @@ struct StatsTable: AsyncParsableCommand {
                 let query = try options.query(today: try store.today(on: connection))
                 return (try store.figureRows(query, on: connection), try store.cityFigures(query.period, on: connection), query.period,
                         try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection),
-                        try override ?? store.reportingLanguage(on: connection))
+                        try store.audience(language: override, on: connection).language)
             }
             StatsReport.warnBacklog(backlog)
             if options.json {
@@ -74,7 +74,7 @@ struct StatsRanking: AsyncParsableCommand {
                 let query = try options.query(today: try store.today(on: connection))
                 let settings = try store.figureSettings(on: connection)
                 return (try store.rankings(query, settings: settings, on: connection), query.period, settings,
-                        try override ?? store.reportingLanguage(on: connection))
+                        try store.audience(language: override, on: connection).language)
             }
             if options.json {
                 print(StatsReport.json(rankings, period: period, settings: settings))

@@ -85,11 +85,9 @@ struct TopCommand: AsyncParsableCommand {
 
     /// The screen, with the department names and the reporting time zone, read once.
     private func makeScreen(_ client: PostgresClient) async throws -> TopScreen {
-        let (names, timeZone) = try await client.withConnection { [schema = global.schemaName] connection in
-            (Dictionary(
-                try connection.query("SELECT code, name FROM departments").map { try $0.decode((String, String).self) },
-                uniquingKeysWith: { first, _ in first }),
-             try CaseworkStore(schema: schema).reportingTimeZone(on: connection))
+        let store = CaseworkStore(schema: global.schemaName)
+        let (names, timeZone) = try await client.withConnection { connection in
+            (try store.departmentNames(on: connection), try store.reportingTimeZone(on: connection))
         }
         return TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, timeZone: timeZone)
     }
