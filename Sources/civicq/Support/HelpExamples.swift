@@ -1,4 +1,5 @@
 import ArgumentParser
+import Casework
 import Foundation
 
 /// An example for every command's `--help` (and `civicq help …`), printed after
@@ -100,8 +101,8 @@ enum HelpExamples {
         "archive detach": ["civicq archive detach --month 2024-01"],
     ]
 
-    /// `civicq … --help` or `civicq help …`: ArgumentParser's help for the command, then its
-    /// examples. nil when the arguments ask for no help (or name no command).
+    /// `civicq … --help` or `civicq help …`: the command's help (``HelpText``, in the language
+    /// of `--lang` or the locale: help reads no database), then its examples. nil when the arguments ask for no help (or name no command).
     static func help(for arguments: [String]) -> String? {
         var words = arguments
         let asked: Bool
@@ -113,9 +114,12 @@ enum HelpExamples {
         }
         guard asked else { return nil }
         let (command, path, _) = CommandPath.walk(words.filter { !$0.hasPrefix("-") }, from: CivicQ.self)
-        var text = CivicQ.helpMessage(for: command).trimmingCharacters(in: .newlines)
+        let environment = ProcessInfo.processInfo.environment
+        let help = HelpText(language: Spoken.language(arguments: arguments, environment: environment) ?? .en,
+                            width: HelpText.terminalWidth(environment))
+        var text = help.render(command, root: CivicQ.self)
         if let lines = examples[path.joined(separator: " ")] {
-            text += "\n\nEXAMPLES:\n" + lines.map { "  " + $0 }.joined(separator: "\n")
+            text += "\n\n" + (help.language == .zhCN ? "示例：" : "EXAMPLES:") + "\n" + lines.map { "  " + $0 }.joined(separator: "\n")
         }
         return text
     }
