@@ -30,18 +30,38 @@ struct CivicQ: AsyncParsableCommand {
     )
 
     /// Catches a mistyped subcommand first (``CommandTypo``), answers `--help` with the
-    /// command's examples (``HelpExamples``), then runs as ArgumentParser does.
+    /// command's examples (``HelpExamples``), then runs as ArgumentParser does, with its
+    /// refusals of the command line in the reader's language (``Refusals``).
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if let language = Spoken.language(arguments: arguments, environment: ProcessInfo.processInfo.environment) {
+            Spoken.choose(language)
+        }
         if let typo = CommandTypo.find(in: arguments, root: CivicQ.self) {
-            FileHandle.standardError.write(Data("civicq: \(typo.sentence)\n".utf8))
+            FileHandle.standardError.write(Data("civicq: \(Refusals.say(typo.sentence, in: Spoken.current))\n".utf8))
             Foundation.exit(CommandFailure.Code.usage.rawValue)
         }
         if let help = HelpExamples.help(for: arguments) {
             print(help)
             Foundation.exit(0)
         }
-        await main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                FileHandle.standardError.write(Data((CommandFailure.usageMessage(message, in: Spoken.current) + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
     }
 }
 

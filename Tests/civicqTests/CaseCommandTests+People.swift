@@ -12,9 +12,10 @@ extension CaseCommandTests {
     }
 
     private func people(environment: [String: String]) async throws {
-        func civicq(_ arguments: String..., as login: String? = nil, tz: String = "UTC") async throws -> CivicQProcess.Outcome {
+        func civicq(_ arguments: String..., as login: String? = nil, tz: String = "UTC", lang: String? = nil) async throws -> CivicQProcess.Outcome {
             var environment = environment
             environment["TZ"] = tz
+            if let lang { environment["LANG"] = lang }
             return try await Self.civicq(arguments, environment: environment, as: login)
         }
         func sql(_ text: String) async throws -> String? {
@@ -73,6 +74,16 @@ extension CaseCommandTests {
         let again = try await civicq("case", "accept", "1", as: "water_wang")
         #expect(again.status == 73)
         #expect(again.stderr == "civicq: case 1 is resolved: your department's task on it is finished\n")
+        // The same refusals in Chinese: the installation's language when the locale names
+        // none (the example city's is zh-CN), or --lang.
+        let againInChinese = try await civicq("case", "accept", "1", as: "water_wang", lang: "C")
+        #expect(againInChinese.status == 73)
+        #expect(againInChinese.stderr == "civicq: 案件 1 处于 resolved（已办结）状态：本部门对它的任务已完成\n")
+        let handlerInChinese = try await civicq("case", "submit", "--category", "020103", "--area", "420102001", "--title", "x",
+                                                "--description", "y", "--lang", "zh-CN", as: "water_wang")
+        #expect(handlerInChinese.status == 77 && handlerInChinese.stderr == "civicq: 承办人不可以受理诉求\n", "\(handlerInChinese.stderr)")
+        let missing = try await civicq("case", "accept", lang: "zh_CN.UTF-8")
+        #expect(missing.status == 64 && missing.stderr.hasPrefix("错误：缺少参数 '<id>'\n帮助：<id>  案件编号。\n用法："), "\(missing.stderr)")
         // --reason of a refusal is documented, with an example.
         let help = try await civicq("extensions", "refuse", "--help")
         #expect(help.stdout.contains("--reason is required") && help.stdout.contains("civicq extensions refuse 7 --reason"))

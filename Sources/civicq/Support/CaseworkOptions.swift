@@ -36,6 +36,7 @@ struct CaseworkOptions: ParsableArguments {
         let language = global.languageOverride
         return try await run(global, reading: reading) { connection, store in
             let audience = try store.audience(language: language, on: connection)
+            Spoken.choose(audience.language)
             return (try body(connection, store, audience), audience)
         }
     }

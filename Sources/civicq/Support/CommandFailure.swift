@@ -37,9 +37,27 @@ enum CommandFailure {
             throw error
         } catch {
             let (code, sentence) = describe(error)
-            FileHandle.standardError.write(Data("civicq: \(sentence)\n".utf8))
+            FileHandle.standardError.write(Data("civicq: \(Refusals.say(sentence, in: Spoken.current))\n".utf8))
             throw ExitCode(code.rawValue)
         }
+    }
+
+    /// ArgumentParser's "Error: …", "Usage: …" and "See '…' for more information." in the
+    /// reader's language.
+    static func usageMessage(_ message: String, in language: Language) -> String {
+        guard language == .zhCN else { return message }
+        return message.components(separatedBy: "\n").map { line in
+            if line.hasPrefix("Error: ") { return "错误：" + Refusals.say(String(line.dropFirst(7)), in: language) }
+            if line.hasPrefix("Usage: ") { return "用法：" + line.dropFirst(7) }
+            if line.hasPrefix("Help:  "), let gap = line.range(of: "  ", options: .backwards) {
+                let label = line[line.index(line.startIndex, offsetBy: 7)..<gap.lowerBound]
+                return "帮助：" + label + "  " + HelpText(language: language, width: .max).translate(String(line[gap.upperBound...]))
+            }
+            if line.hasPrefix("  See '"), line.hasSuffix("' for more information.") {
+                return "  更多信息见 '" + line.dropFirst(7).dropLast(23) + "'。"
+            }
+            return line
+        }.joined(separator: "\n")
     }
 
     static func describe(_ error: any Error) -> (Code, String) {
