@@ -56,13 +56,17 @@ struct RefusalTests {
 
     @Test func everyRefusalOfTheCommandLineHasItsChinese() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources").standardized
-        let literal = try NSRegularExpression(
-            pattern: #"(?:CaseworkError\(\.[a-zA-Z]+, |ValidationError\(|Refusal\()"((?:[^"\\]|\\"|\\\((?:[^()]|\([^()]*\))*\))*)""#)
+        let body = #""((?:[^"\\]|\\"|\\\((?:[^()]|\([^()]*\))*\))*)""#
+        let literal = try NSRegularExpression(pattern: #"(?:CaseworkError\(\.[a-zA-Z]+, |ValidationError\(|Refusal\(|Unreadable\()"# + body)
+        // What files, intake checks, routing and the log's verification say (import, case submit, route explain, log verify).
+        let reason = try NSRegularExpression(pattern: #"(?:message: |reason: |return )"# + body)
+        let spoken = ["Intake/", "Import/", "Rules/Router", "EventLog/", "LogVerify"]
         let interpolation = try NSRegularExpression(pattern: #"\\\((?:[^()]|\([^()]*\))*\)"#)
         var count = 0
         for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
             let text = try String(contentsOf: file, encoding: .utf8)
-            for match in literal.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let expressions = spoken.contains(where: file.path.contains) ? [literal, reason] : [literal]
+            for match in expressions.flatMap({ $0.matches(in: text, range: NSRange(text.startIndex..., in: text)) }) {
                 guard let found = Range(match.range(at: 1), in: text) else { continue }
                 let raw = String(text[found])
                 let template = interpolation.stringByReplacingMatches(in: raw, range: NSRange(raw.startIndex..., in: raw), withTemplate: "{}")

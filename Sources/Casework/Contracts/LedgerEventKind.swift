@@ -21,4 +21,18 @@ public enum LedgerEventKind: String, Sendable, CaseIterable, Codable {
         case .escalated: "overdue: escalated"
         }
     }
+
+    /// As a person reads it, in `language`.
+    public func label(_ language: Language) -> String {
+        guard language == .zhCN else { return label }
+        switch self {
+        case .created: return "创建"
+        case .linked: return "关联案件"
+        case .progress: return "进展"
+        case .closeOutRequested: return "申请销号"
+        case .closedOut: return "已销号"
+        case .refused: return "销号被驳回"
+        case .escalated: return "超期：已督办"
+        }
+    }
 }

@@ -14,4 +14,13 @@ public enum LedgerItemState: String, Sendable, Codable, CaseIterable {
         case .closedOut: "closed out"
         }
     }
+
+    /// As a person reads it, in `language`.
+    public func label(_ language: Language) -> String {
+        switch self {
+        case .open: language.pick("open", "未销号")
+        case .requested: language.pick("close-out requested", "已申请销号")
+        case .closedOut: language.pick("closed out", "已销号")
+        }
+    }
 }

@@ -205,6 +205,6 @@ enum DashboardPage {
     /// " · read from a standby: as of …" when the page was read on a standby.
     private static func source(_ lag: ReplicaLag?, _ audience: Audience) -> String {
         guard let lag, lag.isStandby else { return "" }
-        return audience.say(" · read from a standby: ", " · 读自备库：") + lag.summary(in: audience.timeZone)
+        return audience.say(" · read from a standby: ", " · 读自备库：") + lag.summary(in: audience.timeZone, language: audience.language)
     }
 }

@@ -26,11 +26,18 @@ struct ArchiveCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let months = try await global.withStore { connection, store in try store.historyMonths(on: connection) }
+                let language = global.languageOverride
+                let (months, audience) = try await global.withStore { connection, store in
+                    (try store.historyMonths(on: connection), try store.audience(language: language, on: connection))
+                }
+                Spoken.choose(audience.language)
                 if json { print(JSONOutput.render(months)); return }
-                var table = TextTable("month", "place", "events (about)", "size")
+                let zh = audience.language == .zhCN
+                var table = TextTable(header: zh ? ["月份", "位置", "事件数（约）", "大小"] : ["month", "place", "events (about)", "size"])
+                let places = ["live": "在线", "archived": "已归档", "default": "默认分区"]
                 for month in months {
-                    table.add([month.month ?? "default", month.place.rawValue, String(month.events), Self.size(month.bytes)])
+                    table.add([month.month ?? audience.say("default", "默认"), zh ? places[month.place.rawValue] ?? month.place.rawValue : month.place.rawValue,
+                               String(month.events), Self.size(month.bytes)])
                 }
                 print(table.render())
             }
@@ -56,7 +63,8 @@ struct ArchiveCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let events = try await global.withStore { [month] connection, store in try store.archiveHistoryMonth(month, on: connection) }
-                print("month \(month) archived: \(events) events moved to case_events_archived")
+                print(Spoken.say("month \(month) archived: \(events) events moved to case_events_archived",
+                                 "\(month) 月已归档：\(events) 个事件已移入 case_events_archived"))
             }
         }
     }

@@ -34,7 +34,8 @@ extension CaseCommand {
                 if json {
                     print(JSONOutput.render(["case": result.id, "created": result.created ? 1 : 0]))
                 } else {
-                    print(result.created ? "case \(result.id) received; routing follows" : "already received as case \(result.id)")
+                    print(result.created ? Spoken.say("case \(result.id) received; routing follows", "案件 \(result.id) 已受理，随后派单")
+                                         : Spoken.say("already received as case \(result.id)", "已作为案件 \(result.id) 受理过"))
                 }
             }
         }

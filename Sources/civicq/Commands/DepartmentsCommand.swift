@@ -22,7 +22,8 @@ struct DepartmentsCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let parsed = try DirectoryFile.parse(try InputFile.read(file))
                 let (departments, deactivated, people) = try await global.withStore { try $1.importDepartments(parsed, on: $0) }
-                print("\(departments) departments imported, \(deactivated) deactivated, \(people) people added or updated")
+                print(Spoken.say("\(departments) departments imported, \(deactivated) deactivated, \(people) people added or updated",
+                                 "已导入 \(departments) 个部门，停用 \(deactivated) 个，添加或更新 \(people) 人"))
             }
         }
     }
@@ -56,7 +57,8 @@ struct CategoriesCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let parsed = try CategoriesFile.parse(try InputFile.read(file))
                 let counts = try await global.withStore { try $1.importCategories(parsed, on: $0) }
-                print("\(counts.categories) categories and \(counts.policies) clock policies imported")
+                print(Spoken.say("\(counts.categories) categories and \(counts.policies) clock policies imported",
+                                 "已导入 \(counts.categories) 个类别和 \(counts.policies) 条时限规则"))
             }
         }
     }
@@ -78,7 +80,7 @@ struct CalendarCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let parsed = try CalendarFile.parse(try InputFile.read(file))
                 let days = try await global.withStore { try $1.importCalendar(parsed, on: $0) }
-                print("\(days) calendar days imported")
+                print(Spoken.say("\(days) calendar days imported", "已导入 \(days) 个日历日"))
             }
         }
     }

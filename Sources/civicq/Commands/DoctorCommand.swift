@@ -21,26 +21,29 @@ struct DoctorCommand: AsyncParsableCommand {
         try await CommandFailure.guarding {
             let migrator = try CivicSchema.migrator(schema: global.schemaName)
             let configuration = try global.connectionConfiguration()
-            print("database   \(configuration.summary)")
+            let say = Spoken.say
+            print(say("database   ", "数据库     ") + configuration.summary)
             try await global.withClient { client, _ in
                 let (version, user) = try await client.withConnection { connection in
                     try connection.query("SELECT current_setting('server_version'), current_user").first!.decode((String, String).self)
                 }
-                print("server     PostgreSQL \(version), connected as \(user)")
+                print(say("server     PostgreSQL \(version), connected as \(user)", "服务器     PostgreSQL \(version)，连接身份 \(user)"))
                 let statuses = try await migrator.status(using: client)
                 let pending = statuses.filter { $0.state == .pending }.count
                 let changed = statuses.filter { $0.state == .changed }.count
-                print("schema     \(migrator.schema): \(statuses.count - pending) applied, \(pending) pending, \(changed) changed")
+                let applied = statuses.count - pending
+                print(say("schema     \(migrator.schema): \(applied) applied, \(pending) pending, \(changed) changed",
+                          "模式       \(migrator.schema)：已执行 \(applied)，待执行 \(pending)，已改动 \(changed)"))
                 if pending > 0 || changed > 0 {
-                    print("run `civicq migrate` to bring the schema up to date")
+                    print(say("run `civicq migrate` to bring the schema up to date", "请运行 `civicq migrate` 使模式更新到最新"))
                     throw ExitCode(CommandFailure.Code.configuration.rawValue)
                 }
                 let warnings = try await client.withConnection { try CaseworkStore(schema: migrator.schema).trustWarnings(on: $0) }
                 for warning in warnings {
-                    print("warning    \(warning.message)")
-                    print("           fix: \(warning.remedy)")
+                    print(say("warning    ", "警告       ") + Refusals.say(warning.message, in: Spoken.current))
+                    print(say("           fix: ", "           修正：") + warning.remedy)
                 }
-                print("ok")
+                print(say("ok", "正常"))
             }
         }
     }

@@ -14,7 +14,8 @@ struct JobsCommand: AsyncParsableCommand {
     /// Runs `body` with a queue client over a one-connection pool.
     static func withQueue<R>(_ global: GlobalOptions, _ body: (JobQueueClient) async throws -> R) async throws -> R {
         try await global.withClient { client, _ in
-            try await body(JobQueueClient(client: client, store: JobStore(schema: global.schemaName)))
+            _ = await global.audience(client)
+            return try await body(JobQueueClient(client: client, store: JobStore(schema: global.schemaName)))
         }
     }
 
@@ -27,7 +28,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let stats = try await JobsCommand.withQueue(global) { try await $0.stats() }
-                print(json ? JobsReport.json(stats) : JobsReport.table(stats))
+                print(json ? JobsReport.json(stats) : JobsReport.table(stats, language: Spoken.current))
             }
         }
     }
@@ -40,11 +41,11 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (dead, zone) = try await global.withClient { client, _ in
+                let (dead, audience) = try await global.withClient { client, _ in
                     let queue = JobQueueClient(client: client, store: JobStore(schema: global.schemaName))
-                    return (try await queue.deadJobs(limit: limit), await global.reportingTimeZone(client))
+                    return (try await queue.deadJobs(limit: limit), await global.audience(client))
                 }
-                print(json ? JobsReport.json(dead) : JobsReport.table(dead, timeZone: zone))
+                print(json ? JobsReport.json(dead) : JobsReport.table(dead, for: audience))
             }
         }
     }
@@ -71,8 +72,10 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let revived = try await JobsCommand.withQueue(global) { try await $0.retryDead(ids: selection.selected) }
-                print("retried \(revived.count) job(s)\(revived.isEmpty ? "" : ": " + revived.map(String.init).joined(separator: ", "))")
-                try JobsCommand.reportMissing(asked: selection.selected, done: revived, state: "dead (or held by a live job with the same unique key)")
+                let ids = revived.isEmpty ? "" : ": " + revived.map(String.init).joined(separator: ", ")
+                print(Spoken.say("retried \(revived.count) job(s)\(ids)", "已重试 \(revived.count) 个任务\(ids)"))
+                try JobsCommand.reportMissing(asked: selection.selected, done: revived, state: Spoken.say(
+                    "dead (or held by a live job with the same unique key)", "死信任务（或已被同一唯一键的未完成任务占用）"))
             }
         }
     }
@@ -85,8 +88,8 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let gone = try await JobsCommand.withQueue(global) { try await $0.discardDead(ids: selection.selected) }
-                print("discarded \(gone.count) job(s)")
-                try JobsCommand.reportMissing(asked: selection.selected, done: gone, state: "dead")
+                print(Spoken.say("discarded \(gone.count) job(s)", "已删除 \(gone.count) 个任务"))
+                try JobsCommand.reportMissing(asked: selection.selected, done: gone, state: Spoken.say("dead", "死信任务"))
             }
         }
     }
@@ -99,8 +102,9 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let cancelled = try await JobsCommand.withQueue(global) { try await $0.cancel(ids: ids) }
-                print("cancelled \(cancelled.count) job(s)")
-                try JobsCommand.reportMissing(asked: ids, done: cancelled, state: "scheduled, available or running")
+                print(Spoken.say("cancelled \(cancelled.count) job(s)", "已取消 \(cancelled.count) 个任务"))
+                try JobsCommand.reportMissing(asked: ids, done: cancelled, state: Spoken.say(
+                    "scheduled, available or running", "计划中、可执行或运行中的任务"))
             }
         }
     }
@@ -130,8 +134,11 @@ struct JobsCommand: AsyncParsableCommand {
                     kind: kind, queue: queue, payload: PostgresJSONB(text: payload), priority: priority, runAt: runAt, uniqueKey: uniqueKey)
                 let results = try await JobsCommand.withQueue(global) { try await $0.enqueue(Array(repeating: request, count: count)) }
                 let inserted = results.filter(\.inserted).count
-                print("enqueued \(inserted) job(s)" + (results.count == 1 ? " (id \(results[0].id))" : "")
-                    + (inserted < results.count ? "; \(results.count - inserted) matched a live job's unique key" : ""))
+                let say = Spoken.say
+                print(say("enqueued \(inserted) job(s)", "已加入 \(inserted) 个任务")
+                    + (results.count == 1 ? say(" (id \(results[0].id))", "（编号 \(results[0].id)）") : "")
+                    + (inserted < results.count
+                        ? say("; \(results.count - inserted) matched a live job's unique key", "；\(results.count - inserted) 个与未完成任务的唯一键相同") : ""))
             }
         }
     }
@@ -141,7 +148,8 @@ struct JobsCommand: AsyncParsableCommand {
         guard let asked else { return }
         let missing = Set(asked).subtracting(done).sorted()
         guard !missing.isEmpty else { return }
-        FileHandle.standardError.write(Data("civicq: not \(state): \(missing.map(String.init).joined(separator: ", "))\n".utf8))
+        let ids = missing.map(String.init).joined(separator: ", ")
+        FileHandle.standardError.write(Data("civicq: \(Spoken.say("not \(state): \(ids)", "以下不是\(state)：\(ids)"))\n".utf8))
         throw ExitCode(CommandFailure.Code.dataError.rawValue)
     }
 }

@@ -4,8 +4,17 @@ import JobQueue
 
 /// Text and JSON renderings of queue figures.
 enum JobsReport {
-    static func table(_ stats: [QueueStats]) -> String {
-        guard !stats.isEmpty else { return "no jobs" }
+    static func table(_ stats: [QueueStats], language: Language = .en) -> String {
+        guard !stats.isEmpty else { return language.pick("no jobs", "没有任务") }
+        if language == .zhCN {
+            var table = TextTable("队列", "计划中", "可执行", "运行中", "死信", "已取消", "最长等待", "本分钟完成", "上分钟完成", "上分钟失败", "上分钟死信")
+            for queue in stats {
+                let counts = [JobState.scheduled, .available, .running, .dead, .cancelled].map { String(queue.counts[$0] ?? 0) }
+                table.add([queue.queue] + counts + [queue.oldestAvailableAge.map { String(format: "%.1f 秒", $0) } ?? "-",
+                    String(queue.completedThisMinute), String(queue.completedLastMinute), String(queue.failedLastMinute), String(queue.deadLastMinute)])
+            }
+            return table.render()
+        }
         var lines = ["queue            scheduled  available  running     dead  cancelled  oldest wait   done (this min, last min)  failed  dead (last min)"]
         for queue in stats {
             func count(_ state: JobState) -> String { String(queue.counts[state] ?? 0) }
@@ -33,8 +42,18 @@ enum JobsReport {
         })
     }
 
-    static func table(_ dead: [DeadJob], timeZone: TimeZone) -> String {
-        guard !dead.isEmpty else { return "no dead jobs" }
+    static func table(_ dead: [DeadJob], for audience: Audience) -> String {
+        let timeZone = audience.timeZone
+        guard !dead.isEmpty else { return audience.say("no dead jobs", "没有死信任务") }
+        if audience.language == .zhCN {
+            var table = TextTable("编号", "类型", "队列", "尝试次数", "死信时间", "最后的错误")
+            table.maxCellWidth = 80
+            for job in dead {
+                table.add([String(job.id), job.kind, job.queue, String(job.attempt), job.finishedAt.map { audience.time($0) } ?? "-",
+                           String((job.lastError ?? "").prefix(80))])
+            }
+            return table.render()
+        }
         var lines = ["id          kind                     queue        attempts  died                     last error"]
         for job in dead {
             lines.append(

@@ -49,7 +49,8 @@ struct KeysCommand: AsyncParsableCommand {
                     return
                 }
                 print(key.text)
-                FileHandle.standardError.write(Data("key \(info.id) for \(info.source): shown once, store it now (only its hash is kept)\n".utf8))
+                FileHandle.standardError.write(Data((Spoken.say("key \(info.id) for \(info.source): shown once, store it now (only its hash is kept)",
+                                                                "密钥 \(info.id)（\(info.source)）：只显示这一次，请立即保存（系统只保留其哈希）") + "\n").utf8))
             }
         }
     }
@@ -64,14 +65,16 @@ struct KeysCommand: AsyncParsableCommand {
                 let store = APIKeyStore(schema: global.schemaName)
                 let keys = try await global.withClient { client, _ in try await client.withConnection { try store.list(on: $0) } }
                 if json { print(JSONOutput.render(keys)); return }
-                var table = TextTable("id", "source", "prefix", "scopes", "rate/s", "burst", "state", "label")
+                let say = Spoken.say
+                var table = TextTable(header: Spoken.current == .zhCN ? ["编号", "来源", "前缀", "范围", "每秒", "突发", "状态", "用途"]
+                                                                      : ["id", "source", "prefix", "scopes", "rate/s", "burst", "state", "label"])
                 for key in keys {
                     table.add([
-                        String(key.id), key.source, "cq_\(key.prefix)_…", key.scopes.isEmpty ? "all" : key.scopes.joined(separator: ","),
-                        String(key.rate_per_second), String(key.burst), key.revoked_at == nil ? "active" : "revoked", key.label ?? "",
+                        String(key.id), key.source, "cq_\(key.prefix)_…", key.scopes.isEmpty ? say("all", "全部") : key.scopes.joined(separator: ","),
+                        String(key.rate_per_second), String(key.burst), key.revoked_at == nil ? say("active", "有效") : say("revoked", "已吊销"), key.label ?? "",
                     ])
                 }
-                print(keys.isEmpty ? "no keys" : table.render())
+                print(keys.isEmpty ? say("no keys", "没有密钥") : table.render())
             }
         }
     }
@@ -87,7 +90,7 @@ struct KeysCommand: AsyncParsableCommand {
                 let key = self.key
                 let revoked = try await global.withClient { client, _ in try await client.withConnection { try store.revoke(key, on: $0) } }
                 guard revoked else { throw CaseworkError(.notFound, "there is no active key \(key)") }
-                print("key \(key) revoked")
+                print(Spoken.say("key \(key) revoked", "密钥 \(key) 已吊销"))
             }
         }
     }

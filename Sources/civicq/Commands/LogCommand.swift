@@ -76,7 +76,7 @@ struct LogCommand: AsyncParsableCommand {
                 }
                 if file != "-" {
                     try output.close()
-                    print("\(count) events written to \(file)")
+                    print(Spoken.say("\(count) events written to \(file)", "已把 \(count) 个事件写入 \(file)"))
                 }
             }
         }
@@ -104,7 +104,7 @@ struct LogCommand: AsyncParsableCommand {
                 } else {
                     (result, zone) = try await global.withStore { connection, store in
                         (try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) },
-                         try store.reportingTimeZone(on: connection))
+                         try store.audience(language: Spoken.current, on: connection).timeZone)
                     }
                 }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
@@ -132,14 +132,20 @@ enum LogReport {
             Swift.print(String(decoding: data, as: UTF8.self))
             return
         }
+        let say = Spoken.say
         if let failure = result.failure {
-            Swift.print("tampered: " + failure.reason)
-            if let id = failure.eventID { Swift.print("event \(id)") }
-            Swift.print("proven before it: \(result.checkpointsProven) checkpoints" + (result.latest.map { ", up to size \($0.size)" } ?? ""))
+            Swift.print(say("tampered: ", "被篡改：") + Refusals.say(failure.reason, in: Spoken.current))
+            if let id = failure.eventID { Swift.print(say("event \(id)", "事件 \(id)")) }
+            Swift.print(say("proven before it: \(result.checkpointsProven) checkpoints", "在它之前已证明：\(result.checkpointsProven) 个检查点")
+                + (result.latest.map { say(", up to size \($0.size)", "，直到大小 \($0.size)") } ?? ""))
         } else {
-            Swift.print("proven: \(result.events) events, \(result.checkpointsProven) checkpoints"
-                + (result.latest.map { ", the latest of size \($0.size) signed at \(Presentation.local($0.time, in: timeZone))" } ?? ""))
-            Swift.print(String(format: "%.1f s", seconds))
+            Swift.print(say("proven: \(result.events) events, \(result.checkpointsProven) checkpoints",
+                            "已证明：\(result.events) 个事件，\(result.checkpointsProven) 个检查点")
+                + (result.latest.map {
+                    let at = Presentation.local($0.time, in: timeZone)
+                    return say(", the latest of size \($0.size) signed at \(at)", "，最新的大小为 \($0.size)，签署于 \(at)")
+                } ?? ""))
+            Swift.print(say(String(format: "%.1f s", seconds), String(format: "%.1f 秒", seconds)))
         }
     }
 }

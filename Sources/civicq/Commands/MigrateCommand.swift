@@ -26,18 +26,23 @@ struct MigrateCommand: AsyncParsableCommand {
             try await global.withClient { client, logger in
                 if status {
                     let statuses = try await migrator.status(using: client)
-                    let zone = await global.reportingTimeZone(client)
+                    let audience = await global.audience(client)
                     print(json ? MigrationReport.json(statuses, schema: migrator.schema)
-                        : MigrationReport.table(statuses, schema: migrator.schema, timeZone: zone))
+                        : MigrationReport.table(statuses, schema: migrator.schema, for: audience))
                     if statuses.contains(where: { $0.state == .changed }) { throw ExitCode(CommandFailure.Code.configuration.rawValue) }
                 } else {
                     let applied = try await migrator.migrate(using: client, logger: logger)
+                    let say = await global.audience(client).say
                     if json {
                         print(MigrationReport.json(applied: applied, schema: migrator.schema))
                     } else if applied.isEmpty {
-                        print("schema \(migrator.schema) is up to date (\(migrator.migrations.count) migrations)")
+                        print(say("schema \(migrator.schema) is up to date (\(migrator.migrations.count) migrations)",
+                                  "模式 \(migrator.schema) 已是最新（\(migrator.migrations.count) 个迁移）"))
                     } else {
-                        for migration in applied { print("applied \(MigrationReport.label(migration.version, migration.name))") }
+                        for migration in applied {
+                            let label = MigrationReport.label(migration.version, migration.name)
+                            print(say("applied \(label)", "已执行 \(label)"))
+                        }
                     }
                 }
             }
@@ -51,14 +56,16 @@ enum MigrationReport {
         String(format: "%03d_%@", version, name)
     }
 
-    static func table(_ statuses: [PostgresMigrationStatus], schema: String, timeZone: TimeZone) -> String {
-        var lines = ["schema \(schema)"]
+    static func table(_ statuses: [PostgresMigrationStatus], schema: String, for audience: Audience) -> String {
+        var lines = [audience.say("schema \(schema)", "模式 \(schema)")]
+        let states = ["applied": "已执行", "pending": "待执行", "changed": "已改动"]
         for status in statuses {
-            let when = status.appliedAt.map { " " + Presentation.local($0, in: timeZone) } ?? ""
-            lines.append("  \(status.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(label(status.version, status.name))\(when)")
+            let when = status.appliedAt.map { " " + audience.time($0) } ?? ""
+            let state = audience.language == .zhCN ? states[status.state.rawValue] ?? status.state.rawValue : status.state.rawValue
+            lines.append("  \(state.padding(toLength: 8 - (TextTable.width(state) - state.count), withPad: " ", startingAt: 0)) \(label(status.version, status.name))\(when)")
         }
         let pending = statuses.filter { $0.state == .pending }.count
-        lines.append(pending == 0 ? "up to date" : "\(pending) pending")
+        lines.append(pending == 0 ? audience.say("up to date", "已是最新") : audience.say("\(pending) pending", "\(pending) 个待执行"))
         return lines.joined(separator: "\n")
     }
 

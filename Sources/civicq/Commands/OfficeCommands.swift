@@ -21,12 +21,16 @@ struct ExtensionsCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let (list, audience) = try await casework.read(global) { [all] connection, store, _ in try store.extensions(pendingOnly: !all, on: connection) }
                 if json { print(JSONOutput.render(list)); return }
-                var table = TextTable("id", "case", "department", "state", "due", "asks until", "reason")
+                let zh = audience.language == .zhCN
+                var table = TextTable(header: zh ? ["编号", "案件", "部门", "状态", "原期限", "申请延至", "理由"]
+                                                 : ["id", "case", "department", "state", "due", "asks until", "reason"])
                 for item in list {
-                    table.add([String(item.id), String(item.case_id), item.department, item.state,
+                    table.add([String(item.id), String(item.case_id), item.department, zh ? Refusals.words[item.state] ?? item.state : item.state,
                                audience.deadline(item.previous_due), audience.deadline(item.until), item.reason])
                 }
-                print(list.isEmpty ? (all ? "no extension requests" : "no extension requests wait for a decision (--all lists the decided ones)")
+                print(list.isEmpty ? (all ? audience.say("no extension requests", "没有延期申请")
+                                          : audience.say("no extension requests wait for a decision (--all lists the decided ones)",
+                                                         "没有等待审批的延期申请（--all 列出已审批的）"))
                     : table.render())
             }
         }
@@ -71,15 +75,23 @@ struct CallbackCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let task = try await casework.run(global) { try $1.nextCallback(on: $0) }
-                guard let task else { print(json ? "null" : "no callback is due"); return }
+                let (task, audience) = try await casework.read(global) { connection, store, _ in try store.nextCallback(on: connection) }
+                guard let task else { print(json ? "null" : audience.say("no callback is due", "没有到期的回访")); return }
                 if json { print(JSONOutput.render(task)); return }
-                print("""
+                let record = "civicq callback record \(task.case) --solved yes|no --rating satisfied|basic|dissatisfied"
+                let contact = "\(task.citizen_name ?? "") \(task.citizen_phone ?? "")"
+                print(audience.language == .zhCN ? """
+                    案件 \(task.case)：\(task.title)
+                    致电        \(contact)（第 \(task.tries + 1) 次）
+                    部门        \(task.lead_department ?? "-")
+                    答复        \(task.reply ?? "")
+                    记录方式：\(record)，或 --unreachable
+                    """ : """
                     case \(task.case): \(task.title)
-                    call        \(task.citizen_name ?? "") \(task.citizen_phone ?? "") (try \(task.tries + 1))
+                    call        \(contact) (try \(task.tries + 1))
                     department  \(task.lead_department ?? "-")
                     reply       \(task.reply ?? "")
-                    record with: civicq callback record \(task.case) --solved yes|no --rating satisfied|basic|dissatisfied, or --unreachable
+                    record with: \(record), or --unreachable
                     """)
             }
         }

@@ -37,7 +37,8 @@ struct UsersCommand: AsyncParsableCommand {
                         if let secret { try connection.setPassword(secret, for: login) }
                     }
                 }
-                print("\(login) is a service login of \(global.schemaName)" + (secret == nil ? "" : ", with a password"))
+                print(Spoken.say("\(login) is a service login of \(global.schemaName)", "\(login) 是 \(global.schemaName) 的服务登录")
+                      + (secret == nil ? "" : Spoken.say(", with a password", "，已设置密码")))
             }
         }
     }
@@ -67,7 +68,8 @@ struct UsersCommand: AsyncParsableCommand {
                         if let secret { try connection.setPassword(secret, for: login) }
                     }
                 }
-                print("\(login) is a \(role.rawValue) of \(department)" + (secret == nil ? "" : ", with a password"))
+                print(Spoken.say("\(login) is a \(role.rawValue) of \(department)", "\(login) 是 \(department) 的\(Refusals.words[role.rawValue] ?? role.rawValue)")
+                      + (secret == nil ? "" : Spoken.say(", with a password", "，已设置密码")))
             }
         }
     }
@@ -98,7 +100,7 @@ struct UsersCommand: AsyncParsableCommand {
                 try await global.withClient { client, _ in
                     try await client.withConnection { try $0.setPassword(secret, for: target) }
                 }
-                print("the password of \(target) is set")
+                print(Spoken.say("the password of \(target) is set", "\(target) 的密码已设置"))
             }
         }
     }
@@ -111,7 +113,7 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 try await global.withStore { [login] in try $1.removeUser(login: login, on: $0) }
-                print("\(login) removed")
+                print(Spoken.say("\(login) removed", "\(login) 已移出"))
             }
         }
     }
@@ -133,9 +135,9 @@ struct UsersCommand: AsyncParsableCommand {
                         }
                 }
                 if json { print(JSONOutput.render(people)); return }
-                var table = TextTable("login", "department", "role", "name")
+                var table = TextTable(header: Spoken.current == .zhCN ? ["登录名", "部门", "角色", "姓名"] : ["login", "department", "role", "name"])
                 for person in people { table.add([person.login, person.department, person.role, person.name ?? ""]) }
-                print(people.isEmpty ? "no users" : table.render())
+                print(people.isEmpty ? Spoken.say("no users", "没有用户") : table.render())
             }
         }
     }
@@ -160,12 +162,15 @@ struct EscalationsCommand: AsyncParsableCommand {
                 return try store.escalations(since: since, department: department ?? mine, on: connection)
             }
             if json { print(JSONOutput.render(list)); return }
-            var table = TextTable("case", "escalated", "clock", "was due", "department", "state", "title")
+            let zh = audience.language == .zhCN
+            var table = TextTable(header: zh ? ["案件", "督办时间", "时限", "原期限", "部门", "状态", "标题"]
+                                             : ["case", "escalated", "clock", "was due", "department", "state", "title"])
+            let clocks = ["response": "签收", "resolution": "办结"]
             for item in list {
-                table.add([String(item.case_id), audience.time(item.at), item.clock, item.due.map(audience.deadline) ?? "",
-                           item.department ?? "desk", item.state.rawValue, item.title])
+                table.add([String(item.case_id), audience.time(item.at), zh ? clocks[item.clock] ?? item.clock : item.clock,
+                           item.due.map(audience.deadline) ?? "", item.department ?? audience.say("desk", "派单台"), item.state.rawValue, item.title])
             }
-            print(list.isEmpty ? "no escalations in the last \(days) days" : table.render())
+            print(list.isEmpty ? audience.say("no escalations in the last \(days) days", "最近 \(days) 天没有督办") : table.render())
         }
     }
 }

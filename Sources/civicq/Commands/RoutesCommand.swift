@@ -21,7 +21,7 @@ struct RoutesCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let parsed = try RoutesFile.parse(try InputFile.read(file))
                 let version = try await global.withStore { [file] in try $1.importRoutes(parsed, source: file, on: $0) }
-                print("\(parsed.rules.count) rules imported as version \(version)")
+                print(Spoken.say("\(parsed.rules.count) rules imported as version \(version)", "已导入 \(parsed.rules.count) 条规则，版本 \(version)"))
             }
         }
     }
@@ -35,21 +35,25 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
+                let language = global.languageOverride
                 let (context, routed, events, zone) = try await global.withStore { [id] connection, store in
                     let context = try store.loadContext(on: connection)
                     guard let routed = try store.routingCases(ids: [id], on: connection).first else {
                         throw CaseworkError(.notFound, "there is no case \(id)")
                     }
                     let events = try store.history(id, on: connection).filter { [CaseEventKind.dispatched, .manualDispatch, .assigned].map(\.rawValue).contains($0.kind) }
-                    return (context, routed, events, try store.reportingTimeZone(on: connection))
+                    return (context, routed, events, try store.audience(language: language, on: connection))
                 }
+                let say = zone.say
                 var lines: [String] = []
                 for event in events {
-                    lines.append("\(Presentation.local(event.at, in: zone)) \(event.kind) to \(event.department ?? "the dispatch desk"): \(event.reason ?? "")")
+                    let reason = Refusals.say(event.reason ?? "", in: zone.language)
+                    lines.append(zone.time(event.at) + " " + say("\(event.kind) to \(event.department ?? "the dispatch desk"): \(reason)",
+                                                                 "\(Refusals.words[event.kind] ?? event.kind) 至 \(event.department ?? "派单台")：\(reason)"))
                 }
-                if events.isEmpty { lines.append("case \(id) has not been routed yet") }
+                if events.isEmpty { lines.append(say("case \(id) has not been routed yet", "案件 \(id) 尚未派单")) }
                 lines.append("")
-                lines.append(RouteReport.explain(context.router, routed.input, all: all))
+                lines.append(RouteReport.explain(context.router, routed.input, all: all, language: zone.language))
                 print(lines.joined(separator: "\n"))
             }
         }
@@ -71,29 +75,33 @@ struct RoutesCommand: AsyncParsableCommand {
                 let returned = Set(excluded.split(separator: ",").map(String.init))
                 let input = RoutingInput(category: category, area: area, channel: channel, title: text, description: "",
                                          excluded: returned, returns: returned.count)
-                print(RouteReport.explain(context.router, input, all: all))
+                print(RouteReport.explain(context.router, input, all: all, language: Spoken.current))
             }
         }
     }
 }
 
 enum RouteReport {
-    static func explain(_ router: Router, _ input: RoutingInput, all: Bool) -> String {
+    static func explain(_ router: Router, _ input: RoutingInput, all: Bool, language: Language = .en) -> String {
         let decision = router.route(input)
-        var lines = ["rules version \(router.version.map(String.init) ?? "none") (\(router.rules.count) rules)"]
+        let say = language.pick
+        let version = router.version.map(String.init) ?? say("none", "无")
+        var lines = [say("rules version \(version) (\(router.rules.count) rules)", "规则版本 \(version)（\(router.rules.count) 条规则）")]
         switch decision.outcome {
         case .dispatched(let lead, let assists):
-            lines.append("→ lead \(lead)" + (assists.isEmpty ? "" : ", assisting \(assists.joined(separator: ", "))"))
+            lines.append(say("→ lead \(lead)", "→ 主办 \(lead)")
+                + (assists.isEmpty ? "" : say(", assisting ", "，协办 ") + assists.joined(separator: ", ")))
         case .manualDispatch:
-            lines.append("→ the manual dispatch desk")
+            lines.append(say("→ the manual dispatch desk", "→ 人工派单台"))
         }
-        lines.append("  because \(decision.reason)")
-        lines.append("  clock policy \(decision.policy)" + (decision.priority.map { ", priority \($0)" } ?? ""))
+        lines.append(say("  because ", "  原因：") + Refusals.say(decision.reason, in: language))
+        lines.append(say("  clock policy \(decision.policy)", "  时限规则 \(decision.policy)")
+            + (decision.priority.map { say(", priority \($0)", "，优先级 \($0)") } ?? ""))
         let trace = router.trace(input)
         let shown = all ? trace : Array(trace.prefix { $0.rule.id != decision.ruleID }.suffix(5))
         if !shown.isEmpty {
-            lines.append(all ? "every rule:" : "the rules just before it:")
-            for (rule, failure) in shown { lines.append("  \(rule.id): \(failure ?? "matches")") }
+            lines.append(all ? say("every rule:", "所有规则：") : say("the rules just before it:", "它之前的规则："))
+            for (rule, failure) in shown { lines.append("  \(rule.id): " + (failure.map { Refusals.say($0, in: language) } ?? say("matches", "匹配"))) }
         }
         return lines.joined(separator: "\n")
     }

@@ -15,15 +15,12 @@ struct CaseworkOptions: ParsableArguments {
     }
 
     /// Runs `body` on one connection as the caller (or `--as` login), with the casework store.
-    /// `reading`: on the read server when one is named (lists that write nothing).
+    /// `reading`: on the read server when one is named (lists that write nothing). The
+    /// installation's language is read first, so that a refusal speaks it (``Spoken``).
     func run<R: Sendable>(
         _ global: GlobalOptions, reading: Bool = false, _ body: @escaping @Sendable (PostgresConnection, CaseworkStore) throws -> R
     ) async throws -> R {
-        try await global.withStore(reading: reading) { [actAs] connection, store in
-            if let actAs { try Self.setRole(actAs, on: connection) }
-            defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
-            return try body(connection, store)
-        }
+        try await read(global, reading: reading) { connection, store, _ in try body(connection, store) }.0
     }
 
     /// Like `run`, for what people read: `body` gets the ``Audience`` (the installation's
@@ -34,9 +31,11 @@ struct CaseworkOptions: ParsableArguments {
         _ body: @escaping @Sendable (PostgresConnection, CaseworkStore, Audience) throws -> R
     ) async throws -> (R, Audience) {
         let language = global.languageOverride
-        return try await run(global, reading: reading) { connection, store in
+        return try await global.withStore(reading: reading) { [actAs] connection, store in
             let audience = try store.audience(language: language, on: connection)
             Spoken.choose(audience.language)
+            if let actAs { try Self.setRole(actAs, on: connection) }
+            defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
             return (try body(connection, store, audience), audience)
         }
     }

@@ -14,10 +14,15 @@ extension GlobalOptions {
         }
     }
 
-    /// The installation's reporting time zone, for times shown to people by commands that
-    /// work before the schema is complete (migrate, jobs): UTC while there are no settings.
-    func reportingTimeZone(_ client: PostgresClient) async -> TimeZone {
+    /// The installation's reporting time zone and language, for commands that work before
+    /// the schema is complete (migrate, jobs, archive, log): UTC and English (or `--lang`)
+    /// while there are no settings. The language is recorded for refusals (``Spoken``).
+    func audience(_ client: PostgresClient) async -> Audience {
         let store = CaseworkStore(schema: schemaName)
-        return (try? await client.withConnection { try store.reportingTimeZone(on: $0) }) ?? .gmt
+        let language = languageOverride
+        let audience = (try? await client.withConnection { try store.audience(language: language, on: $0) })
+            ?? Audience(timeZone: .gmt, language: language ?? .en)
+        Spoken.choose(audience.language)
+        return audience
     }
 }

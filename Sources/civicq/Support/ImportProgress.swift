@@ -30,7 +30,9 @@ final class ImportProgress {
     func finish(rejects: String) {
         if terminal { write("\n") }
         let time = String(format: "%.1f", seconds)
-        print("\(rows) rows in \(time) s: \(created) created, \(existing) already there, \(rejected) rejected" + (rejected > 0 ? " (see \(rejects))" : ""))
+        print(Spoken.say("\(rows) rows in \(time) s: \(created) created, \(existing) already there, \(rejected) rejected",
+                         "\(rows) 行，用时 \(time) 秒：新建 \(created)，已存在 \(existing)，拒收 \(rejected)")
+              + (rejected > 0 ? Spoken.say(" (see \(rejects))", "（见 \(rejects)）") : ""))
     }
 
     private var seconds: Double {

@@ -19,8 +19,8 @@ enum Refusals {
             let quoted = index < pattern.quoted.count && pattern.quoted[index]
             text = text.replacingOccurrences(of: "{\(index + 1)}", with: quoted ? value : word(value, depth: depth))
         }
-        // No space between two Chinese words once the values are in.
-        return text.replacingOccurrences(of: #"(?<=[\p{Han}）、，。；：]) (?=[\p{Han}（])"#, with: "", options: .regularExpression)
+        // No space between a value's closing parenthesis and the Chinese after it.
+        return text.replacingOccurrences(of: #"(?<=）) (?=\p{Han})|(?<=\p{Han}) (?=（)"#, with: "", options: .regularExpression)
     }
 
     /// A value in Chinese: a known word (or a list of them), a sentence with a template, or
@@ -56,7 +56,7 @@ enum Refusals {
     /// The templates as expressions, the most specific first.
     private static let patterns: [Pattern] = (chinese + chineseOfTheCommandLine).compactMap { english, chinese in
         let parts = english.components(separatedBy: "{}")
-        let expression = "^" + parts.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "(.+?)") + "$"
+        let expression = "^" + parts.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "(.*?)") + "$"
         guard let regex = try? NSRegularExpression(pattern: expression, options: [.dotMatchesLineSeparators]) else { return nil }
         return Pattern(regex: regex, chinese: chinese, fixed: parts.reduce(0) { $0 + $1.count },
                        quoted: parts.dropLast().map { $0.hasSuffix("'") || $0.hasSuffix("\"") })

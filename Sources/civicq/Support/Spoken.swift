@@ -13,6 +13,9 @@ enum Spoken {
 
     static func choose(_ language: Language) { chosen.withLock { $0 = language } }
 
+    /// The text in the language chosen so far.
+    static func say(_ en: String, _ zh: String) -> String { current.pick(en, zh) }
+
     /// The language `--lang` names on the command line (`--lang zh-CN` or `--lang=zh-CN`),
     /// else the one the locale variables name; nil when neither names one.
     static func language(arguments: [String], environment: [String: String]) -> Language? {

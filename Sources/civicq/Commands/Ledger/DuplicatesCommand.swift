@@ -28,26 +28,40 @@ struct DuplicatesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.guarding {
-            let (matches, timeZone) = try await casework.run(global) { [id] connection, store in
-                (try store.duplicates(of: id, on: connection), try store.reportingTimeZone(on: connection))
+            let (matches, audience) = try await casework.read(global) { [id] connection, store, _ in
+                try store.duplicates(of: id, on: connection)
             }
             let shown = Array(matches.prefix(limit))
             if json {
                 print(JSONOutput.render(shown))
             } else {
-                print(Self.table(shown, of: id, timeZone: timeZone))
+                print(Self.table(shown, of: id, for: audience))
             }
         }
     }
 
-    static func table(_ matches: [DuplicateMatch], of id: Int64, timeZone: TimeZone) -> String {
-        guard !matches.isEmpty else { return "no likely duplicates of case \(id)" }
-        var table = TextTable("case", "score", "state", "received", "area", "lead", "why")
+    static func table(_ matches: [DuplicateMatch], of id: Int64, for audience: Audience) -> String {
+        guard !matches.isEmpty else { return audience.say("no likely duplicates of case \(id)", "没有可能与案件 \(id) 重复的案件") }
+        var table = TextTable(header: audience.language == .zhCN
+            ? ["案件", "得分", "状态", "受理时间", "区域", "主办", "理由"] : ["case", "score", "state", "received", "area", "lead", "why"])
         for match in matches {
             table.add([String(match.id), String(format: "%.2f", match.score), match.state.rawValue,
-                       Presentation.local(match.receivedAt, in: timeZone), match.area, match.lead ?? "-",
-                       match.reasons.joined(separator: ", ")])
+                       audience.time(match.receivedAt), match.area, match.lead ?? "-",
+                       match.reasons.map { audience.language == .zhCN ? Self.chinese($0) : $0 }.joined(separator: audience.say(", ", "、"))])
         }
         return table.render()
+    }
+
+    /// A reason of ``DuplicateScorer`` in Chinese.
+    static func chinese(_ reason: String) -> String {
+        switch reason {
+        case "same area": return "同一区域"
+        case "same street": return "同一街道"
+        case "same caller": return "同一来电人"
+        default:
+            if reason.hasSuffix(" m away") { return "相距 " + reason.dropLast(7) + " 米" }
+            if reason.hasPrefix("text "), reason.hasSuffix(" alike") { return "文本相似 " + reason.dropFirst(5).dropLast(6) }
+            return reason
+        }
     }
 }

@@ -32,20 +32,22 @@ struct HotspotsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.guarding {
                 let (all, limit) = (self.all, self.limit)
-                let (spots, timeZone) = try await casework.run(global) { connection, store in
-                    (try store.hotspots(all: all, limit: limit, on: connection), try store.reportingTimeZone(on: connection))
+                let (spots, audience) = try await casework.read(global) { connection, store, _ in
+                    try store.hotspots(all: all, limit: limit, on: connection)
                 }
-                print(json ? JSONOutput.render(spots) : Self.table(spots, timeZone: timeZone))
+                print(json ? JSONOutput.render(spots) : Self.table(spots, for: audience))
             }
         }
 
-        static func table(_ spots: [Hotspot], timeZone: TimeZone) -> String {
-            guard !spots.isEmpty else { return "no hot spots" }
-            var table = TextTable("id", "day", "category", "area", "level", "count", "expected", "p", "seen", "state")
+        static func table(_ spots: [Hotspot], for audience: Audience) -> String {
+            guard !spots.isEmpty else { return audience.say("no hot spots", "没有热点") }
+            var table = TextTable(header: audience.language == .zhCN
+                ? ["编号", "日期", "类别", "区域", "层级", "数量", "预期", "p", "发现时间", "状态"]
+                : ["id", "day", "category", "area", "level", "count", "expected", "p", "seen", "state"])
             for spot in spots {
                 table.add([String(spot.id), spot.day.description, spot.category, spot.area, spot.level, String(spot.count),
                            String(format: "%.1f", spot.expected), String(format: "%.1e", spot.pValue),
-                           Presentation.local(spot.firstSeen, in: timeZone), spot.state])
+                           audience.time(spot.firstSeen), audience.language == .zhCN ? Refusals.words[spot.state] ?? spot.state : spot.state])
             }
             return table.render()
         }
@@ -59,7 +61,7 @@ struct HotspotsCommand: AsyncParsableCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.dismissHotspot(id, reason: reason, on: connection)
-            return "hot spot \(id) dismissed"
+            return audience.say("hot spot \(id) dismissed", "热点 \(id) 已搁置")
         }
     }
 
@@ -70,11 +72,13 @@ struct HotspotsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (hot, spots, timeZone) = try await global.withStore { connection, store in
-                    (try store.scanHotspots(on: connection), try store.hotspots(on: connection), try store.reportingTimeZone(on: connection))
+                let language = global.languageOverride
+                let (hot, spots, audience) = try await global.withStore { connection, store in
+                    (try store.scanHotspots(on: connection), try store.hotspots(on: connection), try store.audience(language: language, on: connection))
                 }
-                print("\(hot) series hot now")
-                print(List.table(spots, timeZone: timeZone))
+                Spoken.choose(audience.language)
+                print(audience.say("\(hot) series hot now", "目前有 \(hot) 个序列处于热点"))
+                print(List.table(spots, for: audience))
             }
         }
     }

@@ -40,7 +40,8 @@ extension LedgerCommand {
                                      assisting: LedgerList.units(assisting ?? ""), due: day, source: source)
             let id = try store.newLedgerItem(item, cases: cases, hotspot: hotspot, on: connection)
             let count = try store.ledgerItem(id, on: connection)?.cases.count ?? 0
-            return "ledger item \(id) created for \(lead), due \(day)" + (count > 0 ? "; \(count) cases linked" : "")
+            return audience.say("ledger item \(id) created for \(lead), due \(day)", "台账事项 \(id) 已创建，主办 \(lead)，期限 \(day)")
+                + (count > 0 ? audience.say("; \(count) cases linked", "；已关联 \(count) 个案件") : "")
         }
     }
 
@@ -55,7 +56,8 @@ extension LedgerCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             let added = try store.linkLedgerCases(id, cases: cases, on: connection)
-            return "\(added) cases linked to ledger item \(id)" + (added < cases.count ? " (\(cases.count - added) were already)" : "")
+            return audience.say("\(added) cases linked to ledger item \(id)", "已把 \(added) 个案件关联到台账事项 \(id)")
+                + (added < cases.count ? audience.say(" (\(cases.count - added) were already)", "（\(cases.count - added) 个原已关联）") : "")
         }
     }
 
@@ -67,7 +69,7 @@ extension LedgerCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.ledgerProgress(id, note: note, on: connection)
-            return "progress noted on ledger item \(id)"
+            return audience.say("progress noted on ledger item \(id)", "已记录台账事项 \(id) 的进展")
         }
     }
 
@@ -97,7 +99,8 @@ extension LedgerCommand {
                 return CaseworkStore.EvidenceFile(name: URL(fileURLWithPath: path).lastPathComponent, bytes: bytes)
             }
             try store.requestCloseOut(id, note: note, files: evidence, on: connection)
-            return "close-out of ledger item \(id) asked, with \(evidence.count) evidence files"
+            return audience.say("close-out of ledger item \(id) asked, with \(evidence.count) evidence files",
+                                "已为台账事项 \(id) 申请销号，附 \(evidence.count) 个证据文件")
         }
     }
 
@@ -109,7 +112,7 @@ extension LedgerCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.decideCloseOut(id, approve: true, note: note, on: connection)
-            return "ledger item \(id) closed out"
+            return audience.say("ledger item \(id) closed out", "台账事项 \(id) 已销号")
         }
     }
 
@@ -121,7 +124,7 @@ extension LedgerCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             try store.decideCloseOut(id, approve: false, note: reason, on: connection)
-            return "close-out of ledger item \(id) refused: it is open again"
+            return audience.say("close-out of ledger item \(id) refused: it is open again", "台账事项 \(id) 的销号申请被驳回：事项重新打开")
         }
     }
 }

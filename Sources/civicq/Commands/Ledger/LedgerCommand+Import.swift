@@ -44,12 +44,17 @@ extension LedgerCommand {
                 if json {
                     print(JSONOutput.render(outcome))
                 } else {
-                    for problem in outcome.problems { print("line \(problem.line): \(problem.reason)") }
+                    let say = Spoken.say
+                    for problem in outcome.problems {
+                        print(say("line \(problem.line): ", "第 \(problem.line) 行：") + Refusals.say(problem.reason, in: Spoken.current))
+                    }
+                    let ids = outcome.created.map(\.item).map(String.init).joined(separator: ", ")
+                    let lines = list.rows.count + list.problems.count
                     if outcome.problems.isEmpty {
-                        print(check ? "\(list.rows.count) items checked: none is wrong; nothing stored"
-                                    : "\(outcome.created.count) ledger items imported (\(outcome.created.map(\.item).map(String.init).joined(separator: ", ")))")
+                        print(check ? say("\(list.rows.count) items checked: none is wrong; nothing stored", "已检查 \(list.rows.count) 个事项：没有错误；未保存")
+                                    : say("\(outcome.created.count) ledger items imported (\(ids))", "已导入 \(outcome.created.count) 个台账事项（\(ids)）"))
                     } else {
-                        print("\(outcome.problems.count) of \(list.rows.count + list.problems.count) lines are wrong: nothing stored")
+                        print(say("\(outcome.problems.count) of \(lines) lines are wrong: nothing stored", "\(lines) 行中有 \(outcome.problems.count) 行有错：未保存任何内容"))
                     }
                 }
                 if !outcome.problems.isEmpty { throw ExitCode(CommandFailure.Code.dataError.rawValue) }

@@ -38,7 +38,6 @@ extension LedgerCommand {
                     let chosen = try typed.map(Self.parse) ?? Self.currentDekad(timeZone: audience.timeZone)
                     return try store.ledgerReport(chosen, on: connection)
                 }
-                let timeZone = audience.timeZone
                 let text: String
                 if json {
                     text = JSONOutput.render(report)
@@ -47,13 +46,13 @@ extension LedgerCommand {
                 } else if html {
                     text = LedgerReportPage.render(report, audience: audience, generatedAt: Date())
                 } else {
-                    text = Self.table(report, timeZone: timeZone)
+                    text = Self.table(report, for: audience)
                 }
                 if let output {
                     guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
                         throw CaseworkError(.badInput, "cannot write \(output)")
                     }
-                    print("wrote \(output)")
+                    print(audience.say("wrote \(output)", "已写入 \(output)"))
                 } else {
                     print(text, terminator: text.utf8.last == UInt8(ascii: "\n") ? "" : "\n")
                 }
@@ -72,10 +71,15 @@ extension LedgerCommand {
             [row.openAtStart, row.new, row.due, row.closedOnTime, row.closedLate, row.overdueOpen, row.carriedOver].map(String.init)
         }
 
-        static func table(_ report: LedgerReport, timeZone: TimeZone) -> String {
-            var lines = ["ledger report \(report.period): \(Presentation.local(report.start, in: timeZone)) to \(Presentation.local(report.end, in: timeZone))"]
-            guard !report.rows.isEmpty else { return (lines + ["no ledger items in this period"]).joined(separator: "\n") }
-            var table = TextTable(header: ["unit"] + columns + ["close-out rate", "on-time rate"])
+        static func table(_ report: LedgerReport, for audience: Audience) -> String {
+            let (start, end) = (audience.time(report.start), audience.time(report.end))
+            var lines = [audience.say("ledger report \(report.period): \(start) to \(end)", "台账报告 \(report.period)：\(start) 至 \(end)")]
+            guard !report.rows.isEmpty else {
+                return (lines + [audience.say("no ledger items in this period", "本时段没有台账事项")]).joined(separator: "\n")
+            }
+            var table = TextTable(header: audience.language == .zhCN
+                ? ["单位", "期初未销号", "新增", "到期", "按期销号", "逾期销号", "超期未销号", "结转", "销号率", "按期率"]
+                : ["unit"] + columns + ["close-out rate", "on-time rate"])
             for row in report.rows + [report.total] {
                 let rate = { (rate: FigureRate) in "\(rate.percent) (\(Int(rate.numerator))/\(rate.denominator))" }
                 table.add([row.name.map { "\(row.unit) \($0)" } ?? row.unit] + counts(row) + [rate(row.closeOutRate), rate(row.onTimeRate)])

@@ -45,18 +45,20 @@ struct LedgerCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let filter = CaseworkStore.LedgerFilter(all: all, state: state.flatMap(LedgerItemState.init(rawValue:)),
                                                         overdue: overdue, unit: unit, limit: limit)
-                let (items, timeZone) = try await casework.run(global) { connection, store in
-                    (try store.ledgerItems(filter, on: connection), try store.reportingTimeZone(on: connection))
+                let (items, audience) = try await casework.read(global) { connection, store, _ in
+                    try store.ledgerItems(filter, on: connection)
                 }
-                print(json ? JSONOutput.render(items) : Self.table(items, timeZone: timeZone))
+                print(json ? JSONOutput.render(items) : Self.table(items, for: audience))
             }
         }
 
-        static func table(_ items: [LedgerItem], timeZone: TimeZone, now: Date = Date()) -> String {
-            guard !items.isEmpty else { return "no ledger items" }
-            var table = TextTable("id", "state", "due", "lead", "assisting", "cases", "source", "title")
+        static func table(_ items: [LedgerItem], for audience: Audience, now: Date = Date()) -> String {
+            guard !items.isEmpty else { return audience.say("no ledger items", "没有台账事项") }
+            var table = TextTable(header: audience.language == .zhCN
+                ? ["编号", "状态", "期限", "主办", "协办", "案件", "来源", "事项"]
+                : ["id", "state", "due", "lead", "assisting", "cases", "source", "title"])
             for item in items {
-                let state = item.state.label + (item.isOverdue(at: now) ? ", overdue" : "")
+                let state = item.state.label(audience.language) + (item.isOverdue(at: now) ? audience.say(", overdue", "，超期") : "")
                 table.add([String(item.id), state, item.due.description, item.lead, item.assisting.joined(separator: ","),
                            String(item.cases), item.source ?? "-", item.title])
             }
@@ -73,41 +75,49 @@ struct LedgerCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (detail, timeZone) = try await casework.run(global) { [id] connection, store in
-                    (try store.ledgerItem(id, on: connection), try store.reportingTimeZone(on: connection))
+                let (detail, audience) = try await casework.read(global) { [id] connection, store, _ in
+                    try store.ledgerItem(id, on: connection)
                 }
                 guard let detail else { throw CaseworkError(.notFound, "there is no ledger item \(id) you may see") }
-                print(json ? JSONOutput.render(detail) : Self.text(detail, timeZone: timeZone))
+                print(json ? JSONOutput.render(detail) : Self.text(detail, for: audience))
             }
         }
 
-        static func text(_ detail: LedgerItemDetail, timeZone: TimeZone, now: Date = Date()) -> String {
+        static func text(_ detail: LedgerItemDetail, for audience: Audience, now: Date = Date()) -> String {
             let item = detail.item
-            let local = { (date: Date) in Presentation.local(date, in: timeZone) }
+            let local = { (date: Date) in audience.time(date) }
+            let say = audience.say
+            func label(_ en: String, _ zh: String) -> String {
+                audience.language == .zhCN ? zh + String(repeating: " ", count: max(1, 13 - TextTable.width(zh))) : en.padding(toLength: 13, withPad: " ", startingAt: 0)
+            }
             var lines = [
-                "ledger item \(item.id): \(item.title)",
-                "state        \(item.state.label)\(item.isOverdue(at: now) ? " (overdue)" : "")",
-                "lead         \(item.lead)" + (item.assisting.isEmpty ? "" : "    assisting \(item.assisting.joined(separator: ", "))"),
-                "due          \(item.due) (by \(local(item.deadline)))",
+                say("ledger item \(item.id): \(item.title)", "台账事项 \(item.id)：\(item.title)"),
+                label("state", "状态") + item.state.label(audience.language) + (item.isOverdue(at: now) ? say(" (overdue)", "（超期）") : ""),
+                label("lead", "主办") + item.lead
+                    + (item.assisting.isEmpty ? "" : say("    assisting ", "    协办 ") + item.assisting.joined(separator: ", ")),
+                label("due", "期限") + "\(item.due)" + say(" (by \(local(item.deadline)))", "（\(local(item.deadline)) 前）"),
             ]
-            if let place = item.place { lines.append("place        \(place)") }
-            if let area = item.area { lines.append("area         \(area)") }
-            if let source = item.source { lines.append("source       \(source)" + (item.sourceRef.map { " #\($0)" } ?? "")) }
-            if let hotspot = item.hotspot { lines.append("hot spot     \(hotspot)") }
-            lines.append("created      \(local(item.createdAt)) by \(item.createdBy)")
-            if let closed = item.closedAt { lines.append("closed out   \(local(closed))\(item.closedOnTime == false ? " (late)" : "")") }
-            if let escalated = item.escalatedAt { lines.append("escalated    \(local(escalated))") }
-            if !detail.cases.isEmpty { lines.append("cases        \(detail.cases.map(String.init).joined(separator: ", "))") }
+            if let place = item.place { lines.append(label("place", "地点") + place) }
+            if let area = item.area { lines.append(label("area", "区域") + area) }
+            if let source = item.source { lines.append(label("source", "来源") + source + (item.sourceRef.map { " #\($0)" } ?? "")) }
+            if let hotspot = item.hotspot { lines.append(label("hot spot", "热点") + "\(hotspot)") }
+            lines.append(label("created", "创建") + say("\(local(item.createdAt)) by \(item.createdBy)", "\(local(item.createdAt))，\(item.createdBy)"))
+            if let closed = item.closedAt {
+                lines.append(label("closed out", "销号") + local(closed) + (item.closedOnTime == false ? say(" (late)", "（逾期）") : ""))
+            }
+            if let escalated = item.escalatedAt { lines.append(label("escalated", "督办") + local(escalated)) }
+            if !detail.cases.isEmpty { lines.append(label("cases", "案件") + detail.cases.map(String.init).joined(separator: ", ")) }
             lines.append("")
-            var events = TextTable("at", "who", "what", "note")
+            var events = TextTable(header: audience.language == .zhCN ? ["时间", "操作人", "事项", "说明"] : ["at", "who", "what", "note"])
             for event in detail.events {
-                events.add([local(event.at), event.actor + (event.department.map { " (\($0))" } ?? ""), LedgerEventKind(rawValue: event.kind)?.label ?? event.kind,
-                            event.note ?? ""])
+                events.add([local(event.at), event.actor + (event.department.map { " (\($0))" } ?? ""),
+                            LedgerEventKind(rawValue: event.kind)?.label(audience.language) ?? event.kind, event.note ?? ""])
             }
             lines.append(events.render())
             if !detail.evidence.isEmpty {
                 lines.append("")
-                var files = TextTable("evidence", "name", "type", "bytes", "sha256")
+                var files = TextTable(header: audience.language == .zhCN
+                    ? ["证据", "文件名", "类型", "字节", "sha256"] : ["evidence", "name", "type", "bytes", "sha256"])
                 for file in detail.evidence {
                     files.add([String(file.id), file.name, file.mediaType, String(file.size), file.sha256])
                 }
@@ -132,7 +142,8 @@ struct LedgerCommand: AsyncParsableCommand {
                 guard FileManager.default.createFile(atPath: path, contents: file.bytes) else {
                     throw CaseworkError(.badInput, "cannot write \(path)")
                 }
-                print("wrote \(path) (\(file.mediaType), \(file.bytes.count) bytes)")
+                print(Spoken.say("wrote \(path) (\(file.mediaType), \(file.bytes.count) bytes)",
+                                          "已写入 \(path)（\(file.mediaType)，\(file.bytes.count) 字节）"))
             }
         }
     }

@@ -74,7 +74,8 @@ struct TopCommand: AsyncParsableCommand {
             } catch {
                 if once { throw error }
                 failures += 1
-                frame = TopScreen.reconnecting(error, attempt: failures, at: Date(), in: screen?.timeZone ?? .gmt) + "\n" + lastFrame
+                let audience = screen?.audience ?? Audience(timeZone: .gmt, language: global.languageOverride ?? Spoken.current)
+                frame = TopScreen.reconnecting(error, attempt: failures, at: Date(), for: audience) + "\n" + lastFrame
             }
             // Home, clear to the end: the frame is redrawn in place.
             FileHandle.standardOutput.write(Data((live ? "\u{1B}[H\u{1B}[J" + frame : frame + "\n").utf8))
@@ -86,9 +87,10 @@ struct TopCommand: AsyncParsableCommand {
     /// The screen, with the department names and the reporting time zone, read once.
     private func makeScreen(_ client: PostgresClient) async throws -> TopScreen {
         let store = CaseworkStore(schema: global.schemaName)
-        let (names, timeZone) = try await client.withConnection { connection in
-            (try store.departmentNames(on: connection), try store.reportingTimeZone(on: connection))
+        let language = global.languageOverride
+        let (names, audience) = try await client.withConnection { connection in
+            (try store.departmentNames(on: connection), try store.audience(language: language, on: connection))
         }
-        return TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, timeZone: timeZone)
+        return TopScreen(database: global.schemaName, departmentNames: names, departmentLimit: departments, audience: audience)
     }
 }
