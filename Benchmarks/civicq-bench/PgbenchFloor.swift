@@ -1,27 +1,52 @@
 import Foundation
 
-/// The floor: pgbench running the queue's own SQL cycle with the same batch size, one client
-/// per worker. Two cycles are timed: claim-and-complete of a backlog (what a drain does) and
-/// insert-claim-complete (a queue in steady state).
+/// The floors: pgbench running the queue's own claim-and-complete SQL with the same batch size
+/// (what a drain does), and plain inserts into the same table (what an enqueue does), each
+/// over 1, 2, 4 and 8 clients, with pgbench's prepared statements. A ratio is taken against
+/// the best of them, or against the same client count where the issue asks for that.
 struct PgbenchFloor {
     let schema: String
     let batch: Int
 
     struct Result {
         let clients: Int
-        /// Jobs claimed and completed per second, per cycle.
+        /// Jobs claimed and completed per second (the drain's cycle).
         let claimComplete: Double
-        let insertClaimComplete: Double
+    }
+
+    /// The inserts' floors at one client count, jobs per second.
+    struct Inserts {
+        let clients: Int
+        /// `INSERT INTO jobs (kind) VALUES (…)`, prepared, one row per transaction.
+        let single: Double
+        /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared.
+        let batch: Double
     }
 
     func run(clients: [Int]) throws -> [Result]? {
         guard let pgbench = Self.pgbench else { return nil }
         return try clients.map { clients in
             try prepareBacklog(clients: clients)
-            let drain = try cycle(pgbench, clients: clients, script: claimSQL + completeSQL)
-            let steady = try cycle(pgbench, clients: clients, script: insertSQL + claimSQL + completeSQL)
-            return Result(clients: clients, claimComplete: drain, insertClaimComplete: steady)
+            return Result(clients: clients, claimComplete: try cycle(pgbench, clients: clients, script: claimSQL + completeSQL))
         }
+    }
+
+    /// The plain inserts into the same table, with pgbench's prepared statements: what a
+    /// single and a batched enqueue are compared with.
+    func inserts(clients: [Int]) throws -> [Inserts]? {
+        guard let pgbench = Self.pgbench else { return nil }
+        return try clients.map { clients in
+            try truncate()
+            let single = try cycle(pgbench, clients: clients, script: "INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop');\n",
+                                   transactions: max(500, 20_000 / clients), jobsPerTransaction: 1)
+            try truncate()
+            let batch = try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(10, 200 / clients), jobsPerTransaction: self.batch)
+            return Inserts(clients: clients, single: single, batch: batch)
+        }
+    }
+
+    private func truncate() throws {
+        _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", "TRUNCATE \(schema).jobs"] + Self.connectionArguments)
     }
 
     private var insertSQL: String {
@@ -53,18 +78,18 @@ struct PgbenchFloor {
              "-c", "VACUUM ANALYZE \(schema).jobs"] + Self.connectionArguments)
     }
 
-    private func cycle(_ pgbench: String, clients: Int, script: String) throws -> Double {
+    private func cycle(_ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil) throws -> Double {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-floor-\(UUID().uuidString).sql")
         try script.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let output = try Self.execute(
             pgbench,
-            ["-n", "-M", "extended", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions(clients: clients))", "-f", file.path]
+            ["-n", "-M", "prepared", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions ?? self.transactions(clients: clients))", "-f", file.path]
                 + Self.connectionArguments)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
         else { throw BenchError("pgbench printed no tps") }
-        return tps * Double(batch)
+        return tps * Double(jobsPerTransaction ?? batch)
     }
 
     static var connectionArguments: [String] {

@@ -29,12 +29,14 @@ struct QueueBench {
             }
         }
 
-        // Enqueue, one job per statement (each its own transaction).
-        let singles = 5_000
-        try await reset()
-        report.enqueueSingle = try await rate(singles) {
-            try await admin.withConnection { connection in
-                for _ in 0..<singles { try store.enqueue(JobRequest(kind: "queue.noop"), on: connection) }
+        // Enqueue, one job per statement (each its own transaction), from 1 and 8 connections:
+        // as civicq does it now (one row, prepared) and as it did before (the batch form of
+        // one, sent unnamed), beside the floor measured below.
+        for clients in [1, 8] {
+            for form in QueueReport.SingleForm.allCases {
+                try await reset()
+                let rate = try await singles(store: store, connection: connection, logger: logger, clients: clients, form: form)
+                report.enqueueSingle.append(.init(clients: clients, form: form, rate: rate))
             }
         }
 
@@ -49,8 +51,42 @@ struct QueueBench {
 
         try await reset()
         report.latency = try await latency(schema: schema, connection: connection, logger: logger)
-        report.floor = try PgbenchFloor(schema: schema, batch: options.batch).run(clients: options.workers)
+        let floor = PgbenchFloor(schema: schema, batch: options.batch)
+        report.floor = try floor.run(clients: [1, 2, 4, 8])
+        report.insertFloor = try floor.inserts(clients: [1, 2, 4, 8])
         return report
+    }
+
+    /// Jobs per second enqueued one per transaction by `clients` connections at once.
+    private func singles(
+        store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int, form: QueueReport.SingleForm
+    ) async throws -> Double {
+        var configuration = connection
+        if form == .before { configuration.options.statementCacheSize = 0 }
+        let perClient = clients == 1 ? 5_000 : 2_500
+        let pool = PostgresClient(configuration: .init(connection: configuration, size: clients), logger: logger)
+        // Connect first, so that the time is the enqueues'.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients { group.addTask { try await pool.withConnection { (_: PostgresConnection) -> Void in usleep(50_000) } } }
+            try await group.waitForAll()
+        }
+        let rate = try await rate(perClient * clients) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<clients {
+                    group.addTask {
+                        try await pool.withConnection { connection in
+                            for _ in 0..<perClient {
+                                let request = JobRequest(kind: "queue.noop")
+                                if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        await pool.close()
+        return rate
     }
 
     private func enqueueBacklog(_ store: JobStore, _ client: PostgresClient) async throws {

@@ -1,32 +1,77 @@
 import Foundation
 
-/// The queue benchmark's figures and their renderings.
+/// The queue benchmark's figures and their renderings. Every ratio is against a pgbench floor
+/// measured in the same run on the same table (``PgbenchFloor``).
 struct QueueReport {
-    var enqueueSingle = 0.0
+    /// How a single job is enqueued.
+    enum SingleForm: String, CaseIterable {
+        /// One row, prepared (civicq now).
+        case now
+        /// The batch form of one, sent unnamed (civicq before issue 19).
+        case before
+    }
+
+    struct Single {
+        let clients: Int
+        let form: SingleForm
+        let rate: Double
+    }
+
+    var enqueueSingle: [Single] = []
     var enqueueBatched: [Double] = []
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
+    var insertFloor: [PgbenchFloor.Inserts]?
 
     private func percentile(_ p: Double) -> Double {
         guard !latency.isEmpty else { return .nan }
         return latency[min(latency.count - 1, Int(Double(latency.count) * p))]
     }
 
-    private func floorFor(_ workers: Int) -> PgbenchFloor.Result? { floor?.first { $0.clients == workers } }
+    /// The drain's floor: the best claim-and-complete rate over 1, 2, 4 and 8 clients.
+    private var drainFloor: (clients: Int, rate: Double)? {
+        floor?.max { $0.claimComplete < $1.claimComplete }.map { ($0.clients, $0.claimComplete) }
+    }
+
+    /// The batch's floor: the best `INSERT … SELECT` rate over 1, 2, 4 and 8 clients.
+    private var batchFloor: (clients: Int, rate: Double)? {
+        insertFloor?.max { $0.batch < $1.batch }.map { ($0.clients, $0.batch) }
+    }
+
+    private func singleFloor(_ clients: Int) -> Double? { insertFloor?.first { $0.clients == clients }?.single }
+
+    private func single(_ clients: Int, _ form: SingleForm) -> Double? {
+        enqueueSingle.first { $0.clients == clients && $0.form == form }?.rate
+    }
 
     func render(settings: (String, String, String), options: BenchOptions) -> String {
         var lines = [
             "Job queue — PostgreSQL \(settings.0), fsync=\(settings.1), synchronous_commit=\(settings.2); "
                 + "\(options.jobs) no-op jobs, claim batch \(options.batch), concurrency \(options.concurrency) per worker",
-            String(format: "  enqueue, one job per statement       %10.0f jobs/s", enqueueSingle),
-            String(format: "  enqueue, batches of %-5d            %10.0f jobs/s (median of %d)", options.batch, median(enqueueBatched), enqueueBatched.count),
+            "  floors (pgbench, prepared, same table, this run): single INSERT at 1/2/4/8 clients "
+                + (insertFloor.map { $0.map { String(format: "%.0f", $0.single) }.joined(separator: " / ") } ?? "-") + " jobs/s",
         ]
+        for clients in [1, 8] {
+            guard let now = single(clients, .now) else { continue }
+            var line = String(format: "  enqueue one job per commit, %d client%@  %8.0f jobs/s", clients, clients == 1 ? " " : "s", now)
+            if let floor = singleFloor(clients) {
+                line += String(format: "   %4.2f× the floor (%.0f, %d clients)", now / floor, floor, clients)
+            }
+            if let before = single(clients, .before) {
+                line += String(format: "   before (batch form, unprepared) %.0f = %4.2f×", before, singleFloor(clients).map { before / $0 } ?? .nan)
+            }
+            lines.append(line)
+        }
+        var batched = String(format: "  enqueue, batches of %-5d            %10.0f jobs/s (median of %d)", options.batch, median(enqueueBatched), enqueueBatched.count)
+        if let floor = batchFloor {
+            batched += String(format: "   %4.2f× the floor (INSERT … SELECT, best %.0f at %d clients)", median(enqueueBatched) / floor.rate, floor.rate, floor.clients)
+        }
+        lines.append(batched)
         for (workers, rate) in drain {
             var line = String(format: "  drain, %d worker(s)                   %10.0f jobs/s", workers, rate)
-            if let floor = floorFor(workers) {
-                line += String(format: "   floor %8.0f (claim+complete) %5.0f%%   %8.0f (insert+claim+complete) %5.0f%%",
-                    floor.claimComplete, 100 * rate / floor.claimComplete, floor.insertClaimComplete, 100 * rate / floor.insertClaimComplete)
+            if let floor = drainFloor {
+                line += String(format: "   %4.2f× the floor (claim+complete, best %.0f at %d clients)", rate / floor.rate, floor.rate, floor.clients)
             }
             lines.append(line)
         }
@@ -40,16 +85,32 @@ struct QueueReport {
         var object: [String: Any] = [
             "suite": "queue", "server_version": settings.0, "fsync": settings.1, "synchronous_commit": settings.2,
             "jobs": options.jobs, "batch": options.batch, "concurrency": options.concurrency,
-            "enqueue_single_per_second": enqueueSingle, "enqueue_batched_per_second": median(enqueueBatched),
+            "enqueue_batched_per_second": median(enqueueBatched),
             "latency_ms": ["p50": percentile(0.5), "p99": percentile(0.99), "max": latency.last ?? 0, "samples": latency.count],
         ]
+        object["enqueue_single"] = enqueueSingle.map { item -> [String: Any] in
+            var entry: [String: Any] = ["clients": item.clients, "form": item.form.rawValue, "per_second": item.rate]
+            if let floor = singleFloor(item.clients) {
+                entry["floor_per_second"] = floor
+                entry["fraction_of_floor"] = item.rate / floor
+            }
+            return entry
+        }
+        if let floor = batchFloor {
+            object["batch_floor"] = ["clients": floor.clients, "per_second": floor.rate, "fraction": median(enqueueBatched) / floor.rate]
+        }
+        if let inserts = insertFloor {
+            object["insert_floors"] = inserts.map { ["clients": $0.clients, "single_per_second": $0.single, "batch_per_second": $0.batch] }
+        }
+        if let floors = floor {
+            object["claim_complete_floors"] = floors.map { ["clients": $0.clients, "per_second": $0.claimComplete] }
+        }
         object["drain"] = drain.map { item -> [String: Any] in
             var entry: [String: Any] = ["workers": item.workers, "per_second": item.rate]
-            if let floor = floorFor(item.workers) {
-                entry["floor_claim_complete_per_second"] = floor.claimComplete
-                entry["floor_insert_claim_complete_per_second"] = floor.insertClaimComplete
-                entry["fraction_of_claim_complete_floor"] = item.rate / floor.claimComplete
-                entry["fraction_of_insert_claim_complete_floor"] = item.rate / floor.insertClaimComplete
+            if let floor = drainFloor {
+                entry["floor_per_second"] = floor.rate
+                entry["floor_clients"] = floor.clients
+                entry["fraction_of_floor"] = item.rate / floor.rate
             }
             return entry
         }

@@ -37,6 +37,45 @@ struct EnqueueClaimTests {
         }
     }
 
+    @Test("one job alone and one job in a batch make the same row: defaults, scheduled or available, unique keys")
+    func singleAndBatchFormsAgree() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let past = Date().addingTimeInterval(-60)
+            let requests = [
+                JobRequest(kind: "plain"),
+                JobRequest(kind: "full", queue: "clocks", payload: PostgresJSONB(text: #"{"case": 7, "名": "王"}"#), priority: -3,
+                           maxAttempts: 4, uniqueKey: "k1"),
+                JobRequest(kind: "later", runAt: Date().addingTimeInterval(3600)),
+                JobRequest(kind: "overdue", runAt: past),
+            ]
+            func row(_ id: Int64) async throws -> [String] {
+                try await client.withConnection { connection in
+                    let row = try connection.query("""
+                        SELECT queue, kind, payload::text, priority::text, state::text, max_attempts::text, coalesce(unique_key, '-'),
+                               (abs(extract(epoch FROM run_at - coalesce(\(past)::timestamptz, now()))) < 5)::text
+                        FROM \(unsafe: store.schema).jobs WHERE id = \(id)
+                        """).first!
+                    return try (0..<8).map { try row.decode(String.self, at: $0) }
+                }
+            }
+            for request in requests {
+                let alone = try await client.withConnection { try store.enqueue(request, on: $0) }
+                var twin = request
+                twin.uniqueKey = request.uniqueKey.map { $0 + "-batch" }
+                let batched = try await client.withConnection { [twin] in try store.enqueue([twin], on: $0)[0] }
+                #expect(alone.inserted && batched.inserted)
+                var expected = try await row(batched.id)
+                if request.uniqueKey != nil { expected[6] = request.uniqueKey! }
+                #expect(try await row(alone.id) == expected, "\(request.kind)")
+                // A second one alone with the same unique key is the live one.
+                if request.uniqueKey != nil {
+                    let again = try await client.withConnection { try store.enqueue(request, on: $0) }
+                    #expect(again.id == alone.id && !again.inserted)
+                }
+            }
+        }
+    }
+
     @Test("bad requests are refused before anything is stored")
     func invalid() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in

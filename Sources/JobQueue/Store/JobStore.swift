@@ -49,9 +49,32 @@ public struct JobStore: Sendable {
     /// Enqueues one job on `connection` (inside the caller's transaction, if one is open).
     /// Idle workers of its queue are woken when the transaction commits.
     /// - Returns: the job's id, or the id of the live job with the same unique key.
+    ///
+    /// One row, one statement: a plain `INSERT … ON CONFLICT … RETURNING` (prepared by the
+    /// connection, so only bound and executed after its first use), with the wake-up, when
+    /// this process's debouncer allows one, as a second statement in the same pipeline (one
+    /// round trip, one commit). The rules are those of `jobs_enqueue` (migration 019), which
+    /// batches and the database's own functions use: the same defaults, `scheduled` when
+    /// `runAt` is after the server's now, one live job per unique key; `EnqueueClaimTests`
+    /// compares the two forms row by row.
     @discardableResult
     public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
-        try enqueue([request], on: connection)[0]
+        try request.validate()
+        let wake = (request.runAt ?? Date()) <= Date() && debouncer.shouldNotify(request.queue)
+        let insert: PostgresQuery = """
+            INSERT INTO \(unsafe: jobs) AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
+            VALUES (\(request.queue), \(request.kind), \(request.payload), \(request.priority), coalesce(\(request.runAt), now()),
+                    \(request.maxAttempts), \(request.uniqueKey),
+                    (CASE WHEN \(request.runAt) > now() THEN 'scheduled' ELSE 'available' END)::\(unsafe: jobState))
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')
+            DO UPDATE SET unique_key = excluded.unique_key
+            RETURNING j.id, (j.xmax = 0) AS inserted
+            """
+        let rows = wake ? try connection.pipeline([insert, "SELECT pg_notify(\(channel), \(request.queue))"])[0] : try connection.query(insert)
+        guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
+        let (id, inserted) = try row.decode((Int64, Bool).self)
+        metrics.count("civicq_jobs_enqueued_total", kind: request.kind, by: 1)
+        return EnqueuedJob(id: id, inserted: inserted)
     }
 
     /// Enqueues many jobs in one statement. Requests with the same unique key (in the batch

@@ -27,19 +27,26 @@ public struct PostgresConfiguration: Sendable {
         /// Seconds libpq waits for a connection when the conninfo and `PGCONNECT_TIMEOUT`
         /// set none. Default 10.
         public var connectTimeoutSeconds: Int
+        /// Statements each connection keeps prepared by name (parsed and planned once, then
+        /// only bound and executed), the least recently used making room. Default 256. 0 sends
+        /// every statement unnamed, parsed and planned on each call: for a pooler in
+        /// transaction mode that does not carry prepared statements between server sessions.
+        public var statementCacheSize: Int
 
         public init(
             statementTimeout: Duration? = nil,
             lockTimeout: Duration? = nil,
             searchPath: [String]? = nil,
             fallbackApplicationName: String? = nil,
-            connectTimeoutSeconds: Int = 10
+            connectTimeoutSeconds: Int = 10,
+            statementCacheSize: Int = 256
         ) {
             self.statementTimeout = statementTimeout
             self.lockTimeout = lockTimeout
             self.searchPath = searchPath
             self.fallbackApplicationName = fallbackApplicationName
             self.connectTimeoutSeconds = connectTimeoutSeconds
+            self.statementCacheSize = statementCacheSize
         }
     }
 

@@ -8,6 +8,8 @@ internal import Darwin
 
 extension PostgresConnection {
     /// Sends all statements in one pipeline, ending with one sync, and returns each one's rows.
+    /// A statement that plans is sent by the name it is prepared under (prepared within the
+    /// same pipeline on its first use).
     ///
     /// Outside an explicit transaction the pipeline is one implicit transaction: if any
     /// statement fails, none of them takes effect. Inside a transaction, the failure aborts
@@ -15,62 +17,89 @@ extension PostgresConnection {
     /// - Throws: the first failing statement's ``PostgresError``, with ``PostgresError/batchIndex``
     ///   set to its position in `queries`.
     public func pipeline(_ queries: [PostgresQuery]) throws -> [PostgresRows] {
-        try runPipeline(statementCount: queries.count, prepare: nil) { index in
+        let keys = queries.map { query in
+            query.mayPrepare && statements.accepts(query.sql)
+                ? PreparedStatementCache.Key(sql: query.sql, types: query.binds.binds.map(\.type.oid)) : nil
+        }
+        return try runPipeline(keys: keys) { index, name in
             let query = queries[index]
             return query.binds.withLibPQArrays { types, values, lengths, formats in
-                PQsendQueryParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
+                if let name { return PQsendQueryPrepared(raw, name, Int32(query.binds.count), values, lengths, formats, 0) }
+                return PQsendQueryParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
             }
         }
     }
 
-    /// Prepares `sql` once and runs it with each set of bindings, in one pipeline with one sync.
-    /// The parameter types are taken from the first set. All-or-nothing as ``pipeline(_:)``.
+    /// Runs `sql` with each set of bindings, in one pipeline with one sync: prepared once (by
+    /// name, kept for the next call, unless preparing is off) and executed for each. The
+    /// parameter types are taken from the first set. All-or-nothing as ``pipeline(_:)``.
     /// - Throws: the first failing statement's error, with ``PostgresError/batchIndex`` set to
     ///   the index of its bindings.
     public func pipeline(_ sql: String, bindings: [PostgresBindings]) throws -> [PostgresRows] {
         guard let first = bindings.first else { return [] }
-        let types = first.binds.map(\.type.oid)
-        return try runPipeline(
-            statementCount: bindings.count,
-            prepare: { PQsendPrepare(self.raw, "", sql, Int32(types.count), types) }
-        ) { index in
+        let key = PreparedStatementCache.Key(sql: sql, types: first.binds.map(\.type.oid))
+        // Unnamed when preparing is off: prepared once for this pipeline all the same.
+        let keys = Array(repeating: Optional(key), count: bindings.count)
+        return try runPipeline(keys: keys, unnamed: statements.capacity == 0) { index, name in
             bindings[index].withLibPQArrays { _, values, lengths, formats in
-                PQsendQueryPrepared(raw, "", Int32(bindings[index].count), values, lengths, formats, 0)
+                PQsendQueryPrepared(raw, name ?? "", Int32(bindings[index].count), values, lengths, formats, 0)
             }
         }
     }
 
+    /// Sends the statements, each preceded by the prepare of its key when this connection
+    /// has not prepared it yet; records the prepares that succeeded.
     private func runPipeline(
-        statementCount: Int,
-        prepare: (() -> Int32)?,
-        send: (Int) -> Int32
+        keys: [PreparedStatementCache.Key?], unnamed: Bool = false, send: (Int, String?) -> Int32
     ) throws -> [PostgresRows] {
-        guard statementCount > 0 else { return [] }
+        guard !keys.isEmpty else { return [] }
         try interrupt.begin()
         defer { interrupt.end() }
+        releaseStale()
+        // The names of this pipeline: known ones, and new ones with their prepare sent first.
+        var names: [PreparedStatementCache.Key: String] = [:]
+        var preparing: [(key: PreparedStatementCache.Key, name: String)] = []
         guard PQenterPipelineMode(raw) == 1 else { throw connectionError() }
         PQsetnonblocking(raw, 1)
-        defer {
-            PQsetnonblocking(raw, 0)
-            PQexitPipelineMode(raw)
+        var reader = PipelineReader(statementCount: keys.count)
+        let outcome: Result<[PostgresRows], any Error> = Result {
+            for (index, key) in keys.enumerated() {
+                var name: String?
+                if let key {
+                    if let known = names[key] ?? (unnamed ? nil : statements.name(for: key)) {
+                        name = known
+                    } else {
+                        let fresh = unnamed ? "" : statements.newName()
+                        guard PQsendPrepare(raw, fresh, key.sql, Int32(key.types.count), key.types) == 1 else { throw connectionError() }
+                        reader.sent(.prepare(preparing.count, for: index))
+                        preparing.append((key, fresh))
+                        name = fresh
+                    }
+                    names[key] = name
+                }
+                guard send(index, name) == 1 else { throw connectionError() }
+                reader.sent(.statement(index))
+                // Read what has come back now and then, so neither side's buffers fill up.
+                if index % 256 == 255 { try pump(&reader, wait: false) }
+            }
+            guard PQpipelineSync(raw) == 1 else { throw connectionError() }
+            reader.sent(.sync)
+            while !reader.isDone { try pump(&reader, wait: true) }
+            if let error = reader.firstError { throw error }
+            return reader.rows
         }
-        let offset = prepare == nil ? 0 : 1
-        var reader = PipelineReader(statementCount: statementCount, offset: offset)
-        if let prepare {
-            guard prepare() == 1 else { throw connectionError() }
-            reader.sent += 1
+        PQsetnonblocking(raw, 0)
+        PQexitPipelineMode(raw)
+        var evicted: [String] = []
+        for (index, prepared) in preparing.enumerated() where !unnamed && reader.prepared.contains(index) {
+            if let name = statements.insert(prepared.key, name: prepared.name) { evicted.append(name) }
         }
-        for index in 0..<statementCount {
-            guard send(index) == 1 else { throw connectionError() }
-            reader.sent += 1
-            // Read what has come back now and then, so neither side's buffers fill up.
-            if index % 256 == 255 { try pump(&reader, wait: false) }
+        if case .failure(let error as PostgresError) = outcome, Self.needsPreparingAgain(error),
+           let index = error.batchIndex, let key = keys[index] {
+            forget(key, after: error)
         }
-        guard PQpipelineSync(raw) == 1 else { throw connectionError() }
-        reader.sent += 1
-        while !reader.isDone { try pump(&reader, wait: true) }
-        if let error = reader.firstError { throw error }
-        return reader.rows
+        deallocate(evicted)
+        return try outcome.get()
     }
 
     /// Flushes what is queued, optionally waits for the socket, and takes every result that is ready.
@@ -84,7 +113,7 @@ extension PostgresConnection {
             while poll(&descriptor, 1, -1) < 0 && errno == EINTR {}
         }
         guard PQconsumeInput(raw) == 1 else { throw connectionError() }
-        while reader.completed < reader.sent, PQisBusy(raw) == 0 {
+        while reader.isWaiting, PQisBusy(raw) == 0 {
             let result = PQgetResult(raw)
             reader.take(result, connection: self)
             if let result { PQclear(result) }
@@ -92,39 +121,58 @@ extension PostgresConnection {
     }
 }
 
-/// Tracks the results of a pipeline: each command yields its results then a NULL; the sync
-/// yields `PGRES_PIPELINE_SYNC`.
+/// Tracks the results of a pipeline, command by command: a statement or a prepare yields its
+/// results then a NULL; the sync yields `PGRES_PIPELINE_SYNC`.
 struct PipelineReader {
-    /// 1 when a prepare precedes the statements, else 0.
-    let offset: Int
-    var sent = 0
-    var completed = 0
+    enum Command {
+        case statement(Int)
+        /// The prepare's order among the pipeline's prepares, and the statement it serves.
+        case prepare(Int, for: Int)
+        case sync
+    }
+
+    private var commands: [Command] = []
+    private var completed = 0
     var rows: [PostgresRows]
+    /// The prepares (by their order in the pipeline) that succeeded.
+    var prepared: Set<Int> = []
     var firstError: (any Error)?
     private(set) var isDone = false
 
-    init(statementCount: Int, offset: Int) {
-        self.offset = offset
+    init(statementCount: Int) {
         self.rows = Array(repeating: .empty, count: statementCount)
     }
+
+    mutating func sent(_ command: Command) { commands.append(command) }
+
+    var isWaiting: Bool { completed < commands.count }
 
     mutating func take(_ result: OpaquePointer?, connection: PostgresConnection) {
         guard let result else {
             completed += 1
             return
         }
-        let statement = completed - offset
+        let command = commands[completed]
         switch PQresultStatus(result) {
         case PGRES_PIPELINE_SYNC:
             completed += 1
             isDone = true
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            if statement >= 0 { rows[statement] = PostgresConnection.rows(from: result) }
+            switch command {
+            case .statement(let index): rows[index] = PostgresConnection.rows(from: result)
+            case .prepare(let index, _): prepared.insert(index)
+            case .sync: break
+            }
         case PGRES_PIPELINE_ABORTED:
             break
         default:
             if firstError == nil {
-                firstError = connection.error(from: result, batchIndex: statement >= 0 ? statement : nil)
+                var index: Int?
+                switch command {
+                case .statement(let statement), .prepare(_, for: let statement): index = statement
+                case .sync: break
+                }
+                firstError = connection.error(from: result, batchIndex: index)
             }
         }
     }

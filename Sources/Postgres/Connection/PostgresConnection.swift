@@ -17,13 +17,16 @@ internal import Darwin
 /// listener's own thread. It never runs on Swift's cooperative thread pool or a NIO event
 /// loop, and it cannot escape the closure it is lent to.
 ///
-/// Every statement is parameterized (`PQexecParams`); see ``PostgresQuery``.
+/// Every statement is parameterized; see ``PostgresQuery``. A statement that plans (SELECT,
+/// INSERT, UPDATE, DELETE, WITH …) is prepared by name on its first use and executed by name
+/// after that (``PreparedStatementCache``), in pipelines too.
 public final class PostgresConnection {
     let raw: OpaquePointer
     let logger: Logger
     let interrupt: PostgresInterrupt
     private let noticeSink: PostgresNoticeSink
     var savepointDepth = 0
+    var statements: PreparedStatementCache
 
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32
@@ -49,6 +52,7 @@ public final class PostgresConnection {
         self.interrupt = interrupt
         self.backendPID = PQbackendPID(connection)
         self.noticeSink = PostgresNoticeSink(logger: logger)
+        self.statements = PreparedStatementCache(capacity: configuration.options.statementCacheSize)
         PQsetNoticeReceiver(connection, postgresNoticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
         interrupt.attach(PostgresCanceller(connection: connection))
         try setUpSession(configuration.options)
@@ -73,7 +77,7 @@ public final class PostgresConnection {
             binds.append(value)
             calls.append("set_config($\(binds.count - 1), $\(binds.count), false)")
         }
-        try query(PostgresQuery(unsafeSQL: "SELECT " + calls.joined(separator: ", "), binds: binds))
+        try query(PostgresQuery(unsafeSQL: "SELECT " + calls.joined(separator: ", "), binds: binds).oneOff)
     }
 
     // MARK: Statements
@@ -85,10 +89,13 @@ public final class PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try interrupt.begin()
         defer { interrupt.end() }
-        let result = query.binds.withLibPQArrays { types, values, lengths, formats in
-            PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
+        guard query.mayPrepare, statements.accepts(query.sql) else {
+            let result = query.binds.withLibPQArrays { types, values, lengths, formats in
+                PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
+            }
+            return try consume(result)
         }
-        return try consume(result)
+        return try queryPrepared(query)
     }
 
     /// Runs one statement and returns the number of rows it affected.

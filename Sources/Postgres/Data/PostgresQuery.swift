@@ -11,6 +11,17 @@
 public struct PostgresQuery: Sendable, Equatable, ExpressibleByStringInterpolation {
     public var sql: String
     public var binds: PostgresBindings
+    /// Whether the connection may keep this statement prepared by name (the default; see
+    /// ``PostgresConfiguration/Options/statementCacheSize``). Off for one-off text that would
+    /// only take a place in the cache: ``oneOff``.
+    public var mayPrepare = true
+
+    /// The same statement, sent unnamed: parsed and planned for this call only.
+    public var oneOff: PostgresQuery {
+        var query = self
+        query.mayPrepare = false
+        return query
+    }
 
     /// A statement whose text is taken as it is. Use `$1`... for `binds`.
     public init(unsafeSQL sql: String, binds: PostgresBindings = PostgresBindings()) {

@@ -1,0 +1,79 @@
+/// The statements one connection has prepared by name, so that a statement sent again is
+/// bound and executed without being parsed and planned again. Bounded: when it is full, the
+/// statement used least recently makes room (the connection deallocates it). Pure bookkeeping,
+/// owned by one ``PostgresConnection`` on its thread; a new connection starts empty, since
+/// prepared statements live in the server session.
+struct PreparedStatementCache {
+    /// A statement as the server parsed it: its text and the types of its parameters.
+    struct Key: Hashable {
+        let sql: String
+        let types: [UInt32]
+    }
+
+    /// Most statements kept; 0 turns preparing off.
+    let capacity: Int
+    private var entries: [Key: (name: String, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    private var counter = 0
+    /// Names the server still holds that no longer belong to a key (replaced after a schema
+    /// change made their result type stale): deallocated when the connection can.
+    private(set) var stale: [String] = []
+
+    init(capacity: Int) { self.capacity = max(0, capacity) }
+
+    var count: Int { entries.count }
+
+    /// Whether a statement is worth preparing: the statements that plan (SELECT, INSERT,
+    /// UPDATE, DELETE, MERGE, WITH, VALUES, TABLE), not utility statements (SET ROLE, LISTEN,
+    /// DDL), whose text often carries a name and which the server does not plan.
+    func accepts(_ sql: String) -> Bool {
+        guard capacity > 0 else { return false }
+        let word = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: { $0.isLetter }).uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].contains(word)
+    }
+
+    /// The name `key` was prepared under, marking it used; nil when it is not prepared.
+    mutating func name(for key: Key) -> String? {
+        guard let entry = entries[key] else { return nil }
+        clock += 1
+        entries[key] = (entry.name, clock)
+        return entry.name
+    }
+
+    /// A name never used on this connection, for a statement about to be prepared.
+    mutating func newName() -> String {
+        counter += 1
+        return "civicq_\(counter)"
+    }
+
+    /// Records that `key` is prepared as `name`. Returns the name of the statement that made
+    /// room, which the connection deallocates.
+    mutating func insert(_ key: Key, name: String) -> String? {
+        clock += 1
+        var evicted: String?
+        if entries[key] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
+            entries[oldest.key] = nil
+            evicted = oldest.value.name
+        }
+        if let previous = entries[key]?.name, previous != name { stale.append(previous) }
+        entries[key] = (name, clock)
+        return evicted
+    }
+
+    /// Forgets `key`; its server-side statement is deallocated later (``stale``).
+    mutating func invalidate(_ key: Key) {
+        if let entry = entries.removeValue(forKey: key) { stale.append(entry.name) }
+    }
+
+    /// Forgets every statement: the server no longer holds them (`DEALLOCATE ALL`, `DISCARD ALL`).
+    mutating func removeAll() {
+        entries.removeAll()
+        stale.removeAll()
+    }
+
+    /// The stale names, handed over for deallocation.
+    mutating func takeStale() -> [String] {
+        defer { stale.removeAll() }
+        return stale
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+@testable import Postgres
+
+/// The cache's bookkeeping, without a server.
+@Suite("Prepared statement cache")
+struct PreparedStatementCacheTests {
+    typealias Key = PreparedStatementCache.Key
+
+    @Test func onlyStatementsThatPlanArePrepared() {
+        let cache = PreparedStatementCache(capacity: 4)
+        for sql in ["SELECT 1", "  with x AS (SELECT 1) SELECT * FROM x", "INSERT INTO t VALUES ($1)", "(SELECT 1)", "update t set a = 1"] {
+            #expect(cache.accepts(sql), "\(sql)")
+        }
+        for sql in ["SET ROLE \"x\"", "LISTEN jobs", "CREATE TABLE t (a int)", "DEALLOCATE ALL", "BEGIN"] {
+            #expect(!cache.accepts(sql), "\(sql)")
+        }
+        #expect(!PreparedStatementCache(capacity: 0).accepts("SELECT 1"))
+    }
+
+    @Test func theLeastRecentlyUsedMakesRoomAndStaleNamesAreHandedOver() {
+        var cache = PreparedStatementCache(capacity: 2)
+        let (a, b, c) = (Key(sql: "SELECT 1", types: []), Key(sql: "SELECT $1", types: [23]), Key(sql: "SELECT $1", types: [25]))
+        #expect(cache.insert(a, name: cache.newName()) == nil)
+        #expect(cache.insert(b, name: cache.newName()) == nil)
+        #expect(cache.name(for: a) == "civicq_1")  // a is now the most recent
+        #expect(cache.insert(c, name: cache.newName()) == "civicq_2")  // b made room
+        #expect(cache.name(for: b) == nil && cache.count == 2)
+        cache.invalidate(a)
+        #expect(cache.name(for: a) == nil && cache.takeStale() == ["civicq_1"] && cache.stale.isEmpty)
+        // A name is never reused on the connection.
+        #expect(cache.newName() == "civicq_4")
+    }
+}
