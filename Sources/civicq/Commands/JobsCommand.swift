@@ -14,7 +14,7 @@ struct JobsCommand: AsyncParsableCommand {
     /// Runs `body` with a queue client over a one-connection pool.
     static func withQueue<R>(_ global: GlobalOptions, _ body: (JobQueueClient) async throws -> R) async throws -> R {
         try await global.withClient { client, _ in
-            _ = await global.audience(client)
+            _ = try await global.audience(client)
             return try await body(JobQueueClient(client: client, store: JobStore(schema: global.schemaName)))
         }
     }
@@ -43,7 +43,7 @@ struct JobsCommand: AsyncParsableCommand {
             try await CommandFailure.guarding {
                 let (dead, audience) = try await global.withClient { client, _ in
                     let queue = JobQueueClient(client: client, store: JobStore(schema: global.schemaName))
-                    return (try await queue.deadJobs(limit: limit), await global.audience(client))
+                    return (try await queue.deadJobs(limit: limit), try await global.audience(client))
                 }
                 print(json ? JobsReport.json(dead) : JobsReport.table(dead, for: audience))
             }

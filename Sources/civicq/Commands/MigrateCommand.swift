@@ -26,13 +26,13 @@ struct MigrateCommand: AsyncParsableCommand {
             try await global.withClient { client, logger in
                 if status {
                     let statuses = try await migrator.status(using: client)
-                    let audience = await global.audience(client)
+                    let audience = try await global.audience(client)
                     print(json ? MigrationReport.json(statuses, schema: migrator.schema)
                         : MigrationReport.table(statuses, schema: migrator.schema, for: audience))
                     if statuses.contains(where: { $0.state == .changed }) { throw ExitCode(CommandFailure.Code.configuration.rawValue) }
                 } else {
                     let applied = try await migrator.migrate(using: client, logger: logger)
-                    let say = await global.audience(client).say
+                    let say = try await global.audience(client).say
                     if json {
                         print(MigrationReport.json(applied: applied, schema: migrator.schema))
                     } else if applied.isEmpty {

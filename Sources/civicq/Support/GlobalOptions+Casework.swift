@@ -17,10 +17,11 @@ extension GlobalOptions {
     /// The installation's reporting time zone and language, for commands that work before
     /// the schema is complete (migrate, jobs, archive, log): UTC and English (or `--lang`)
     /// while there are no settings. The language is recorded for refusals (``Spoken``).
-    func audience(_ client: PostgresClient) async -> Audience {
+    /// - Throws: only when no connection can be had (the command would fail the same way).
+    func audience(_ client: PostgresClient) async throws -> Audience {
         let store = CaseworkStore(schema: schemaName)
         let language = languageOverride
-        let audience = (try? await client.withConnection { try store.audience(language: language, on: $0) })
+        let audience = try await client.withConnection { try? store.audience(language: language, on: $0) }
             ?? Audience(timeZone: .gmt, language: language ?? .en)
         Spoken.choose(audience.language)
         return audience

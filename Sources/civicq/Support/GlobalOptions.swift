@@ -66,12 +66,12 @@ struct GlobalOptions: ParsableArguments {
     /// when one is named (only for what writes nothing). Without `--lang` or a locale that
     /// names one, the installation's language is read first (when there is one yet), for what
     /// the command prints and its refusals (``Spoken``).
-    func withClient<R>(size: Int = 1, reading: Bool = false, _ body: (PostgresClient, Logger) async throws -> R) async throws -> R {
+    func withClient<R>(size: Int = 1, reading: Bool = false, readsLanguage: Bool = true, _ body: (PostgresClient, Logger) async throws -> R) async throws -> R {
         let logger = makeLogger()
         let connection = try (reading ? readConnectionConfiguration() : nil) ?? connectionConfiguration()
         let client = PostgresClient(configuration: .init(connection: connection, size: size, name: reading ? "civicq-read" : "civicq-db"), logger: logger)
         do {
-            if languageOverride == nil { _ = await audience(client) }
+            if languageOverride == nil, readsLanguage { _ = try await audience(client) }
             let value = try await body(client, logger)
             await client.close()
             return value

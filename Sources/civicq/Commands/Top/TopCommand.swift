@@ -37,10 +37,11 @@ struct TopCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.guarding {
-            try await global.withClient(reading: true) { client, _ in
+            // top reads its audience with its first frame, and waits for a database that is down.
+            try await global.withClient(reading: true, readsLanguage: false) { client, _ in
                 if try global.readConnectionConfiguration() != nil {
                     // Reading a standby: the primary is asked only for its WAL position (the lag).
-                    try await global.withClient { primary, _ in try await loop(client, primary: primary) }
+                    try await global.withClient(readsLanguage: false) { primary, _ in try await loop(client, primary: primary) }
                 } else {
                     try await loop(client, primary: nil)
                 }
