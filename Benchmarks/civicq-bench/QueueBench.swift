@@ -40,6 +40,20 @@ struct QueueBench {
             }
         }
 
+        // Batches whose jobs differ (a payload each, as routing jobs carry their case).
+        try await reset()
+        let distinct = 20 * options.batch
+        report.enqueueBatchedDistinct = try await rate(distinct) {
+            try await admin.withConnection { connection in
+                for batch in 0..<20 {
+                    let requests = (0..<options.batch).map { index in
+                        JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(batch * options.batch + index)}"))
+                    }
+                    try store.enqueue(requests, on: connection)
+                }
+            }
+        }
+
         // Drain, after a batched enqueue of the backlog each time.
         for workers in options.workers {
             try await reset()

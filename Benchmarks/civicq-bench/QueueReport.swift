@@ -19,6 +19,8 @@ struct QueueReport {
 
     var enqueueSingle: [Single] = []
     var enqueueBatched: [Double] = []
+    /// Batches whose jobs each carry their own payload.
+    var enqueueBatchedDistinct = 0.0
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
@@ -68,6 +70,9 @@ struct QueueReport {
             batched += String(format: "   %4.2f× the floor (INSERT … SELECT, best %.0f at %d clients)", median(enqueueBatched) / floor.rate, floor.rate, floor.clients)
         }
         lines.append(batched)
+        var distinct = String(format: "  enqueue, batches of %-5d, payloads differ %4.0f jobs/s", options.batch, enqueueBatchedDistinct)
+        if let floor = batchFloor { distinct += String(format: "   %4.2f× the same floor", enqueueBatchedDistinct / floor.rate) }
+        lines.append(distinct)
         for (workers, rate) in drain {
             var line = String(format: "  drain, %d worker(s)                   %10.0f jobs/s", workers, rate)
             if let floor = drainFloor {
@@ -85,7 +90,7 @@ struct QueueReport {
         var object: [String: Any] = [
             "suite": "queue", "server_version": settings.0, "fsync": settings.1, "synchronous_commit": settings.2,
             "jobs": options.jobs, "batch": options.batch, "concurrency": options.concurrency,
-            "enqueue_batched_per_second": median(enqueueBatched),
+            "enqueue_batched_per_second": median(enqueueBatched), "enqueue_batched_distinct_per_second": enqueueBatchedDistinct,
             "latency_ms": ["p50": percentile(0.5), "p99": percentile(0.99), "max": latency.last ?? 0, "samples": latency.count],
         ]
         object["enqueue_single"] = enqueueSingle.map { item -> [String: Any] in

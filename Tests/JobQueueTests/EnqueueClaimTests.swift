@@ -73,6 +73,19 @@ struct EnqueueClaimTests {
                     #expect(again.id == alone.id && !again.inserted)
                 }
             }
+            // All of them in one batch without unique keys (columns that differ go as arrays):
+            // the same rows again, ids in the order of the requests.
+            let plain = requests.map { request -> JobRequest in
+                var request = request
+                request.uniqueKey = nil
+                return request
+            }
+            let together = try await client.withConnection { [plain] in try store.enqueue(plain, on: $0) }
+            #expect(together.map(\.id) == together.map(\.id).sorted() && together.allSatisfy(\.inserted))
+            for (request, job) in zip(plain, together) {
+                let alone = try await client.withConnection { try store.enqueue(request, on: $0) }
+                #expect(try await row(job.id) == row(alone.id), "\(request.kind) in a batch")
+            }
         }
     }
 

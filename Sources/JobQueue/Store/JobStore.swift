@@ -101,6 +101,11 @@ public struct JobStore: Sendable {
         let batch = sent.map { requests[$0] }
         let now = Date()
         let wake = Set(batch.filter { ($0.runAt ?? now) <= now }.map(\.queue)).filter(debouncer.shouldNotify)
+        if batch.allSatisfy({ $0.uniqueKey == nil }) {
+            let results = try insert(batch, wake: wake, on: connection)
+            countEnqueued(requests)
+            return results
+        }
         // jobs_enqueue (migration 019) is the one writer of `jobs`: the state and unique-key
         // rules and the wake-up live there. This process's debouncer decides whether to wake.
         let rows = try connection.query(
@@ -122,10 +127,66 @@ public struct JobStore: Sendable {
             results[index] = EnqueuedJob(id: id, inserted: inserted)
         }
         for (index, first) in sameAs { results[index] = EnqueuedJob(id: results[first]!.id, inserted: false) }
+        countEnqueued(requests)
+        return results.map { $0! }
+    }
+
+    private func countEnqueued(_ requests: [JobRequest]) {
         var perKind: [String: Int] = [:]
         for request in requests { perKind[request.kind, default: 0] += 1 }
         for (kind, count) in perKind { metrics.count("civicq_jobs_enqueued_total", kind: kind, by: count) }
-        return results.map { $0! }
+    }
+
+    /// A batch without unique keys (nothing can conflict): one `INSERT … SELECT`, a column
+    /// that is the same for every job sent once as a value, the others as arrays unnested
+    /// together; the rules of `jobs_enqueue` (defaults, `scheduled` when after the server's
+    /// now). The ids come back in the order of the requests (one sequence, one insert).
+    private func insert(_ batch: [JobRequest], wake: Set<String>, on connection: PostgresConnection) throws -> [EnqueuedJob] {
+        var binds = PostgresBindings()
+        var arrays: [String] = []
+        var names: [String] = []
+        func column<T: PostgresArrayElement & Equatable>(_ name: String, _ values: [T], cast: String) -> String {
+            if let first = values.first, values.allSatisfy({ $0 == first }) {
+                binds.append(first)
+                return "$\(binds.count)::\(cast)"
+            }
+            binds.append(values)
+            arrays.append("$\(binds.count)::\(cast)[]")
+            names.append(name)
+            return "r.\(name)::\(cast)"
+        }
+        let queue = column("queue", batch.map(\.queue), cast: "text")
+        let kind = column("kind", batch.map(\.kind), cast: "text")
+        let payload = column("payload", batch.map(\.payload.text), cast: "jsonb")
+        let priority = column("priority", batch.map { Int($0.priority) }, cast: "smallint")
+        let attempts = column("max_attempts", batch.map(\.maxAttempts), cast: "integer")
+        let runAt: String
+        let state: String
+        if batch.allSatisfy({ $0.runAt == nil }) {
+            (runAt, state) = ("now()", "'available'")
+        } else {
+            let at = column("run_at", batch.map { $0.runAt?.postgresBind.textForm }, cast: "timestamptz")
+            (runAt, state) = ("coalesce(\(at), now())", "CASE WHEN \(at) > now() THEN 'scheduled' ELSE 'available' END")
+        }
+        let source: String
+        if arrays.isEmpty {
+            binds.append(batch.count)
+            source = "generate_series(1, $\(binds.count))"
+        } else {
+            source = "unnest(\(arrays.joined(separator: ", "))) AS r(\(names.joined(separator: ", ")))"
+        }
+        let insert = PostgresQuery(unsafeSQL: """
+            INSERT INTO \(jobs) (queue, kind, payload, priority, max_attempts, run_at, state)
+            SELECT \(queue), \(kind), \(payload), \(priority), \(attempts), \(runAt), (\(state))::\(jobState) FROM \(source)
+            RETURNING id
+            """, binds: binds)
+        let rows = wake.isEmpty
+            ? try connection.query(insert)
+            : try connection.pipeline([insert, "SELECT pg_notify(\(channel), q) FROM unnest(\(wake.sorted())) AS q"])[0]
+        guard rows.count == batch.count else {
+            throw PostgresError(code: .protocolViolation, reason: "enqueue returned \(rows.count) rows for \(batch.count) jobs")
+        }
+        return try rows.map { EnqueuedJob(id: try $0.decode(Int64.self, at: 0), inserted: true) }.sorted { $0.id < $1.id }
     }
 }
 
