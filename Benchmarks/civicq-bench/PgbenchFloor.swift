@@ -36,17 +36,18 @@ struct PgbenchFloor {
     func inserts(clients: [Int]) throws -> [Inserts]? {
         guard let pgbench = Self.pgbench else { return nil }
         return try clients.map { clients in
-            try truncate()
+            try truncate(checkpoint: true)
             let single = try cycle(pgbench, clients: clients, script: "INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop');\n",
                                    transactions: max(500, 20_000 / clients), jobsPerTransaction: 1)
-            try truncate()
+            try truncate(checkpoint: true)
             let batch = try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(10, 200 / clients), jobsPerTransaction: self.batch)
             return Inserts(clients: clients, single: single, batch: batch)
         }
     }
 
-    private func truncate() throws {
-        _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", "TRUNCATE \(schema).jobs"] + Self.connectionArguments)
+    private func truncate(checkpoint: Bool) throws {
+        _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", "TRUNCATE \(schema).jobs"]
+            + (checkpoint ? ["-c", "CHECKPOINT"] : []) + Self.connectionArguments)
     }
 
     private var insertSQL: String {
@@ -75,7 +76,7 @@ struct PgbenchFloor {
             ["-q", "-v", "ON_ERROR_STOP=1",
              "-c", "TRUNCATE \(schema).jobs",
              "-c", "INSERT INTO \(schema).jobs (kind) SELECT 'queue.noop' FROM generate_series(1, \(transactions(clients: clients) * clients * batch + batch))",
-             "-c", "VACUUM ANALYZE \(schema).jobs"] + Self.connectionArguments)
+             "-c", "VACUUM ANALYZE \(schema).jobs", "-c", "CHECKPOINT"] + Self.connectionArguments)
     }
 
     private func cycle(_ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil) throws -> Double {

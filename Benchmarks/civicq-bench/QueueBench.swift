@@ -29,12 +29,19 @@ struct QueueBench {
             }
         }
 
+        // The floors of the inserts first, then the enqueues right after them, each after a
+        // checkpoint: the same table in the same state, not after the drains' WAL.
+        let floor = PgbenchFloor(schema: schema, batch: options.batch)
+        try await checkpoint(admin)
+        report.insertFloor = try floor.inserts(clients: [1, 2, 4, 8])
+
         // Enqueue, one job per statement (each its own transaction), from 1 and 8 connections:
         // as civicq does it now (one row, prepared) and as it did before (the batch form of
         // one, sent unnamed), beside the floor measured below.
         for clients in [1, 8] {
             for form in QueueReport.SingleForm.allCases {
                 try await reset()
+                try await checkpoint(admin)
                 let rate = try await singles(store: store, connection: connection, logger: logger, clients: clients, form: form)
                 report.enqueueSingle.append(.init(clients: clients, form: form, rate: rate))
             }
@@ -65,10 +72,13 @@ struct QueueBench {
 
         try await reset()
         report.latency = try await latency(schema: schema, connection: connection, logger: logger)
-        let floor = PgbenchFloor(schema: schema, batch: options.batch)
+        try await checkpoint(admin)
         report.floor = try floor.run(clients: [1, 2, 4, 8])
-        report.insertFloor = try floor.inserts(clients: [1, 2, 4, 8])
         return report
+    }
+
+    private func checkpoint(_ admin: PostgresClient) async throws {
+        try await admin.withConnection { try $0.executeScript("CHECKPOINT") }
     }
 
     /// Jobs per second enqueued one per transaction by `clients` connections at once.

@@ -61,7 +61,15 @@ public struct JobStore: Sendable {
     public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
         try request.validate()
         let wake = (request.runAt ?? Date()) <= Date() && debouncer.shouldNotify(request.queue)
-        let insert: PostgresQuery = """
+        // Without a unique key nothing can conflict: no arbiter.
+        let insert: PostgresQuery = request.uniqueKey == nil
+            ? """
+            INSERT INTO \(unsafe: jobs) (queue, kind, payload, priority, run_at, max_attempts, state)
+            VALUES (\(request.queue), \(request.kind), \(request.payload), \(request.priority), coalesce(\(request.runAt), now()),
+                    \(request.maxAttempts), (CASE WHEN \(request.runAt) > now() THEN 'scheduled' ELSE 'available' END)::\(unsafe: jobState))
+            RETURNING id, true
+            """
+            : """
             INSERT INTO \(unsafe: jobs) AS j (queue, kind, payload, priority, run_at, max_attempts, unique_key, state)
             VALUES (\(request.queue), \(request.kind), \(request.payload), \(request.priority), coalesce(\(request.runAt), now()),
                     \(request.maxAttempts), \(request.uniqueKey),

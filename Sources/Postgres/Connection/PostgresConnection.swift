@@ -67,6 +67,7 @@ public final class PostgresConnection {
         var settings: [(String, String)] = [("DateStyle", "ISO, YMD"), ("IntervalStyle", "iso_8601")]
         if let timeout = options.statementTimeout { settings.append(("statement_timeout", "\(timeout.wholeMilliseconds)ms")) }
         if let timeout = options.lockTimeout { settings.append(("lock_timeout", "\(timeout.wholeMilliseconds)ms")) }
+        if options.statementCacheSize > 0, !options.genericPlans { settings.append(("plan_cache_mode", "force_custom_plan")) }
         if let path = options.searchPath {
             settings.append(("search_path", path.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")))
         }
