@@ -32,14 +32,6 @@ public struct PostgresConfiguration: Sendable {
         /// every statement unnamed, parsed and planned on each call: for a pooler in
         /// transaction mode that does not carry prepared statements between server sessions.
         public var statementCacheSize: Int
-        /// Whether the server may run a prepared statement with a generic plan (one plan for
-        /// every parameter value: PostgreSQL's `plan_cache_mode = auto` chooses one after five
-        /// executions when it looks no dearer). Default `false`: each execution is planned for
-        /// its values (`force_custom_plan`), and preparing saves the parse and rewrite only. A
-        /// generic plan guesses the size of an array parameter: the queue's completion
-        /// (`DELETE … USING unnest($1, $2)`) went from index lookups to a scan of the table,
-        /// and the drain from 28,000 to 1,200 jobs/s.
-        public var genericPlans: Bool
 
         public init(
             statementTimeout: Duration? = nil,
@@ -47,8 +39,7 @@ public struct PostgresConfiguration: Sendable {
             searchPath: [String]? = nil,
             fallbackApplicationName: String? = nil,
             connectTimeoutSeconds: Int = 10,
-            statementCacheSize: Int = 256,
-            genericPlans: Bool = false
+            statementCacheSize: Int = 256
         ) {
             self.statementTimeout = statementTimeout
             self.lockTimeout = lockTimeout
@@ -56,7 +47,6 @@ public struct PostgresConfiguration: Sendable {
             self.fallbackApplicationName = fallbackApplicationName
             self.connectTimeoutSeconds = connectTimeoutSeconds
             self.statementCacheSize = statementCacheSize
-            self.genericPlans = genericPlans
         }
     }
 

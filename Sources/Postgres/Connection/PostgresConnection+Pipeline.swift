@@ -18,7 +18,7 @@ extension PostgresConnection {
     ///   set to its position in `queries`.
     public func pipeline(_ queries: [PostgresQuery]) throws -> [PostgresRows] {
         let keys = queries.map { query in
-            query.mayPrepare && statements.accepts(query.sql)
+            query.mayPrepare && statements.accepts(query.sql) && !query.binds.hasArray
                 ? PreparedStatementCache.Key(sql: query.sql, types: query.binds.binds.map(\.type.oid)) : nil
         }
         return try runPipeline(keys: keys) { index, name in
@@ -38,9 +38,10 @@ extension PostgresConnection {
     public func pipeline(_ sql: String, bindings: [PostgresBindings]) throws -> [PostgresRows] {
         guard let first = bindings.first else { return [] }
         let key = PreparedStatementCache.Key(sql: sql, types: first.binds.map(\.type.oid))
-        // Unnamed when preparing is off: prepared once for this pipeline all the same.
+        // Unnamed when preparing is off or the statement takes an array: prepared once for this
+        // pipeline all the same.
         let keys = Array(repeating: Optional(key), count: bindings.count)
-        return try runPipeline(keys: keys, unnamed: statements.capacity == 0) { index, name in
+        return try runPipeline(keys: keys, unnamed: statements.capacity == 0 || first.hasArray) { index, name in
             bindings[index].withLibPQArrays { _, values, lengths, formats in
                 PQsendQueryPrepared(raw, name ?? "", Int32(bindings[index].count), values, lengths, formats, 0)
             }

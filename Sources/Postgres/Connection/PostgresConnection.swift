@@ -67,7 +67,6 @@ public final class PostgresConnection {
         var settings: [(String, String)] = [("DateStyle", "ISO, YMD"), ("IntervalStyle", "iso_8601")]
         if let timeout = options.statementTimeout { settings.append(("statement_timeout", "\(timeout.wholeMilliseconds)ms")) }
         if let timeout = options.lockTimeout { settings.append(("lock_timeout", "\(timeout.wholeMilliseconds)ms")) }
-        if options.statementCacheSize > 0, !options.genericPlans { settings.append(("plan_cache_mode", "force_custom_plan")) }
         if let path = options.searchPath {
             settings.append(("search_path", path.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")))
         }
@@ -90,7 +89,7 @@ public final class PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try interrupt.begin()
         defer { interrupt.end() }
-        guard query.mayPrepare, statements.accepts(query.sql) else {
+        guard query.mayPrepare, statements.accepts(query.sql), !query.binds.hasArray else {
             let result = query.binds.withLibPQArrays { types, values, lengths, formats in
                 PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
             }

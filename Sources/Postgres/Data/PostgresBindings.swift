@@ -9,6 +9,10 @@ public struct PostgresBindings: Sendable, Equatable {
 
     public var count: Int { binds.count }
 
+    /// Whether a parameter is an array: such a statement is not kept prepared, since a
+    /// generic plan would guess the array's size (``PreparedStatementCache``).
+    var hasArray: Bool { binds.contains { $0.type.isArray } }
+
     /// Appends a parameter.
     public mutating func append<T: PostgresEncodable>(_ value: T) { binds.append(value.postgresBind) }
     /// Appends a parameter of any encodable type.

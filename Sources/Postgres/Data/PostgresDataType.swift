@@ -28,6 +28,13 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let int4Array = PostgresDataType(oid: 1007)
     public static let int8Array = PostgresDataType(oid: 1016)
 
+    /// The one-dimensional array types of the built-in element types (bool, bytea, int2,
+    /// int4, int8, text, varchar, float4, float8, date, timestamp, timestamptz, interval,
+    /// numeric, uuid, json, jsonb).
+    public var isArray: Bool {
+        [1000, 1001, 1005, 1007, 1016, 1009, 1015, 1021, 1022, 1182, 1115, 1185, 1187, 1231, 2951, 199, 3807].contains(oid)
+    }
+
     public var description: String {
         switch self {
         case .bool: "bool"

@@ -49,6 +49,22 @@ struct PreparedStatementTests {
         #expect(held.values.filter { $0 == "SELECT $1 + $2" }.count == 1, "\(held)")
     }
 
+    @Test func aStatementWithAnArrayIsPlannedForItsValuesEachTime() async throws {
+        // A generic plan guesses an array's size: a statement with an array parameter is sent
+        // unnamed, also in a pipeline, and PL/pgSQL keeps the server's own plan caching.
+        let (held, mode) = try await Self.withConnection { connection in
+            try connection.executeScript("CREATE TABLE jobs (id int8 PRIMARY KEY, attempt int NOT NULL DEFAULT 0)")
+            for round in 0..<8 {
+                let ids = (round * 100..<(round + 1) * 100).map(Int64.init)
+                try connection.execute("DELETE FROM jobs AS j USING unnest(\(ids), \(ids.map { _ in 0 })) AS d(id, attempt) WHERE j.id = d.id")
+                _ = try connection.pipeline(["SELECT count(*) FROM jobs WHERE id = ANY(\(ids))", "SELECT \(round)"])
+            }
+            return (try Self.held(connection), try connection.query("SHOW plan_cache_mode").scalar(String.self))
+        }
+        #expect(held.values.sorted() == ["SELECT $1"], "\(held)")
+        #expect(mode == "auto")
+    }
+
     @Test func utilityAndOneOffStatementsAreNotPrepared() async throws {
         let held = try await Self.withConnection { connection in
             try connection.execute("SET application_name TO 'prepared-test'")
