@@ -26,11 +26,7 @@ struct ArchiveCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let language = global.languageOverride
-                let (months, audience) = try await global.withStore { connection, store in
-                    (try store.historyMonths(on: connection), try store.audience(language: language, on: connection))
-                }
-                Spoken.choose(audience.language)
+                let (months, audience) = try await global.withAudience { connection, store, _ in try store.historyMonths(on: connection) }
                 if json { print(JSONOutput.render(months)); return }
                 let zh = audience.language == .zhCN
                 var table = TextTable(header: zh ? ["月份", "位置", "事件数（约）", "大小"] : ["month", "place", "events (about)", "size"])

@@ -14,8 +14,7 @@ struct JobsCommand: AsyncParsableCommand {
     /// Runs `body` with a queue client over a one-connection pool.
     static func withQueue<R>(_ global: GlobalOptions, _ body: (JobQueueClient) async throws -> R) async throws -> R {
         try await global.withClient { client, _ in
-            _ = try await global.audience(client)
-            return try await body(JobQueueClient(client: client, store: JobStore(schema: global.schemaName)))
+            try await body(JobQueueClient(client: client, store: JobStore(schema: global.schemaName)))
         }
     }
 
@@ -41,7 +40,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let (dead, audience) = try await global.withClient { client, _ in
+                let (dead, audience) = try await global.withClient(readsLanguage: false) { client, _ in
                     let queue = JobQueueClient(client: client, store: JobStore(schema: global.schemaName))
                     return (try await queue.deadJobs(limit: limit), try await global.audience(client))
                 }

@@ -102,10 +102,10 @@ struct LogCommand: AsyncParsableCommand {
                     result = reading.verification
                     zone = reading.header.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
                 } else {
-                    (result, zone) = try await global.withStore { connection, store in
-                        (try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) },
-                         try store.audience(language: Spoken.current, on: connection).timeZone)
+                    let (verification, audience) = try await global.withAudience { connection, store, _ in
+                        try connection.transaction(isolation: .repeatableRead, readOnly: true) { try store.verifyLog(key: verifier, on: $0) }
                     }
+                    (result, zone) = (verification, audience.timeZone)
                 }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
                 LogReport.print(result, seconds: seconds, json: json, timeZone: zone)

@@ -23,7 +23,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let migrator = try CivicSchema.migrator(schema: global.schemaName)
-            try await global.withClient { client, logger in
+            // Reads its audience itself: after migrating, when the settings may exist for the first time.
+            try await global.withClient(readsLanguage: false) { client, logger in
                 if status {
                     let statuses = try await migrator.status(using: client)
                     let audience = try await global.audience(client)

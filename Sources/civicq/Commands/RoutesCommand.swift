@@ -35,14 +35,13 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let language = global.languageOverride
-                let (context, routed, events, zone) = try await global.withStore { [id] connection, store in
+                let ((context, routed, events), zone) = try await global.withAudience { [id] connection, store, _ in
                     let context = try store.loadContext(on: connection)
                     guard let routed = try store.routingCases(ids: [id], on: connection).first else {
                         throw CaseworkError(.notFound, "there is no case \(id)")
                     }
                     let events = try store.history(id, on: connection).filter { [CaseEventKind.dispatched, .manualDispatch, .assigned].map(\.rawValue).contains($0.kind) }
-                    return (context, routed, events, try store.audience(language: language, on: connection))
+                    return (context, routed, events)
                 }
                 let say = zone.say
                 var lines: [String] = []

@@ -30,13 +30,10 @@ struct CaseworkOptions: ParsableArguments {
         _ global: GlobalOptions, reading: Bool = false,
         _ body: @escaping @Sendable (PostgresConnection, CaseworkStore, Audience) throws -> R
     ) async throws -> (R, Audience) {
-        let language = global.languageOverride
-        return try await global.withStore(reading: reading) { [actAs] connection, store in
-            let audience = try store.audience(language: language, on: connection)
-            Spoken.choose(audience.language)
+        try await global.withAudience(reading: reading) { [actAs] connection, store, audience in
             if let actAs { try Self.setRole(actAs, on: connection) }
             defer { if actAs != nil { _ = try? connection.execute("RESET ROLE") } }
-            return (try body(connection, store, audience), audience)
+            return try body(connection, store, audience)
         }
     }
 }

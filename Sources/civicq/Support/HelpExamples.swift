@@ -115,8 +115,7 @@ enum HelpExamples {
         guard asked else { return nil }
         let (command, path, _) = CommandPath.walk(words.filter { !$0.hasPrefix("-") }, from: CivicQ.self)
         let environment = ProcessInfo.processInfo.environment
-        let help = HelpText(language: Spoken.language(arguments: arguments, environment: environment) ?? .en,
-                            width: HelpText.terminalWidth(environment))
+        let help = HelpText(language: Spoken.current, width: HelpText.terminalWidth(environment))
         var text = help.render(command, root: CivicQ.self)
         if let lines = examples[path.joined(separator: " ")] {
             text += "\n\n" + (help.language == .zhCN ? "示例：" : "EXAMPLES:") + "\n" + lines.map { "  " + $0 }.joined(separator: "\n")

@@ -72,11 +72,9 @@ struct HotspotsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let language = global.languageOverride
-                let (hot, spots, audience) = try await global.withStore { connection, store in
-                    (try store.scanHotspots(on: connection), try store.hotspots(on: connection), try store.audience(language: language, on: connection))
+                let ((hot, spots), audience) = try await global.withAudience { connection, store, _ in
+                    (try store.scanHotspots(on: connection), try store.hotspots(on: connection))
                 }
-                Spoken.choose(audience.language)
                 print(audience.say("\(hot) series hot now", "目前有 \(hot) 个序列处于热点"))
                 print(List.table(spots, for: audience))
             }

@@ -29,13 +29,12 @@ struct StatsTable: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let override = global.languageOverride
-            let (rows, city, period, backlog, checkpoint, language) = try await global.withStore(reading: true) { connection, store in
+            let ((rows, city, period, backlog, checkpoint), audience) = try await global.withAudience(reading: true) { connection, store, _ in
                 let query = try options.query(today: try store.today(on: connection))
                 return (try store.figureRows(query, on: connection), try store.cityFigures(query.period, on: connection), query.period,
-                        try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection),
-                        try store.audience(language: override, on: connection).language)
+                        try store.figuresBacklog(on: connection), try store.latestCheckpoint(on: connection))
             }
+            let language = audience.language
             StatsReport.warnBacklog(backlog)
             if options.json {
                 // The checkpoint the figures were computed at: its log holds every event they count
@@ -69,13 +68,12 @@ struct StatsRanking: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.guarding {
             let options = self.options
-            let override = global.languageOverride
-            let (rankings, period, settings, language) = try await global.withStore(reading: true) { connection, store in
+            let ((rankings, period, settings), audience) = try await global.withAudience(reading: true) { connection, store, _ in
                 let query = try options.query(today: try store.today(on: connection))
                 let settings = try store.figureSettings(on: connection)
-                return (try store.rankings(query, settings: settings, on: connection), query.period, settings,
-                        try store.audience(language: override, on: connection).language)
+                return (try store.rankings(query, settings: settings, on: connection), query.period, settings)
             }
+            let language = audience.language
             if options.json {
                 print(StatsReport.json(rankings, period: period, settings: settings))
             } else {
