@@ -25,6 +25,7 @@ struct RouteBench {
             try await client.withConnection { try Self.generate(cases: cases, on: $0) }
             let (server, fsync, synchronous) = try await database.settings()
 
+            let postgresBefore = ProcessStats.postgresCPUSeconds()
             let clock = ContinuousClock()
             let started = clock.now
             // --seal: the first worker also seals the event log, as the one worker holding the key does.
@@ -51,13 +52,14 @@ struct RouteBench {
                 }
                 for (index, process) in processes.enumerated() {
                     guard process.isRunning else { throw BenchError("worker \(index) exited with \(process.terminationStatus)") }
-                    peakRSS[index] = max(peakRSS[index], Self.memory(process.processIdentifier, field: "VmHWM:"))
+                    peakRSS[index] = max(peakRSS[index], ProcessStats.memory(process.processIdentifier, field: "VmHWM:"))
                 }
                 if !left { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = (clock.now - started).seconds
-            let cpu = processes.map { Self.cpuSeconds($0.processIdentifier) }
+            let cpu = processes.map { ProcessStats.cpuSeconds($0.processIdentifier) }
+            let postgresCPU = ProcessStats.postgresCPUSeconds().map { $0 - (postgresBefore ?? $0) }
             for process in processes { kill(process.processIdentifier, SIGTERM) }
             for process in processes { process.waitUntilExit() }
 
@@ -86,11 +88,15 @@ struct RouteBench {
             if options.seal { print("  events still to seal when routing ended: \(unsealed)") }
             print("  worker peak resident memory: " + rss.map { String(format: "%.1f MB", $0) }.joined(separator: ", "))
             print("  worker CPU time: " + cpu.map { String(format: "%.1f s", $0) }.joined(separator: ", "))
+            if let postgresCPU {
+                print(String(format: "  PostgreSQL CPU time: %.1f s, %.0f µs a case (this machine's postgres processes)", postgresCPU, postgresCPU / Double(cases) * 1e6))
+            }
             if options.json {
                 print(jsonLine([
                     "suite": "route", "rollup": options.rollup, "seal": options.seal, "unsealed": unsealed, "cases": cases, "rules": ruleCount, "workers": workers, "seconds": elapsed,
                     "cases_per_second": rate, "first_to_last_seconds": firstToLast, "dispatched": dispatched,
                     "manual_dispatch": manual, "clock_jobs": clocks, "figures_backlog": unrolled, "worker_peak_rss_mb": rss, "worker_cpu_seconds": cpu,
+                    "postgres_cpu_seconds": postgresCPU.map { $0 as Any } ?? NSNull(),
                 ]))
             }
         }
@@ -108,24 +114,6 @@ struct RouteBench {
         process.environment = environment
         try process.run()
         return process
-    }
-
-    /// User plus system CPU seconds of a process (/proc/PID/stat), or 0.
-    static func cpuSeconds(_ pid: Int32) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
-    /// A field of /proc/PID/status in kB (VmRSS, VmHWM), or 0.
-    static func memory(_ pid: Int32, field: String) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix(field) {
-            return Int(line.dropFirst(field.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
-        }
-        return 0
     }
 
     /// The example city, plus generated street rules: 200+ rules in all.
