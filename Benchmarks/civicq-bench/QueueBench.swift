@@ -47,18 +47,14 @@ struct QueueBench {
             }
         }
 
-        // Batches whose jobs differ (a payload each, as routing jobs carry their case).
-        try await reset()
-        let distinct = 20 * options.batch
-        report.enqueueBatchedDistinct = try await rate(distinct) {
-            try await admin.withConnection { connection in
-                for batch in 0..<20 {
-                    let requests = (0..<options.batch).map { index in
-                        JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(batch * options.batch + index)}"))
-                    }
-                    try store.enqueue(requests, on: connection)
-                }
-            }
+        // Batches whose jobs differ (a payload each, as routing jobs carry their case), from 1,
+        // 2 and 4 connections at once, each after a checkpoint: the best of them is compared
+        // with the best of the floor's client counts, like with like.
+        for clients in [1, 2, 4] {
+            try await reset()
+            try await checkpoint(admin)
+            let rate = try await distinctBatches(store: store, connection: connection, logger: logger, clients: clients)
+            report.enqueueBatchedDistinct.append((clients, rate))
         }
 
         // Drain, after a batched enqueue of the backlog each time.
@@ -102,6 +98,38 @@ struct QueueBench {
                             for _ in 0..<perClient {
                                 let request = JobRequest(kind: "queue.noop")
                                 if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        await pool.close()
+        return rate
+    }
+
+    /// Jobs per second enqueued in batches of `options.batch` whose jobs carry their own
+    /// payload, by `clients` connections at once (60 batches in all).
+    private func distinctBatches(store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int) async throws -> Double {
+        let perClient = 60 / clients
+        let batch = options.batch
+        let pool = PostgresClient(configuration: .init(connection: connection, size: clients), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients { group.addTask { try await pool.withConnection { (_: PostgresConnection) -> Void in usleep(50_000) } } }
+            try await group.waitForAll()
+        }
+        let rate = try await rate(perClient * clients * batch) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        try await pool.withConnection { connection in
+                            for index in 0..<perClient {
+                                let first = (client * perClient + index) * batch
+                                let requests = (0..<batch).map { offset in
+                                    JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(first + offset)}"))
+                                }
+                                try store.enqueue(requests, on: connection)
                             }
                         }
                     }

@@ -19,8 +19,11 @@ struct QueueReport {
 
     var enqueueSingle: [Single] = []
     var enqueueBatched: [Double] = []
-    /// Batches whose jobs each carry their own payload.
-    var enqueueBatchedDistinct = 0.0
+    /// Batches whose jobs each carry their own payload, by the number of connections at once.
+    var enqueueBatchedDistinct: [(clients: Int, rate: Double)] = []
+
+    /// The best of ``enqueueBatchedDistinct``.
+    private var bestDistinct: (clients: Int, rate: Double)? { enqueueBatchedDistinct.max { $0.rate < $1.rate } }
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
@@ -70,9 +73,11 @@ struct QueueReport {
             batched += String(format: "   %4.2f× the floor (INSERT … SELECT, best %.0f at %d clients)", median(enqueueBatched) / floor.rate, floor.rate, floor.clients)
         }
         lines.append(batched)
-        var distinct = String(format: "  enqueue, batches of %-5d, payloads differ %4.0f jobs/s", options.batch, enqueueBatchedDistinct)
-        if let floor = batchFloor { distinct += String(format: "   %4.2f× the same floor", enqueueBatchedDistinct / floor.rate) }
-        lines.append(distinct)
+        for (clients, rate) in enqueueBatchedDistinct {
+            var distinct = String(format: "  enqueue, batches of %-5d, payloads differ, %d connection%@ %8.0f jobs/s", options.batch, clients, clients == 1 ? " " : "s", rate)
+            if let floor = batchFloor { distinct += String(format: "   %4.2f× the same floor", rate / floor.rate) }
+            lines.append(distinct)
+        }
         for (workers, rate) in drain {
             var line = String(format: "  drain, %d worker(s)                   %10.0f jobs/s", workers, rate)
             if let floor = drainFloor {
@@ -90,7 +95,8 @@ struct QueueReport {
         var object: [String: Any] = [
             "suite": "queue", "server_version": settings.0, "fsync": settings.1, "synchronous_commit": settings.2,
             "jobs": options.jobs, "batch": options.batch, "concurrency": options.concurrency,
-            "enqueue_batched_per_second": median(enqueueBatched), "enqueue_batched_distinct_per_second": enqueueBatchedDistinct,
+            "enqueue_batched_per_second": median(enqueueBatched), "enqueue_batched_distinct_per_second": bestDistinct?.rate ?? 0,
+            "enqueue_batched_distinct": enqueueBatchedDistinct.map { ["clients": $0.clients, "per_second": $0.rate] },
             "latency_ms": ["p50": percentile(0.5), "p99": percentile(0.99), "max": latency.last ?? 0, "samples": latency.count],
         ]
         object["enqueue_single"] = enqueueSingle.map { item -> [String: Any] in

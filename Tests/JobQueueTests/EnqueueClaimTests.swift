@@ -86,6 +86,20 @@ struct EnqueueClaimTests {
                 let alone = try await client.withConnection { try store.enqueue(request, on: $0) }
                 #expect(try await row(job.id) == row(alone.id), "\(request.kind) in a batch")
             }
+            // Jobs that differ only by their payload (routing jobs): each payload on its own job,
+            // in the order of the requests, strings with quotes and arrays kept as they were.
+            let payloads = [#"{"case": 1}"#, #"{"case": 2, "note": "他说\"快\""}"#, #"{"case": [3, "x", {"y": null}]}"#, "{}"]
+            let byPayload = try await client.withConnection { connection in
+                try store.enqueue(payloads.map { JobRequest(kind: "route", payload: PostgresJSONB(text: $0)) }, on: connection)
+            }
+            let stored = try await client.withConnection { connection in
+                try byPayload.map { job in
+                    try connection.query("SELECT payload = \(PostgresJSONB(text: payloads[byPayload.firstIndex { $0.id == job.id }!]))::jsonb FROM \(unsafe: store.schema).jobs WHERE id = \(job.id)")
+                        .scalar(Bool.self) ?? false
+                }
+            }
+            #expect(stored == [true, true, true, true])
+            #expect(byPayload.map(\.id) == byPayload.map(\.id).sorted())
         }
     }
 
