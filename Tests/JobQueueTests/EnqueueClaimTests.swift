@@ -100,6 +100,15 @@ struct EnqueueClaimTests {
             }
             #expect(stored == [true, true, true, true])
             #expect(byPayload.map(\.id) == byPayload.map(\.id).sorted())
+            // A payload that is not one JSON value stores nothing of its batch.
+            let before = try await client.withConnection { try $0.query("SELECT count(*) FROM \(unsafe: store.schema).jobs").scalar(Int.self) }
+            await #expect(throws: (any Error).self) {
+                try await client.withConnection { connection in
+                    try store.enqueue(["{}", "1, 2", "{}"].map { JobRequest(kind: "route", payload: PostgresJSONB(text: $0)) }, on: connection)
+                }
+            }
+            let after = try await client.withConnection { try $0.query("SELECT count(*) FROM \(unsafe: store.schema).jobs").scalar(Int.self) }
+            #expect(after == before)
         }
     }
 

@@ -168,6 +168,7 @@ public struct JobStore: Sendable {
         let kind = column("kind", batch.map(\.kind), cast: "text")
         let payloads = batch.map(\.payload.text)
         let payload: String
+        var guardClause = ""
         if let first = payloads.first, payloads.allSatisfy({ $0 == first }) {
             binds.append(PostgresJSONB(text: first))
             payload = "$\(binds.count)::jsonb"
@@ -176,6 +177,10 @@ public struct JobStore: Sendable {
             sets.append("jsonb_array_elements($\(binds.count)::jsonb)")
             names.append("payload")
             payload = "r.payload"
+            // A payload that is not one JSON value ("1, 2") would shift the others: then
+            // nothing is stored, and the count check below reports it.
+            binds.append(batch.count)
+            guardClause = " WHERE jsonb_array_length($\(binds.count - 1)::jsonb) = $\(binds.count)"
         }
         let priority = column("priority", batch.map { Int($0.priority) }, cast: "smallint")
         let attempts = column("max_attempts", batch.map(\.maxAttempts), cast: "integer")
@@ -197,7 +202,7 @@ public struct JobStore: Sendable {
         }
         let insert = PostgresQuery(unsafeSQL: """
             INSERT INTO \(jobs) (queue, kind, payload, priority, max_attempts, run_at, state)
-            SELECT \(queue), \(kind), \(payload), \(priority), \(attempts), \(runAt), (\(state))::\(jobState) FROM \(source)
+            SELECT \(queue), \(kind), \(payload), \(priority), \(attempts), \(runAt), (\(state))::\(jobState) FROM \(source)\(guardClause)
             RETURNING id
             """, binds: binds)
         let rows = wake.isEmpty
