@@ -149,7 +149,8 @@ public struct JobStore: Sendable {
     /// that is the same for every job sent once as a value, the others as arrays and payloads
     /// that differ as one JSON array (no array literal to escape and unescape, no parse of each
     /// payload on its own), read side by side; the rules of `jobs_enqueue` (defaults,
-    /// `scheduled` when after the server's now). The ids come back in the order of the requests (one sequence, one insert).
+    /// `scheduled` when after the server's now). The ids come back in the order of the
+    /// requests (one sequence, one insert).
     private func insert(_ batch: [JobRequest], wake: Set<String>, on connection: PostgresConnection) throws -> [EnqueuedJob] {
         var binds = PostgresBindings()
         var sets: [String] = []
