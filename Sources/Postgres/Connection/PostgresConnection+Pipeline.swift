@@ -17,10 +17,7 @@ extension PostgresConnection {
     /// - Throws: the first failing statement's ``PostgresError``, with ``PostgresError/batchIndex``
     ///   set to its position in `queries`.
     public func pipeline(_ queries: [PostgresQuery]) throws -> [PostgresRows] {
-        let keys = queries.map { query in
-            query.mayPrepare && statements.accepts(query.sql) && !query.binds.hasArray
-                ? PreparedStatementCache.Key(sql: query.sql, types: query.binds.binds.map(\.type.oid)) : nil
-        }
+        let keys = queries.map { query in query.mayPrepare ? statements.key(query.sql, query.binds) : nil }
         return try runPipeline(keys: keys) { index, name in
             let query = queries[index]
             return query.binds.withLibPQArrays { types, values, lengths, formats in
@@ -41,7 +38,7 @@ extension PostgresConnection {
         // Unnamed when preparing is off or the statement takes an array: prepared once for this
         // pipeline all the same.
         let keys = Array(repeating: Optional(key), count: bindings.count)
-        return try runPipeline(keys: keys, unnamed: statements.capacity == 0 || first.hasArray) { index, name in
+        return try runPipeline(keys: keys, unnamed: !statements.keeps(first)) { index, name in
             bindings[index].withLibPQArrays { _, values, lengths, formats in
                 PQsendQueryPrepared(raw, name ?? "", Int32(bindings[index].count), values, lengths, formats, 0)
             }

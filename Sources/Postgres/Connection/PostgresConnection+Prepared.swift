@@ -6,8 +6,7 @@ extension PostgresConnection {
     /// result type went stale (a column added to a table it reads), it is prepared again and
     /// run once more, if no transaction was open (inside one, the transaction is aborted as
     /// by any failing statement; the next use prepares afresh).
-    func queryPrepared(_ query: PostgresQuery) throws -> PostgresRows {
-        let key = PreparedStatementCache.Key(sql: query.sql, types: query.binds.binds.map(\.type.oid))
+    func queryPrepared(_ query: PostgresQuery, key: PreparedStatementCache.Key) throws -> PostgresRows {
         do {
             return try execute(key, binds: query.binds)
         } catch let error as PostgresError where Self.needsPreparingAgain(error) && transactionStatus == .idle {

@@ -89,13 +89,13 @@ public final class PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try interrupt.begin()
         defer { interrupt.end() }
-        guard query.mayPrepare, statements.accepts(query.sql), !query.binds.hasArray else {
+        guard query.mayPrepare, let key = statements.key(query.sql, query.binds) else {
             let result = query.binds.withLibPQArrays { types, values, lengths, formats in
                 PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
             }
             return try consume(result)
         }
-        return try queryPrepared(query)
+        return try queryPrepared(query, key: key)
     }
 
     /// Runs one statement and returns the number of rows it affected.

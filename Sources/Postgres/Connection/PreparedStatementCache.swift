@@ -3,8 +3,8 @@
 /// parameter is not kept: after five executions PostgreSQL may switch a prepared statement
 /// to a generic plan, which guesses an array's size; the queue's completion (`DELETE … USING
 /// unnest($1, $2)`) then scanned the table instead of looking up each id, and the drain fell
-/// from 85,000 to 1,200 jobs/s. Sent unnamed, it is planned for its values each time. Bounded: when it is full, the
-/// statement used least recently makes room (the connection deallocates it). Pure bookkeeping,
+/// from 85,000 to 1,200 jobs/s. Sent unnamed, it is planned for its values each time.
+/// Bounded: when it is full, the statement used least recently makes room (the connection deallocates it). Pure bookkeeping,
 /// owned by one ``PostgresConnection`` on its thread; a new connection starts empty, since
 /// prepared statements live in the server session.
 struct PreparedStatementCache {
@@ -27,14 +27,20 @@ struct PreparedStatementCache {
 
     var count: Int { entries.count }
 
-    /// Whether a statement is worth preparing: the statements that plan (SELECT, INSERT,
-    /// UPDATE, DELETE, MERGE, WITH, VALUES, TABLE), not utility statements (SET ROLE, LISTEN,
-    /// DDL), whose text often carries a name and which the server does not plan.
-    func accepts(_ sql: String) -> Bool {
-        guard capacity > 0 else { return false }
+    /// The key `sql` with `binds` is kept under, or nil when it is sent unnamed: preparing is
+    /// off, a parameter is an array (see above), or it is not a statement that plans (SELECT,
+    /// INSERT, UPDATE, DELETE, MERGE, WITH, VALUES, TABLE) but a utility statement (SET ROLE,
+    /// LISTEN, DDL), whose text often carries a name and which the server does not plan.
+    func key(_ sql: String, _ binds: PostgresBindings) -> Key? {
+        guard keeps(binds) else { return nil }
         let word = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: { $0.isLetter }).uppercased()
-        return ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].contains(word)
+        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].contains(word) else { return nil }
+        return Key(sql: sql, types: binds.binds.map(\.type.oid))
     }
+
+    /// Whether a statement with these parameters may be kept at all: preparing is on and no
+    /// parameter is an array.
+    func keeps(_ binds: PostgresBindings) -> Bool { capacity > 0 && !binds.hasArray }
 
     /// The name `key` was prepared under, marking it used; nil when it is not prepared.
     mutating func name(for key: Key) -> String? {

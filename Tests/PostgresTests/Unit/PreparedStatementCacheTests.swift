@@ -9,12 +9,15 @@ struct PreparedStatementCacheTests {
     @Test func onlyStatementsThatPlanArePrepared() {
         let cache = PreparedStatementCache(capacity: 4)
         for sql in ["SELECT 1", "  with x AS (SELECT 1) SELECT * FROM x", "INSERT INTO t VALUES ($1)", "(SELECT 1)", "update t set a = 1"] {
-            #expect(cache.accepts(sql), "\(sql)")
+            #expect(cache.key(sql, PostgresBindings()) == Key(sql: sql, types: []), "\(sql)")
         }
         for sql in ["SET ROLE \"x\"", "LISTEN jobs", "CREATE TABLE t (a int)", "DEALLOCATE ALL", "BEGIN"] {
-            #expect(!cache.accepts(sql), "\(sql)")
+            #expect(cache.key(sql, PostgresBindings()) == nil, "\(sql)")
         }
-        #expect(!PreparedStatementCache(capacity: 0).accepts("SELECT 1"))
+        #expect(PreparedStatementCache(capacity: 0).key("SELECT 1", PostgresBindings()) == nil)
+        var arrays = PostgresBindings()
+        arrays.append([1, 2])
+        #expect(cache.key("SELECT * FROM t WHERE id = ANY($1)", arrays) == nil)
     }
 
     @Test func theLeastRecentlyUsedMakesRoomAndStaleNamesAreHandedOver() {
