@@ -84,29 +84,10 @@ struct QueueBench {
         var configuration = connection
         if form == .before { configuration.options.statementCacheSize = 0 }
         let perClient = clients == 1 ? 5_000 : 2_500
-        let pool = PostgresClient(configuration: .init(connection: configuration, size: clients), logger: logger)
-        // Connect first, so that the time is the enqueues'.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<clients { group.addTask { try await pool.withConnection { (_: PostgresConnection) -> Void in usleep(50_000) } } }
-            try await group.waitForAll()
+        return try await rate(clients: clients, calls: perClient, jobsPerCall: 1, configuration: configuration, logger: logger) { connection, _, _ in
+            let request = JobRequest(kind: "queue.noop")
+            if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }
         }
-        let rate = try await rate(perClient * clients) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<clients {
-                    group.addTask {
-                        try await pool.withConnection { connection in
-                            for _ in 0..<perClient {
-                                let request = JobRequest(kind: "queue.noop")
-                                if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-        await pool.close()
-        return rate
     }
 
     /// Jobs per second enqueued in batches of `options.batch` whose jobs carry their own
@@ -114,23 +95,33 @@ struct QueueBench {
     private func distinctBatches(store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int) async throws -> Double {
         let perClient = 60 / clients
         let batch = options.batch
-        let pool = PostgresClient(configuration: .init(connection: connection, size: clients), logger: logger)
+        return try await rate(clients: clients, calls: perClient, jobsPerCall: batch, configuration: connection, logger: logger) { connection, client, call in
+            let first = (client * perClient + call) * batch
+            let requests = (0..<batch).map { offset in
+                JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(first + offset)}"))
+            }
+            try store.enqueue(requests, on: connection)
+        }
+    }
+
+    /// Jobs per second when `clients` connections at once each make `calls` calls of `call`
+    /// (given its connection, the client's index and the call's), `jobsPerCall` jobs each. The
+    /// connections are opened first, so that the time is the calls'.
+    private func rate(
+        clients: Int, calls: Int, jobsPerCall: Int, configuration: PostgresConfiguration, logger: Logger,
+        _ call: @escaping @Sendable (PostgresConnection, Int, Int) throws -> Void
+    ) async throws -> Double {
+        let pool = PostgresClient(configuration: .init(connection: configuration, size: clients), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients { group.addTask { try await pool.withConnection { (_: PostgresConnection) -> Void in usleep(50_000) } } }
             try await group.waitForAll()
         }
-        let rate = try await rate(perClient * clients * batch) {
+        let rate = try await rate(clients * calls * jobsPerCall) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<clients {
                     group.addTask {
                         try await pool.withConnection { connection in
-                            for index in 0..<perClient {
-                                let first = (client * perClient + index) * batch
-                                let requests = (0..<batch).map { offset in
-                                    JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(first + offset)}"))
-                                }
-                                try store.enqueue(requests, on: connection)
-                            }
+                            for index in 0..<calls { try call(connection, client, index) }
                         }
                     }
                 }

@@ -93,8 +93,8 @@ struct EnqueueClaimTests {
                 try store.enqueue(payloads.map { JobRequest(kind: "route", payload: PostgresJSONB(text: $0)) }, on: connection)
             }
             let stored = try await client.withConnection { connection in
-                try byPayload.map { job in
-                    try connection.query("SELECT payload = \(PostgresJSONB(text: payloads[byPayload.firstIndex { $0.id == job.id }!]))::jsonb FROM \(unsafe: store.schema).jobs WHERE id = \(job.id)")
+                try zip(payloads, byPayload).map { payload, job in
+                    try connection.query("SELECT payload = \(PostgresJSONB(text: payload))::jsonb FROM \(unsafe: store.schema).jobs WHERE id = \(job.id)")
                         .scalar(Bool.self) ?? false
                 }
             }
