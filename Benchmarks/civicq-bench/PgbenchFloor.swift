@@ -1,9 +1,9 @@
 import Foundation
 
 /// The floors: pgbench running the queue's own claim-and-complete SQL with the same batch size
-/// (what a drain does), and plain inserts into the same table (what an enqueue does), each
-/// over 1, 2, 4 and 8 clients, with pgbench's prepared statements. A ratio is taken against
-/// the best of them, or against the same client count where the issue asks for that.
+/// (what a drain does), and plain inserts into the same table (what an enqueue does), with
+/// pgbench's prepared statements. A ratio is taken against the best of 1, 2, 4 and 8 clients,
+/// or against the same client count where the issue asks for that (single enqueue).
 struct PgbenchFloor {
     let schema: String
     let batch: Int
@@ -14,36 +14,36 @@ struct PgbenchFloor {
         let claimComplete: Double
     }
 
-    /// The inserts' floors at one client count, jobs per second.
-    struct Inserts {
-        let clients: Int
-        /// `INSERT INTO jobs (kind) VALUES (…)`, prepared, one row per transaction.
-        let single: Double
-        /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared.
-        let batch: Double
-    }
-
     func run(clients: [Int]) throws -> [Result]? {
         guard let pgbench = Self.pgbench else { return nil }
         return try clients.map { clients in
             try prepareBacklog(clients: clients)
-            return Result(clients: clients, claimComplete: try cycle(pgbench, clients: clients, script: claimSQL + completeSQL))
+            return Result(clients: clients, claimComplete: try cycle(pgbench, clients: clients, script: claimSQL + completeSQL).rate)
         }
     }
 
-    /// The plain inserts into the same table, with pgbench's prepared statements: what a
-    /// single and a batched enqueue are compared with.
-    func inserts(clients: [Int]) throws -> [Inserts]? {
+    /// `INSERT INTO jobs (kind) VALUES (…)`, prepared, one row per transaction, by `clients`
+    /// clients making `transactions` each, on an emptied table after a checkpoint: what a
+    /// single enqueue is compared with. `nil` without pgbench.
+    func single(clients: Int, transactions: Int) throws -> Throughput? {
         guard let pgbench = Self.pgbench else { return nil }
-        return try clients.map { clients in
-            try truncate(checkpoint: true)
-            let single = try cycle(pgbench, clients: clients, script: "INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop');\n",
-                                   transactions: max(500, 20_000 / clients), jobsPerTransaction: 1)
-            try truncate(checkpoint: true)
-            let batch = try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(10, 200 / clients), jobsPerTransaction: self.batch)
-            return Inserts(clients: clients, single: single, batch: batch)
-        }
+        try truncate(checkpoint: true)
+        return try cycle(pgbench, clients: clients, script: "INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop');\n",
+                         transactions: transactions, jobsPerTransaction: 1)
     }
+
+    /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared,
+    /// ``batches`` statements split among `clients`, on an emptied table after a checkpoint:
+    /// what a batch enqueue is compared with. `nil` without pgbench.
+    func batch(clients: Int) throws -> Throughput? {
+        guard let pgbench = Self.pgbench else { return nil }
+        try truncate(checkpoint: true)
+        return try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(1, Self.batches / clients), jobsPerTransaction: batch)
+    }
+
+    /// Batches in one measurement of batched inserts, split among the clients (as civicq's
+    /// batch enqueues are): divisible by 1, 2, 4 and 8.
+    static let batches = 240
 
     private func truncate(checkpoint: Bool) throws {
         _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", "TRUNCATE \(schema).jobs"]
@@ -79,10 +79,12 @@ struct PgbenchFloor {
              "-c", "VACUUM ANALYZE \(schema).jobs", "-c", "CHECKPOINT"] + Self.connectionArguments)
     }
 
-    private func cycle(_ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil) throws -> Double {
+    /// The rate of pgbench running `script`, and the CPU it and the server used per job.
+    private func cycle(_ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil) throws -> Throughput {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-floor-\(UUID().uuidString).sql")
         try script.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
+        let cpu = Throughput.CPU(children: true)
         let output = try Self.execute(
             pgbench,
             ["-n", "-M", "prepared", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions ?? self.transactions(clients: clients))", "-f", file.path]
@@ -90,7 +92,8 @@ struct PgbenchFloor {
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
         else { throw BenchError("pgbench printed no tps") }
-        return tps * Double(jobsPerTransaction ?? batch)
+        let jobs = (jobsPerTransaction ?? batch) * (transactions ?? self.transactions(clients: clients)) * clients
+        return cpu.throughput(rate: tps * Double(jobsPerTransaction ?? batch), jobs: jobs)
     }
 
     static var connectionArguments: [String] {

@@ -29,39 +29,46 @@ struct QueueBench {
             }
         }
 
-        // The floors of the inserts first, then the enqueues right after them, each after a
-        // checkpoint: the same table in the same state, not after the drains' WAL.
+        // Enqueues and their floors in rounds, each measurement on an emptied table after a
+        // checkpoint, the floor right before civicq: this machine's speed drifts within
+        // minutes, so each is compared at its best over the rounds (best against best).
         let floor = PgbenchFloor(schema: schema, batch: options.batch)
-        try await checkpoint(admin)
-        report.insertFloor = try floor.inserts(clients: [1, 2, 4, 8])
-
-        // Enqueue, one job per statement (each its own transaction), from 1 and 8 connections:
-        // as civicq does it now (one row, prepared) and as it did before (the batch form of
-        // one, sent unnamed), beside the floor measured below.
-        for clients in [1, 8] {
-            for form in QueueReport.SingleForm.allCases {
-                try await reset()
-                try await checkpoint(admin)
-                let rate = try await singles(store: store, connection: connection, logger: logger, clients: clients, form: form)
-                report.enqueueSingle.append(.init(clients: clients, form: form, rate: rate))
+        for _ in 0..<options.repeats {
+            // One job per statement (each its own transaction), from 1 and 8 connections: as
+            // civicq does it now (one row, prepared) and as it did before (the batch form of
+            // one, sent unnamed), against pgbench at the same client count.
+            for clients in [1, 8] {
+                let perClient = clients == 1 ? 5_000 : 2_500
+                if let measured = try floor.single(clients: clients, transactions: perClient) {
+                    report.singleFloors.append(.init(clients: clients, measured: measured))
+                }
+                for form in QueueReport.SingleForm.allCases {
+                    try await reset()
+                    try await checkpoint(admin)
+                    let measured = try await singles(store: store, connection: connection, logger: logger, clients: clients, perClient: perClient, form: form)
+                    report.enqueueSingle.append(.init(clients: clients, form: form, measured: measured))
+                }
             }
-        }
-
-        // Batches whose jobs differ (a payload each, as routing jobs carry their case), from 1,
-        // 2 and 4 connections at once, each after a checkpoint: the best of them is compared
-        // with the best of the floor's client counts, like with like.
-        for clients in [1, 2, 4] {
-            try await reset()
-            try await checkpoint(admin)
-            let rate = try await distinctBatches(store: store, connection: connection, logger: logger, clients: clients)
-            report.enqueueBatchedDistinct.append((clients, rate))
+            // Batches of identical jobs, and of jobs that differ (a payload each, as routing
+            // jobs carry their case), from 1, 2 and 4 connections at once, against the best of
+            // pgbench's 1, 2, 4 and 8 clients.
+            for clients in [1, 2, 4, 8] {
+                if let measured = try floor.batch(clients: clients) { report.batchFloors.append(.init(clients: clients, measured: measured)) }
+            }
+            for payloads in QueueReport.BatchJobs.allCases {
+                for clients in [1, 2, 4] {
+                    try await reset()
+                    try await checkpoint(admin)
+                    let measured = try await batches(store: store, connection: connection, logger: logger, clients: clients, jobs: payloads)
+                    report.enqueueBatched.append(.init(clients: clients, jobs: payloads, measured: measured))
+                }
+            }
         }
 
         // Drain, after a batched enqueue of the backlog each time.
         for workers in options.workers {
             try await reset()
-            let enqueue = try await rate(options.jobs) { try await enqueueBacklog(store, admin) }
-            report.enqueueBatched.append(enqueue)
+            try await enqueueBacklog(store, admin)
             try await admin.withConnection { try $0.executeScript("VACUUM ANALYZE \(schema).jobs") }
             report.drain.append((workers, try await drain(schema: schema, workers: workers, connection: connection, logger: logger)))
         }
@@ -77,30 +84,39 @@ struct QueueBench {
         try await admin.withConnection { try $0.executeScript("CHECKPOINT") }
     }
 
-    /// Jobs per second enqueued one per transaction by `clients` connections at once.
+    /// Jobs per second enqueued one per transaction by `clients` connections at once,
+    /// `perClient` each.
     private func singles(
-        store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int, form: QueueReport.SingleForm
-    ) async throws -> Double {
+        store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int, perClient: Int, form: QueueReport.SingleForm
+    ) async throws -> Throughput {
         var configuration = connection
         if form == .before { configuration.options.statementCacheSize = 0 }
-        let perClient = clients == 1 ? 5_000 : 2_500
         return try await rate(clients: clients, calls: perClient, jobsPerCall: 1, configuration: configuration, logger: logger) { connection, _, _ in
             let request = JobRequest(kind: "queue.noop")
             if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }
         }
     }
 
-    /// Jobs per second enqueued in batches of `options.batch` whose jobs carry their own
-    /// payload, by `clients` connections at once (60 batches in all).
-    private func distinctBatches(store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int) async throws -> Double {
-        let perClient = 60 / clients
+    /// Jobs per second enqueued in batches of `options.batch`, identical or each with its own
+    /// payload, by `clients` connections at once (``PgbenchFloor/batches`` batches in all, as
+    /// the floor makes).
+    private func batches(
+        store: JobStore, connection: PostgresConfiguration, logger: Logger, clients: Int, jobs: QueueReport.BatchJobs
+    ) async throws -> Throughput {
+        let perClient = PgbenchFloor.batches / clients
         let batch = options.batch
+        let identical = (0..<batch).map { _ in JobRequest(kind: "queue.noop") }
         return try await rate(clients: clients, calls: perClient, jobsPerCall: batch, configuration: connection, logger: logger) { connection, client, call in
-            let first = (client * perClient + call) * batch
-            let requests = (0..<batch).map { offset in
-                JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(first + offset)}"))
+            switch jobs {
+            case .identical:
+                try store.enqueue(identical, on: connection)
+            case .payloadEach:
+                let first = (client * perClient + call) * batch
+                let requests = (0..<batch).map { offset in
+                    JobRequest(kind: "queue.noop", payload: PostgresJSONB(text: "{\"case\": \(first + offset)}"))
+                }
+                try store.enqueue(requests, on: connection)
             }
-            try store.enqueue(requests, on: connection)
         }
     }
 
@@ -110,12 +126,13 @@ struct QueueBench {
     private func rate(
         clients: Int, calls: Int, jobsPerCall: Int, configuration: PostgresConfiguration, logger: Logger,
         _ call: @escaping @Sendable (PostgresConnection, Int, Int) throws -> Void
-    ) async throws -> Double {
+    ) async throws -> Throughput {
         let pool = PostgresClient(configuration: .init(connection: configuration, size: clients), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients { group.addTask { try await pool.withConnection { (_: PostgresConnection) -> Void in usleep(50_000) } } }
             try await group.waitForAll()
         }
+        let cpu = Throughput.CPU()
         let rate = try await rate(clients * calls * jobsPerCall) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<clients {
@@ -128,8 +145,9 @@ struct QueueBench {
                 try await group.waitForAll()
             }
         }
+        let measured = cpu.throughput(rate: rate, jobs: clients * calls * jobsPerCall)
         await pool.close()
-        return rate
+        return measured
     }
 
     private func enqueueBacklog(_ store: JobStore, _ client: PostgresClient) async throws {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The queue benchmark's figures and their renderings. Every ratio is against a pgbench floor
-/// measured in the same run on the same table (``PgbenchFloor``).
+/// measured in the same run on the same table (``PgbenchFloor``). Enqueues and their floors
+/// are measured in rounds; each is reported at its best over the rounds, best against best.
 struct QueueReport {
     /// How a single job is enqueued.
     enum SingleForm: String, CaseIterable {
@@ -11,72 +12,114 @@ struct QueueReport {
         case before
     }
 
+    /// What the jobs of a batch carry.
+    enum BatchJobs: String, CaseIterable {
+        /// The same job, `options.batch` times (one value per column).
+        case identical
+        /// A payload each (as routing jobs carry their case).
+        case payloadEach = "payload_each"
+
+        var label: String { self == .identical ? "identical jobs" : "a payload each" }
+    }
+
     struct Single {
         let clients: Int
         let form: SingleForm
-        let rate: Double
+        let measured: Throughput
     }
 
-    var enqueueSingle: [Single] = []
-    var enqueueBatched: [Double] = []
-    /// Batches whose jobs each carry their own payload, by the number of connections at once.
-    var enqueueBatchedDistinct: [(clients: Int, rate: Double)] = []
+    struct Batched {
+        let clients: Int
+        let jobs: BatchJobs
+        let measured: Throughput
+    }
 
-    /// The best of ``enqueueBatchedDistinct``.
-    private var bestDistinct: (clients: Int, rate: Double)? { enqueueBatchedDistinct.max { $0.rate < $1.rate } }
+    /// One floor measurement: pgbench with this many clients.
+    struct Floor {
+        let clients: Int
+        let measured: Throughput
+    }
+
+    /// Every round's measurements.
+    var enqueueSingle: [Single] = []
+    var enqueueBatched: [Batched] = []
+    var singleFloors: [Floor] = []
+    var batchFloors: [Floor] = []
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
-    var insertFloor: [PgbenchFloor.Inserts]?
 
     private func percentile(_ p: Double) -> Double {
         guard !latency.isEmpty else { return .nan }
         return latency[min(latency.count - 1, Int(Double(latency.count) * p))]
     }
 
+    private static func best<T>(_ items: [T], _ measured: (T) -> Throughput) -> T? { items.max { measured($0).rate < measured($1).rate } }
+
     /// The drain's floor: the best claim-and-complete rate over 1, 2, 4 and 8 clients.
     private var drainFloor: (clients: Int, rate: Double)? {
         floor?.max { $0.claimComplete < $1.claimComplete }.map { ($0.clients, $0.claimComplete) }
     }
 
-    /// The batch's floor: the best `INSERT … SELECT` rate over 1, 2, 4 and 8 clients.
-    private var batchFloor: (clients: Int, rate: Double)? {
-        insertFloor?.max { $0.batch < $1.batch }.map { ($0.clients, $0.batch) }
+    /// The batch's floor: the best `INSERT … SELECT` over 1, 2, 4 and 8 clients and the rounds.
+    private var batchFloor: Floor? { Self.best(batchFloors, \.measured) }
+
+    /// The single insert's floor at `clients` clients, the best of the rounds.
+    private func singleFloor(_ clients: Int) -> Floor? { Self.best(singleFloors.filter { $0.clients == clients }, \.measured) }
+
+    private func single(_ clients: Int, _ form: SingleForm) -> Single? {
+        Self.best(enqueueSingle.filter { $0.clients == clients && $0.form == form }, \.measured)
     }
 
-    private func singleFloor(_ clients: Int) -> Double? { insertFloor?.first { $0.clients == clients }?.single }
+    private func batched(_ clients: Int, _ jobs: BatchJobs) -> Batched? {
+        Self.best(enqueueBatched.filter { $0.clients == clients && $0.jobs == jobs }, \.measured)
+    }
 
-    private func single(_ clients: Int, _ form: SingleForm) -> Double? {
-        enqueueSingle.first { $0.clients == clients && $0.form == form }?.rate
+    /// The best connection count for each kind of batch.
+    private func bestBatched(_ jobs: BatchJobs) -> Batched? { Self.best(enqueueBatched.filter { $0.jobs == jobs }, \.measured) }
+
+    private var batchConnections: [Int] { Array(Set(enqueueBatched.map(\.clients))).sorted() }
+
+    /// "civicq 31 µs + PostgreSQL 190 µs a job".
+    private func cost(_ measured: Throughput, client: String) -> String {
+        var text = client + String(format: " %.0f µs", measured.clientMicroseconds)
+        if let postgres = measured.postgresMicroseconds { text += String(format: " + PostgreSQL %.0f µs", postgres) }
+        return text + " a job"
     }
 
     func render(settings: (String, String, String), options: BenchOptions) -> String {
         var lines = [
             "Job queue — PostgreSQL \(settings.0), fsync=\(settings.1), synchronous_commit=\(settings.2); "
-                + "\(options.jobs) no-op jobs, claim batch \(options.batch), concurrency \(options.concurrency) per worker",
-            "  floors (pgbench, prepared, same table, this run): single INSERT at 1/2/4/8 clients "
-                + (insertFloor.map { $0.map { String(format: "%.0f", $0.single) }.joined(separator: " / ") } ?? "-") + " jobs/s",
+                + "\(options.jobs) no-op jobs, claim batch \(options.batch), concurrency \(options.concurrency) per worker; "
+                + "enqueues and their floors: the best of \(options.repeats) rounds",
         ]
         for clients in [1, 8] {
-            guard let now = single(clients, .now) else { continue }
-            var line = String(format: "  enqueue one job per commit, %d client%@  %8.0f jobs/s", clients, clients == 1 ? " " : "s", now)
-            if let floor = singleFloor(clients) {
-                line += String(format: "   %4.2f× the floor (%.0f, %d clients)", now / floor, floor, clients)
+            guard let now = single(clients, .now)?.measured else { continue }
+            var line = String(format: "  enqueue one job per commit, %d client%@  %8.0f jobs/s", clients, clients == 1 ? " " : "s", now.rate)
+            let floor = singleFloor(clients)?.measured
+            if let floor {
+                line += String(format: "   %4.2f× the floor (pgbench INSERT, %.0f, %d clients)", now.rate / floor.rate, floor.rate, clients)
             }
-            if let before = single(clients, .before) {
-                line += String(format: "   before (batch form, unprepared) %.0f = %4.2f×", before, singleFloor(clients).map { before / $0 } ?? .nan)
+            if let before = single(clients, .before)?.measured {
+                line += String(format: "   before (batch form, unprepared) %.0f = %4.2f×", before.rate, floor.map { before.rate / $0.rate } ?? .nan)
             }
             lines.append(line)
+            var costs = "      " + cost(now, client: "civicq")
+            if let floor { costs += "; floor: " + cost(floor, client: "pgbench") }
+            lines.append(costs)
         }
-        var batched = String(format: "  enqueue, batches of %-5d            %10.0f jobs/s (median of %d)", options.batch, median(enqueueBatched), enqueueBatched.count)
         if let floor = batchFloor {
-            batched += String(format: "   %4.2f× the floor (INSERT … SELECT, best %.0f at %d clients)", median(enqueueBatched) / floor.rate, floor.rate, floor.clients)
+            lines.append(String(format: "  floor of batches of %d: pgbench INSERT … SELECT, best %.0f jobs/s at %d clients (%@)", options.batch,
+                                floor.measured.rate, floor.clients, cost(floor.measured, client: "pgbench")))
         }
-        lines.append(batched)
-        for (clients, rate) in enqueueBatchedDistinct {
-            var distinct = String(format: "  enqueue, batches of %-5d, payloads differ, %d connection%@ %8.0f jobs/s", options.batch, clients, clients == 1 ? " " : "s", rate)
-            if let floor = batchFloor { distinct += String(format: "   %4.2f× the same floor", rate / floor.rate) }
-            lines.append(distinct)
+        for jobs in BatchJobs.allCases {
+            for clients in batchConnections {
+                guard let batched = batched(clients, jobs)?.measured else { continue }
+                var line = String(format: "  enqueue, batches of %d, %@, %d connection%@ %10.0f jobs/s", options.batch, jobs.label,
+                                  clients, clients == 1 ? " " : "s", batched.rate)
+                if let floor = batchFloor { line += String(format: "   %4.2f× the floor", batched.rate / floor.measured.rate) }
+                lines.append(line + "; " + cost(batched, client: "civicq"))
+            }
         }
         for (workers, rate) in drain {
             var line = String(format: "  drain, %d worker(s)                   %10.0f jobs/s", workers, rate)
@@ -94,25 +137,48 @@ struct QueueReport {
     func json(settings: (String, String, String), options: BenchOptions) -> String {
         var object: [String: Any] = [
             "suite": "queue", "server_version": settings.0, "fsync": settings.1, "synchronous_commit": settings.2,
-            "jobs": options.jobs, "batch": options.batch, "concurrency": options.concurrency,
-            "enqueue_batched_per_second": median(enqueueBatched), "enqueue_batched_distinct_per_second": bestDistinct?.rate ?? 0,
-            "enqueue_batched_distinct": enqueueBatchedDistinct.map { ["clients": $0.clients, "per_second": $0.rate] },
+            "jobs": options.jobs, "batch": options.batch, "concurrency": options.concurrency, "rounds": options.repeats,
             "latency_ms": ["p50": percentile(0.5), "p99": percentile(0.99), "max": latency.last ?? 0, "samples": latency.count],
         ]
-        object["enqueue_single"] = enqueueSingle.map { item -> [String: Any] in
-            var entry: [String: Any] = ["clients": item.clients, "form": item.form.rawValue, "per_second": item.rate]
-            if let floor = singleFloor(item.clients) {
-                entry["floor_per_second"] = floor
-                entry["fraction_of_floor"] = item.rate / floor
+        // The best of the rounds, each against its floor's best.
+        var singles: [[String: Any]] = []
+        for clients in [1, 8] {
+            for form in SingleForm.allCases {
+                guard let item = single(clients, form) else { continue }
+                var entry = Self.cost(item.measured).merging(["clients": clients, "form": form.rawValue, "per_second": item.measured.rate]) { $1 }
+                if let floor = singleFloor(clients)?.measured {
+                    entry["floor_per_second"] = floor.rate
+                    entry["fraction_of_floor"] = item.measured.rate / floor.rate
+                    entry["floor_cost"] = Self.cost(floor)
+                }
+                singles.append(entry)
             }
-            return entry
         }
+        object["enqueue_single"] = singles
+        var batches: [[String: Any]] = []
+        for jobs in BatchJobs.allCases {
+            for clients in batchConnections {
+                guard let item = batched(clients, jobs) else { continue }
+                var entry = Self.cost(item.measured).merging(["clients": clients, "jobs": jobs.rawValue, "per_second": item.measured.rate]) { $1 }
+                if let floor = batchFloor { entry["fraction_of_floor"] = item.measured.rate / floor.measured.rate }
+                batches.append(entry)
+            }
+        }
+        object["enqueue_batched"] = batches
         if let floor = batchFloor {
-            object["batch_floor"] = ["clients": floor.clients, "per_second": floor.rate, "fraction": median(enqueueBatched) / floor.rate]
+            var entry = Self.cost(floor.measured).merging(["clients": floor.clients, "per_second": floor.measured.rate]) { $1 }
+            for jobs in BatchJobs.allCases {
+                if let best = bestBatched(jobs) { entry["fraction_\(jobs.rawValue)"] = best.measured.rate / floor.measured.rate }
+            }
+            object["batch_floor"] = entry
         }
-        if let inserts = insertFloor {
-            object["insert_floors"] = inserts.map { ["clients": $0.clients, "single_per_second": $0.single, "batch_per_second": $0.batch] }
-        }
+        // Every round, in the order measured.
+        object["rounds_measured"] = [
+            "single_floors": singleFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
+            "batch_floors": batchFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
+            "enqueue_single": enqueueSingle.map { ["clients": $0.clients, "form": $0.form.rawValue, "per_second": $0.measured.rate] },
+            "enqueue_batched": enqueueBatched.map { ["clients": $0.clients, "jobs": $0.jobs.rawValue, "per_second": $0.measured.rate] },
+        ]
         if let floors = floor {
             object["claim_complete_floors"] = floors.map { ["clients": $0.clients, "per_second": $0.claimComplete] }
         }
@@ -128,8 +194,10 @@ struct QueueReport {
         return jsonLine(object)
     }
 
-    private func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        return values.sorted()[values.count / 2]
+    /// The CPU figures of a measurement, for the JSON.
+    private static func cost(_ measured: Throughput) -> [String: Any] {
+        var cost: [String: Any] = ["client_cpu_us_per_job": measured.clientMicroseconds]
+        if let postgres = measured.postgresMicroseconds { cost["postgres_cpu_us_per_job"] = postgres }
+        return cost
     }
 }
