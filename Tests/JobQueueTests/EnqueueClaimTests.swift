@@ -37,6 +37,48 @@ struct EnqueueClaimTests {
         }
     }
 
+    @Test("one job alone wakes its queue at commit, at most once a debounce window; a job for later and a rolled-back one wake nobody",
+          .timeLimit(.minutes(1)))  // a missing wake-up would otherwise wait for ever
+    func singleWakeUps() async throws {
+        try await QueueTests.withQueue { client, store, _ async throws in
+            let schema = store.schema
+            let listener = PostgresListener(
+                configuration: try TestDatabase.configuration(), channels: [JobQueueSchema.channel(schema: schema)], logger: TestDatabase.logger)
+            listener.start()
+            defer { listener.shutdown() }
+            var events = listener.events.makeAsyncIterator()
+            while let event = await events.next(isolation: #isolation), event != .listening {}
+            // A store per queue, so that each one's debouncer allows its first wake-up.
+            func enqueue(_ request: JobRequest, store: JobStore = JobStore(schema: schema)) async throws {
+                _ = try await client.withConnection { try store.enqueue(request, on: $0) }
+            }
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await client.withTransaction { connection in
+                    try JobStore(schema: schema).enqueue(JobRequest(kind: "k", queue: "rolled-back"), on: connection)
+                    throw Abort()
+                }
+            }
+            try await enqueue(JobRequest(kind: "k", queue: "later", runAt: Date().addingTimeInterval(3600)))
+            try await enqueue(JobRequest(kind: "k", queue: "unique", uniqueKey: "u-1"))
+            try await enqueue(JobRequest(kind: "k", queue: "unique-later", runAt: Date().addingTimeInterval(3600), uniqueKey: "u-2"))
+            try await enqueue(JobRequest(kind: "k", queue: "now"))
+            let twice = JobStore(schema: schema, notifyDebounce: .seconds(60))
+            try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
+            try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
+            try await enqueue(JobRequest(kind: "k", queue: "last", runAt: Date().addingTimeInterval(-60)))
+            var woken: [String] = []
+            while woken.last != "last", let event = await events.next(isolation: #isolation) {
+                if case .notification(let notification) = event { woken.append(notification.payload) }
+            }
+            #expect(woken == ["unique", "now", "twice", "last"])
+            let rows = try await client.withConnection {
+                try $0.query(PostgresQuery(unsafeSQL: "SELECT string_agg(queue || '=' || state, ' ' ORDER BY id) FROM \(schema).jobs")).scalar(String.self)
+            }
+            #expect(rows == "later=scheduled unique=available unique-later=scheduled now=available twice=available twice=available last=available")
+        }
+    }
+
     @Test("one job alone and one job in a batch make the same row: defaults, scheduled or available, unique keys")
     func singleAndBatchFormsAgree() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in

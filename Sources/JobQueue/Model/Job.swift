@@ -84,9 +84,16 @@ public struct JobRequest: Sendable, Equatable {
     }
 
     /// Checks what the database would refuse, with a sentence per problem.
+    /// Whether `text` has at most `limit` characters as PostgreSQL's `length` counts them
+    /// (code points); the code points are counted only when the bytes do not already tell,
+    /// since this runs for every job enqueued.
+    private static func fits(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count <= limit || text.unicodeScalars.count <= limit
+    }
+
     func validate() throws {
-        guard !kind.isEmpty, kind.count <= 128 else { throw JobQueueError.invalidRequest("kind must be 1 to 128 characters") }
-        guard !queue.isEmpty, queue.count <= 64 else { throw JobQueueError.invalidRequest("queue must be 1 to 64 characters") }
+        guard !kind.isEmpty, Self.fits(kind, 128) else { throw JobQueueError.invalidRequest("kind must be 1 to 128 characters") }
+        guard !queue.isEmpty, Self.fits(queue, 64) else { throw JobQueueError.invalidRequest("queue must be 1 to 64 characters") }
         guard maxAttempts >= 1 else { throw JobQueueError.invalidRequest("maxAttempts must be at least 1") }
     }
 }

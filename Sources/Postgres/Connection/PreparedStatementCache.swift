@@ -32,10 +32,32 @@ struct PreparedStatementCache {
     /// INSERT, UPDATE, DELETE, MERGE, WITH, VALUES, TABLE) but a utility statement (SET ROLE,
     /// LISTEN, DDL), whose text often carries a name and which the server does not plan.
     func key(_ sql: String, _ binds: PostgresBindings) -> Key? {
-        guard keeps(binds) else { return nil }
-        let word = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: { $0.isLetter }).uppercased()
-        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].contains(word) else { return nil }
+        guard keeps(binds), Self.plans(sql) else { return nil }
         return Key(sql: sql, types: binds.binds.map(\.type.oid))
+    }
+
+    /// The words that begin a statement the server plans.
+    private static let planned: Set<[UInt8]> = Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].map { Array($0.utf8) })
+
+    /// Whether `sql`'s first word (after blanks and opening parentheses) begins a statement
+    /// the server plans. Read as ASCII bytes: it runs before every statement.
+    static func plans(_ sql: String) -> Bool {
+        var word: [UInt8] = []
+        word.reserveCapacity(6)
+        var started = false
+        for byte in sql.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "("):
+                if started { return planned.contains(word) }
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                started = true
+                word.append(byte & 0xDF)  // upper case
+                if word.count > 6 { return false }
+            default:
+                return started && planned.contains(word)
+            }
+        }
+        return planned.contains(word)
     }
 
     /// Whether a statement with these parameters may be kept at all: preparing is on and no
@@ -44,10 +66,10 @@ struct PreparedStatementCache {
 
     /// The name `key` was prepared under, marking it used; nil when it is not prepared.
     mutating func name(for key: Key) -> String? {
-        guard let entry = entries[key] else { return nil }
+        guard let index = entries.index(forKey: key) else { return nil }
         clock += 1
-        entries[key] = (entry.name, clock)
-        return entry.name
+        entries.values[index].used = clock
+        return entries.values[index].name
     }
 
     /// A name never used on this connection, for a statement about to be prepared.

@@ -8,10 +8,12 @@ struct PreparedStatementCacheTests {
 
     @Test func onlyStatementsThatPlanArePrepared() {
         let cache = PreparedStatementCache(capacity: 4)
-        for sql in ["SELECT 1", "  with x AS (SELECT 1) SELECT * FROM x", "INSERT INTO t VALUES ($1)", "(SELECT 1)", "update t set a = 1"] {
+        for sql in ["SELECT 1", "  with x AS (SELECT 1) SELECT * FROM x", "INSERT INTO t VALUES ($1)", "(SELECT 1)", "update t set a = 1",
+                    "\n\tSELECT\n1", "SELECT*FROM t", "TABLE t", "values (1)"] {
             #expect(cache.key(sql, PostgresBindings()) == Key(sql: sql, types: []), "\(sql)")
         }
-        for sql in ["SET ROLE \"x\"", "LISTEN jobs", "CREATE TABLE t (a int)", "DEALLOCATE ALL", "BEGIN"] {
+        for sql in ["SET ROLE \"x\"", "LISTEN jobs", "CREATE TABLE t (a int)", "DEALLOCATE ALL", "BEGIN", "SELECTED", "WITHIN t",
+                    "-- a note\nSELECT 1", "", "   ", "séLECT 1"] {
             #expect(cache.key(sql, PostgresBindings()) == nil, "\(sql)")
         }
         #expect(PreparedStatementCache(capacity: 0).key("SELECT 1", PostgresBindings()) == nil)
