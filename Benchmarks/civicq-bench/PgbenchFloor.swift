@@ -32,6 +32,19 @@ struct PgbenchFloor {
                          transactions: transactions, jobsPerTransaction: 1)
     }
 
+    /// civicq's own single-job statement (`sql`, with `$1`–`$5` queue, kind, payload, priority
+    /// and max_attempts), prepared, with the values a default job has, one row per
+    /// transaction: the same SQL as civicq sends, so that civicq's gap to it is the client's.
+    func sameSQLSingle(_ sql: String, clients: Int, transactions: Int) throws -> Throughput? {
+        guard let pgbench = Self.pgbench else { return nil }
+        try truncate(checkpoint: true)
+        var script = sql
+        for (index, name) in ["q", "k", "p", "pr", "ma"].enumerated().reversed() { script = script.replacingOccurrences(of: "$\(index + 1)", with: ":\(name)") }
+        let variables = ["-D", "q=default", "-D", "k=queue.noop", "-D", "p={}", "-D", "pr=0", "-D", "ma=20"]
+        return try cycle(pgbench, clients: clients, script: script.replacingOccurrences(of: "\n", with: " ") + ";\n",
+                         transactions: transactions, jobsPerTransaction: 1, extra: variables)
+    }
+
     /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared,
     /// ``batches`` statements split among `clients`, on an emptied table after a checkpoint:
     /// what a batch enqueue is compared with. `nil` without pgbench.
@@ -80,7 +93,9 @@ struct PgbenchFloor {
     }
 
     /// The rate of pgbench running `script`, and the CPU it and the server used per job.
-    private func cycle(_ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil) throws -> Throughput {
+    private func cycle(
+        _ pgbench: String, clients: Int, script: String, transactions: Int? = nil, jobsPerTransaction: Int? = nil, extra: [String] = []
+    ) throws -> Throughput {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("civicq-floor-\(UUID().uuidString).sql")
         try script.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -88,7 +103,7 @@ struct PgbenchFloor {
         let output = try Self.execute(
             pgbench,
             ["-n", "-M", "prepared", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions ?? self.transactions(clients: clients))", "-f", file.path]
-                + Self.connectionArguments)
+                + extra + Self.connectionArguments)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
         else { throw BenchError("pgbench printed no tps") }

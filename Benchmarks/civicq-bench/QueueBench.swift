@@ -36,11 +36,15 @@ struct QueueBench {
         for _ in 0..<options.repeats {
             // One job per statement (each its own transaction), from 1 and 8 connections: as
             // civicq does it now (one row, prepared) and as it did before (the batch form of
-            // one, sent unnamed), against pgbench at the same client count.
+            // one, sent unnamed), against pgbench at the same client count: a plain INSERT (the
+            // floor), and civicq's own statement (its gap to civicq is the client's).
             for clients in [1, 8] {
-                let perClient = clients == 1 ? 5_000 : 2_500
+                let perClient = clients == 1 ? 10_000 : 5_000
                 if let measured = try floor.single(clients: clients, transactions: perClient) {
                     report.singleFloors.append(.init(clients: clients, measured: measured))
+                }
+                if let measured = try floor.sameSQLSingle(store.singleInsertSQL, clients: clients, transactions: perClient) {
+                    report.sameSQLFloors.append(.init(clients: clients, measured: measured))
                 }
                 for form in QueueReport.SingleForm.allCases {
                     try await reset()

@@ -44,6 +44,8 @@ struct QueueReport {
     var enqueueSingle: [Single] = []
     var enqueueBatched: [Batched] = []
     var singleFloors: [Floor] = []
+    /// pgbench running civicq's own single-job statement.
+    var sameSQLFloors: [Floor] = []
     var batchFloors: [Floor] = []
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
@@ -66,6 +68,9 @@ struct QueueReport {
 
     /// The single insert's floor at `clients` clients, the best of the rounds.
     private func singleFloor(_ clients: Int) -> Floor? { Self.best(singleFloors.filter { $0.clients == clients }, \.measured) }
+
+    /// pgbench running civicq's single-job statement at `clients` clients, the best of the rounds.
+    private func sameSQLFloor(_ clients: Int) -> Floor? { Self.best(sameSQLFloors.filter { $0.clients == clients }, \.measured) }
 
     private func single(_ clients: Int, _ form: SingleForm) -> Single? {
         Self.best(enqueueSingle.filter { $0.clients == clients && $0.form == form }, \.measured)
@@ -107,6 +112,10 @@ struct QueueReport {
             var costs = "      " + cost(now, client: "civicq")
             if let floor { costs += "; floor: " + cost(floor, client: "pgbench") }
             lines.append(costs)
+            if let same = sameSQLFloor(clients)?.measured {
+                lines.append(String(format: "      civicq's statement in pgbench: %.0f jobs/s = %4.2f× the floor; civicq %4.2f× it; ", same.rate,
+                                    floor.map { same.rate / $0.rate } ?? .nan, now.rate / same.rate) + cost(same, client: "pgbench"))
+            }
         }
         if let floor = batchFloor {
             lines.append(String(format: "  floor of batches of %d: pgbench INSERT … SELECT, best %.0f jobs/s at %d clients (%@)", options.batch,
@@ -151,6 +160,11 @@ struct QueueReport {
                     entry["fraction_of_floor"] = item.measured.rate / floor.rate
                     entry["floor_cost"] = Self.cost(floor)
                 }
+                if let same = sameSQLFloor(clients)?.measured {
+                    entry["same_sql_floor_per_second"] = same.rate
+                    entry["fraction_of_same_sql_floor"] = item.measured.rate / same.rate
+                    entry["same_sql_floor_cost"] = Self.cost(same)
+                }
                 singles.append(entry)
             }
         }
@@ -175,6 +189,7 @@ struct QueueReport {
         // Every round, in the order measured.
         object["rounds_measured"] = [
             "single_floors": singleFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
+            "same_sql_floors": sameSQLFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
             "batch_floors": batchFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
             "enqueue_single": enqueueSingle.map { ["clients": $0.clients, "form": $0.form.rawValue, "per_second": $0.measured.rate] },
             "enqueue_batched": enqueueBatched.map { ["clients": $0.clients, "jobs": $0.jobs.rawValue, "per_second": $0.measured.rate] },

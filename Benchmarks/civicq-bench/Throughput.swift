@@ -32,6 +32,9 @@ struct Throughput {
 
         /// The throughput of `jobs` jobs at `rate`, with the CPU used since these readings.
         func throughput(rate: Double, jobs: Int) -> Throughput {
+            // A child's server connection ends as it exits; give the postmaster a moment to
+            // reap that backend, or its CPU is in neither reading.
+            if children { usleep(200_000) }
             let perJob = 1_000_000 / Double(max(jobs, 1))
             let server = ProcessStats.postgresCPUSeconds().flatMap { after in postgres.map { (after - $0) * perJob } }
             return Throughput(rate: rate, clientMicroseconds: (Self.client(children: children) - client) * perJob, postgresMicroseconds: server)

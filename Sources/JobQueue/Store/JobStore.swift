@@ -85,7 +85,7 @@ public struct JobStore: Sendable {
     /// The single insert's texts, by (a run_at, a unique key, a wake-up) as bits 4, 2, 1.
     /// `$1`–`$5` are queue, kind, payload, priority, max_attempts; then run_at, the unique key
     /// and the channel, those that the text has.
-    static func singleInsert(jobs: String, jobState: String) -> [String] {
+    private static func singleInsert(jobs: String, jobState: String) -> [String] {
         (0..<8).map { index in
             let (scheduled, unique, wake) = (index & 4 != 0, index & 2 != 0, index & 1 != 0)
             var columns = ["queue", "kind", "payload", "priority", "max_attempts"]
@@ -113,6 +113,11 @@ public struct JobStore: Sendable {
                 + "VALUES (\(values.joined(separator: ", ")))\(conflict)\nRETURNING \(returning)\(notify)"
         }
     }
+
+    /// The statement ``enqueue(_:on:)`` sends for a job due now, without a unique key or a
+    /// wake-up (parameters: queue, kind, payload, priority, max_attempts): for a benchmark to
+    /// run the same SQL as a floor.
+    public var singleInsertSQL: String { singleInsert[0] }
 
     /// Enqueues many jobs in one statement. Requests with the same unique key (in the batch
     /// or already live) yield one job; each result says which.
