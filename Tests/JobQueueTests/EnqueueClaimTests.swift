@@ -42,34 +42,31 @@ struct EnqueueClaimTests {
     func singleWakeUps() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in
             let schema = store.schema
-            let listener = PostgresListener(
-                configuration: try TestDatabase.configuration(), channels: [JobQueueSchema.channel(schema: schema)], logger: TestDatabase.logger)
-            listener.start()
-            defer { listener.shutdown() }
-            var events = listener.events.makeAsyncIterator()
-            while let event = await events.next(isolation: #isolation), event != .listening {}
-            // A store per queue, so that each one's debouncer allows its first wake-up.
-            func enqueue(_ request: JobRequest, store: JobStore = JobStore(schema: schema)) async throws {
-                _ = try await client.withConnection { try store.enqueue(request, on: $0) }
-            }
-            struct Abort: Error {}
-            await #expect(throws: Abort.self) {
-                try await client.withTransaction { connection in
-                    try JobStore(schema: schema).enqueue(JobRequest(kind: "k", queue: "rolled-back"), on: connection)
-                    throw Abort()
+            let woken = try await QueueTests.listeningForWakeUps(schema: schema) { events in
+                // A store per queue, so that each one's debouncer allows its first wake-up.
+                func enqueue(_ request: JobRequest, store: JobStore = JobStore(schema: schema)) async throws {
+                    _ = try await client.withConnection { try store.enqueue(request, on: $0) }
                 }
-            }
-            try await enqueue(JobRequest(kind: "k", queue: "later", runAt: Date().addingTimeInterval(3600)))
-            try await enqueue(JobRequest(kind: "k", queue: "unique", uniqueKey: "u-1"))
-            try await enqueue(JobRequest(kind: "k", queue: "unique-later", runAt: Date().addingTimeInterval(3600), uniqueKey: "u-2"))
-            try await enqueue(JobRequest(kind: "k", queue: "now"))
-            let twice = JobStore(schema: schema, notifyDebounce: .seconds(60))
-            try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
-            try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
-            try await enqueue(JobRequest(kind: "k", queue: "last", runAt: Date().addingTimeInterval(-60)))
-            var woken: [String] = []
-            while woken.last != "last", let event = await events.next(isolation: #isolation) {
-                if case .notification(let notification) = event { woken.append(notification.payload) }
+                struct Abort: Error {}
+                await #expect(throws: Abort.self) {
+                    try await client.withTransaction { connection in
+                        try JobStore(schema: schema).enqueue(JobRequest(kind: "k", queue: "rolled-back"), on: connection)
+                        throw Abort()
+                    }
+                }
+                try await enqueue(JobRequest(kind: "k", queue: "later", runAt: Date().addingTimeInterval(3600)))
+                try await enqueue(JobRequest(kind: "k", queue: "unique", uniqueKey: "u-1"))
+                try await enqueue(JobRequest(kind: "k", queue: "unique-later", runAt: Date().addingTimeInterval(3600), uniqueKey: "u-2"))
+                try await enqueue(JobRequest(kind: "k", queue: "now"))
+                let twice = JobStore(schema: schema, notifyDebounce: .seconds(60))
+                try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
+                try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
+                try await enqueue(JobRequest(kind: "k", queue: "last", runAt: Date().addingTimeInterval(-60)))
+                var woken: [String] = []
+                while woken.last != "last", let event = await events.next(isolation: #isolation) {
+                    if case .notification(let notification) = event { woken.append(notification.payload) }
+                }
+                return woken
             }
             #expect(woken == ["unique", "now", "twice", "last"])
             let rows = try await client.withConnection {

@@ -23,6 +23,21 @@ struct RecordingHandler: JobHandler {
 }
 
 enum QueueTests {
+    /// Runs `body` once a listener on `schema`'s wake-up channel is listening, with its events;
+    /// the listener stops afterwards.
+    static func listeningForWakeUps<R>(
+        schema: String, isolation: isolated (any Actor)? = #isolation,
+        _ body: (inout AsyncStream<PostgresListener.Event>.Iterator) async throws -> R
+    ) async throws -> R {
+        let listener = PostgresListener(
+            configuration: try TestDatabase.configuration(), channels: [JobQueueSchema.channel(schema: schema)], logger: TestDatabase.logger)
+        listener.start()
+        defer { listener.shutdown() }
+        var events = listener.events.makeAsyncIterator()
+        while let event = await events.next(isolation: isolation), event != .listening {}
+        return try await body(&events)
+    }
+
     /// A schema with the queue's own migrations only (``JobQueueSchema``: no civicq table),
     /// a `runs` table for handlers to record into, and a store with test metrics.
     static func withQueue<R>(
