@@ -160,7 +160,18 @@ struct EnqueueClaimTests {
             await #expect(throws: JobQueueError.self) {
                 try await client.withConnection { try store.enqueue(JobRequest(kind: "x", maxAttempts: 0), on: $0) }
             }
+            // Lengths as PostgreSQL counts them, in code points: 129 Chinese characters are too
+            // many for a kind, and so are 33 letters with a combining accent for a queue (33
+            // characters to the eye and to Swift's count, 66 code points to the database).
+            await #expect(throws: JobQueueError.self) {
+                try await client.withConnection { try store.enqueue(JobRequest(kind: String(repeating: "派", count: 129)), on: $0) }
+            }
+            await #expect(throws: JobQueueError.self) {
+                try await client.withConnection { try store.enqueue(JobRequest(kind: "k", queue: String(repeating: "e\u{301}", count: 33)), on: $0) }
+            }
             #expect(try await QueueTests.count(client, "SELECT count(*) FROM \(store.schema).jobs") == 0)
+            let longest = try await client.withConnection { try store.enqueue(JobRequest(kind: String(repeating: "派", count: 128)), on: $0) }
+            #expect(longest.inserted)
         }
     }
 

@@ -83,7 +83,6 @@ public struct JobRequest: Sendable, Equatable {
             runAt: runAt, maxAttempts: maxAttempts, uniqueKey: uniqueKey)
     }
 
-    /// Checks what the database would refuse, with a sentence per problem.
     /// Whether `text` has at most `limit` characters as PostgreSQL's `length` counts them
     /// (code points); the code points are counted only when the bytes do not already tell,
     /// since this runs for every job enqueued.
@@ -91,6 +90,7 @@ public struct JobRequest: Sendable, Equatable {
         text.utf8.count <= limit || text.unicodeScalars.count <= limit
     }
 
+    /// Checks what the database would refuse, with a sentence per problem.
     func validate() throws {
         guard !kind.isEmpty, Self.fits(kind, 128) else { throw JobQueueError.invalidRequest("kind must be 1 to 128 characters") }
         guard !queue.isEmpty, Self.fits(queue, 64) else { throw JobQueueError.invalidRequest("queue must be 1 to 64 characters") }
