@@ -26,23 +26,24 @@ struct PgbenchFloor {
     /// clients making `transactions` each, on an emptied table after a checkpoint: what a
     /// single enqueue is compared with. `nil` without pgbench.
     func single(clients: Int, transactions: Int) throws -> Throughput? {
-        guard let pgbench = Self.pgbench else { return nil }
-        try truncate(checkpoint: true)
-        return try cycle(pgbench, clients: clients, script: "INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop');\n",
-                         transactions: transactions, jobsPerTransaction: 1)
+        try oneRowEach("INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop')", clients: clients, transactions: transactions)
     }
 
     /// civicq's own single-job statement (`sql`, with `$1`–`$5` queue, kind, payload, priority
     /// and max_attempts), prepared, with the values a default job has, one row per
     /// transaction: the same SQL as civicq sends, so that civicq's gap to it is the client's.
     func sameSQLSingle(_ sql: String, clients: Int, transactions: Int) throws -> Throughput? {
-        guard let pgbench = Self.pgbench else { return nil }
-        try truncate(checkpoint: true)
         var script = sql
         for (index, name) in ["q", "k", "p", "pr", "ma"].enumerated().reversed() { script = script.replacingOccurrences(of: "$\(index + 1)", with: ":\(name)") }
-        let variables = ["-D", "q=default", "-D", "k=queue.noop", "-D", "p={}", "-D", "pr=0", "-D", "ma=20"]
-        return try cycle(pgbench, clients: clients, script: script.replacingOccurrences(of: "\n", with: " ") + ";\n",
-                         transactions: transactions, jobsPerTransaction: 1, extra: variables)
+        return try oneRowEach(script, variables: ["q=default", "k=queue.noop", "p={}", "pr=0", "ma=20"], clients: clients, transactions: transactions)
+    }
+
+    /// `statement`, one job per transaction, on an emptied table after a checkpoint.
+    private func oneRowEach(_ statement: String, variables: [String] = [], clients: Int, transactions: Int) throws -> Throughput? {
+        guard let pgbench = Self.pgbench else { return nil }
+        try empty()
+        return try cycle(pgbench, clients: clients, script: statement.replacingOccurrences(of: "\n", with: " ") + ";\n",
+                         transactions: transactions, jobsPerTransaction: 1, extra: variables.flatMap { ["-D", $0] })
     }
 
     /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared,
@@ -50,7 +51,7 @@ struct PgbenchFloor {
     /// what a batch enqueue is compared with. `nil` without pgbench.
     func batch(clients: Int) throws -> Throughput? {
         guard let pgbench = Self.pgbench else { return nil }
-        try truncate(checkpoint: true)
+        try empty()
         return try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(1, Self.batches / clients), jobsPerTransaction: batch)
     }
 
@@ -58,9 +59,15 @@ struct PgbenchFloor {
     /// batch enqueues are): divisible by 1, 2, 4 and 8.
     static let batches = 240
 
-    private func truncate(checkpoint: Bool) throws {
-        _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", "TRUNCATE \(schema).jobs"]
-            + (checkpoint ? ["-c", "CHECKPOINT"] : []) + Self.connectionArguments)
+    /// What empties the queue's tables before a measurement, one statement each (VACUUM cannot
+    /// share a transaction): civicq's enqueues start from the same state as their floors.
+    static func emptyingStatements(schema: String, checkpoint: Bool) -> [String] {
+        ["TRUNCATE \(schema).jobs, \(schema).job_throughput", "VACUUM ANALYZE \(schema).jobs"] + (checkpoint ? ["CHECKPOINT"] : [])
+    }
+
+    private func empty() throws {
+        let statements = Self.emptyingStatements(schema: schema, checkpoint: true)
+        _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1"] + statements.flatMap { ["-c", $0] } + Self.connectionArguments)
     }
 
     private var insertSQL: String {

@@ -15,16 +15,20 @@ enum ProcessStats {
     /// backends that have exited (the postmaster reaps them). A bench reads it before and
     /// after a run: meaningful when the server is local and serves nothing else, as
     /// `scripts/bench`'s own server does; otherwise `nil`.
-    static func postgresCPUSeconds() -> Double? {
+    static func postgresCPUSeconds() -> Double? { postgres()?.cpuSeconds }
+
+    /// The CPU seconds of every process named `postgres` (as ``postgresCPUSeconds()``) and how
+    /// many there are, or `nil` when there is none.
+    static func postgres() -> (cpuSeconds: Double, processes: Int)? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         var total = 0.0
-        var found = false
+        var processes = 0
         for entry in entries {
             guard let pid = Int32(entry), name(pid) == "postgres" else { continue }
-            found = true
+            processes += 1
             total += cpuSeconds(pid, reaped: true)
         }
-        return found ? total : nil
+        return processes > 0 ? (total, processes) : nil
     }
 
     /// A field of /proc/PID/status in kB (VmRSS, VmHWM), or 0.

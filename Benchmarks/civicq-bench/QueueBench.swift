@@ -22,10 +22,10 @@ struct QueueBench {
     private func measure(schema: String, admin: PostgresClient, connection: PostgresConfiguration, logger: Logger) async throws -> QueueReport {
         let store = JobStore(schema: schema)
         var report = QueueReport()
-        let reset: () async throws -> Void = {
+        // The floors' own emptying, so that both sides start from the same table.
+        let reset: (_ checkpoint: Bool) async throws -> Void = { checkpoint in
             try await admin.withConnection { connection in
-                try connection.executeScript("TRUNCATE \(schema).jobs, \(schema).job_throughput")
-                try connection.executeScript("VACUUM ANALYZE \(schema).jobs")
+                for statement in PgbenchFloor.emptyingStatements(schema: schema, checkpoint: checkpoint) { try connection.executeScript(statement) }
             }
         }
 
@@ -47,8 +47,7 @@ struct QueueBench {
                     report.sameSQLFloors.append(.init(clients: clients, measured: measured))
                 }
                 for form in QueueReport.SingleForm.allCases {
-                    try await reset()
-                    try await checkpoint(admin)
+                    try await reset(true)
                     let measured = try await singles(store: store, connection: connection, logger: logger, clients: clients, perClient: perClient, form: form)
                     report.enqueueSingle.append(.init(clients: clients, form: form, measured: measured))
                 }
@@ -61,8 +60,7 @@ struct QueueBench {
             }
             for payloads in QueueReport.BatchJobs.allCases {
                 for clients in [1, 2, 4] {
-                    try await reset()
-                    try await checkpoint(admin)
+                    try await reset(true)
                     let measured = try await batches(store: store, connection: connection, logger: logger, clients: clients, jobs: payloads)
                     report.enqueueBatched.append(.init(clients: clients, jobs: payloads, measured: measured))
                 }
@@ -71,21 +69,17 @@ struct QueueBench {
 
         // Drain, after a batched enqueue of the backlog each time.
         for workers in options.workers {
-            try await reset()
+            try await reset(false)
             try await enqueueBacklog(store, admin)
             try await admin.withConnection { try $0.executeScript("VACUUM ANALYZE \(schema).jobs") }
             report.drain.append((workers, try await drain(schema: schema, workers: workers, connection: connection, logger: logger)))
         }
 
-        try await reset()
+        try await reset(false)
         report.latency = try await latency(schema: schema, connection: connection, logger: logger)
-        try await checkpoint(admin)
+        try await admin.withConnection { try $0.executeScript("CHECKPOINT") }
         report.floor = try floor.run(clients: [1, 2, 4, 8])
         return report
-    }
-
-    private func checkpoint(_ admin: PostgresClient) async throws {
-        try await admin.withConnection { try $0.executeScript("CHECKPOINT") }
     }
 
     /// Jobs per second enqueued one per transaction by `clients` connections at once,

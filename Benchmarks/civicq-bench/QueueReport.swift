@@ -80,9 +80,6 @@ struct QueueReport {
         Self.best(enqueueBatched.filter { $0.clients == clients && $0.jobs == jobs }, \.measured)
     }
 
-    /// The best connection count for each kind of batch.
-    private func bestBatched(_ jobs: BatchJobs) -> Batched? { Self.best(enqueueBatched.filter { $0.jobs == jobs }, \.measured) }
-
     private var batchConnections: [Int] { Array(Set(enqueueBatched.map(\.clients))).sorted() }
 
     /// "civicq 31 µs + PostgreSQL 190 µs a job".
@@ -180,11 +177,7 @@ struct QueueReport {
         }
         object["enqueue_batched"] = batches
         if let floor = batchFloor {
-            var entry = Self.cost(floor.measured).merging(["clients": floor.clients, "per_second": floor.measured.rate]) { $1 }
-            for jobs in BatchJobs.allCases {
-                if let best = bestBatched(jobs) { entry["fraction_\(jobs.rawValue)"] = best.measured.rate / floor.measured.rate }
-            }
-            object["batch_floor"] = entry
+            object["batch_floor"] = Self.cost(floor.measured).merging(["clients": floor.clients, "per_second": floor.measured.rate]) { $1 }
         }
         // Every round, in the order measured.
         object["rounds_measured"] = [

@@ -16,12 +16,12 @@ struct Throughput {
         /// Whether the client is a child process (pgbench) rather than this one.
         let children: Bool
         let client: Double
-        let postgres: Double?
+        let postgres: (cpuSeconds: Double, processes: Int)?
 
         init(children: Bool = false) {
             self.children = children
             client = Self.client(children: children)
-            postgres = ProcessStats.postgresCPUSeconds()
+            postgres = ProcessStats.postgres()
         }
 
         /// This process's CPU, or that of the children it has waited for.
@@ -32,11 +32,17 @@ struct Throughput {
 
         /// The throughput of `jobs` jobs at `rate`, with the CPU used since these readings.
         func throughput(rate: Double, jobs: Int) -> Throughput {
-            // A child's server connection ends as it exits; give the postmaster a moment to
-            // reap that backend, or its CPU is in neither reading.
-            if children { usleep(200_000) }
             let perJob = 1_000_000 / Double(max(jobs, 1))
-            let server = ProcessStats.postgresCPUSeconds().flatMap { after in postgres.map { (after - $0) * perJob } }
+            // A child's server connections end as it exits: wait (2 s at most) until the
+            // postmaster has reaped those backends, or their CPU is in neither reading.
+            var after = ProcessStats.postgres()
+            var waited = 0
+            while children, waited < 200, let now = after, let before = postgres, now.processes > before.processes {
+                usleep(10_000)
+                waited += 1
+                after = ProcessStats.postgres()
+            }
+            let server = after.flatMap { after in postgres.map { (after.cpuSeconds - $0.cpuSeconds) * perJob } }
             return Throughput(rate: rate, clientMicroseconds: (Self.client(children: children) - client) * perJob, postgresMicroseconds: server)
         }
     }

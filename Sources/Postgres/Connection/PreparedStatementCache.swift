@@ -4,9 +4,9 @@
 /// to a generic plan, which guesses an array's size; the queue's completion (`DELETE … USING
 /// unnest($1, $2)`) then scanned the table instead of looking up each id, and the drain fell
 /// from 85,000 to 1,200 jobs/s. Sent unnamed, it is planned for its values each time.
-/// Bounded: when it is full, the statement used least recently makes room (the connection deallocates it). Pure bookkeeping,
-/// owned by one ``PostgresConnection`` on its thread; a new connection starts empty, since
-/// prepared statements live in the server session.
+/// Bounded: when it is full, the statement used least recently makes room (the connection
+/// deallocates it). Pure bookkeeping, owned by one ``PostgresConnection`` on its thread; a new
+/// connection starts empty, since prepared statements live in the server session.
 struct PreparedStatementCache {
     /// A statement as the server parsed it: its text and the types of its parameters.
     struct Key: Hashable {
@@ -36,25 +36,27 @@ struct PreparedStatementCache {
         return Key(sql: sql, types: binds.binds.map(\.type.oid))
     }
 
-    /// The words that begin a statement the server plans.
-    private static let planned: Set<[UInt8]> = Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].map { Array($0.utf8) })
+    /// The words that begin a statement the server plans, each as its bytes in one integer.
+    private static let planned: Set<UInt64> = Set(["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES", "TABLE"].map(packed))
+
+    private static func packed(_ word: String) -> UInt64 { word.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
 
     /// Whether `sql`'s first word (after blanks and opening parentheses) begins a statement
-    /// the server plans. Read as ASCII bytes: it runs before every statement.
+    /// the server plans. Read as ASCII bytes, upper-cased into one integer: it runs before
+    /// every statement.
     static func plans(_ sql: String) -> Bool {
-        var word: [UInt8] = []
-        word.reserveCapacity(6)
-        var started = false
+        var word: UInt64 = 0
+        var length = 0
         for byte in sql.utf8 {
             switch byte {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "("):
-                if started { return planned.contains(word) }
+                if length > 0 { return planned.contains(word) }
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                started = true
-                word.append(byte & 0xDF)  // upper case
-                if word.count > 6 { return false }
+                length += 1
+                if length > 6 { return false }
+                word = word << 8 | UInt64(byte & 0xDF)  // upper case
             default:
-                return started && planned.contains(word)
+                return length > 0 && planned.contains(word)
             }
         }
         return planned.contains(word)
