@@ -73,7 +73,25 @@ public struct ClockPayload: Codable, Sendable, Equatable {
     public let stage: String
     /// The deadline, as the database wrote it (ISO 8601, UTC).
     public let due: String
-    enum CodingKeys: String, CodingKey, CaseIterable { case `case`, clock, stage, due }
+    /// The case's other clock, which this job schedules when it fires: set on the one clock
+    /// job routing enqueues at a case's first dispatch (migration 030), absent on the others.
+    public let then: Follow?
+    enum CodingKeys: String, CodingKey, CaseIterable { case `case`, clock, stage, due, then }
+
+    /// A clock to schedule next: its name and deadline (as the database wrote it).
+    public struct Follow: Codable, Sendable, Equatable {
+        public let clock: String
+        public let due: String
+    }
+
+    /// The clocks a clock job may name.
+    static let clocks: Set<String> = ["response", "resolution"]
+
+    /// Whether the payload names known clocks and stages, and a follow-on clock other than its own.
+    var isWellFormed: Bool {
+        Self.clocks.contains(clock) && ["warn", "due"].contains(stage)
+            && then.map { Self.clocks.contains($0.clock) && $0.clock != clock } ?? true
+    }
 }
 
 /// The payload of `department.webhook`: the department, and the body to POST as it is (an

@@ -21,16 +21,18 @@ public enum CaseworkJobs {
     }
 
     /// `case.clock`: a warning or a deadline. The database decides whether it is stale (the
-    /// deadline moved), met, a warning, or an escalation (督办).
+    /// deadline moved), met, a warning, or an escalation (督办), and schedules the case's other
+    /// clock when the job carries it (`then`).
     static func clock(client: PostgresClient) -> ClosureJobHandler {
         ClosureJobHandler(kind: CaseworkJobKind.clock.rawValue) { job in
             let payload = try job.decodePayload(ClockPayload.self)
-            guard ["response", "resolution"].contains(payload.clock), ["warn", "due"].contains(payload.stage) else {
-                throw PermanentJobError("unknown clock or stage")
-            }
+            guard payload.isWellFormed else { throw PermanentJobError("unknown clock or stage") }
             _ = try await client.withConnection { connection in
                 try connection.query(
-                    "SELECT clock_fire(\(payload.case), \(payload.clock), \(payload.stage), \(payload.due)::timestamptz)")
+                    """
+                    SELECT clock_fire(\(payload.case), \(payload.clock), \(payload.stage), \(payload.due)::timestamptz,
+                                      \(payload.then?.clock), \(payload.then?.due)::timestamptz)
+                    """)
             }
             return .completed
         }

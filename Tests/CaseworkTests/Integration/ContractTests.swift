@@ -124,7 +124,7 @@ struct ContractTests {
              try ["cases_open_lead_due_idx", "cases_overdue_idx"].map {
                  try connection.query("SELECT pg_get_indexdef(\($0)::regclass)").scalar(String.self) ?? ""
              },
-             try ["clock_fire(bigint, text, text, timestamptz)", "inbox_case_ids(text, text[], boolean, text, text, integer)"].map {
+             try ["clock_met(case_state, timestamptz, text)", "inbox_case_ids(text, text[], boolean, text, text, integer)"].map {
                  try connection.query("SELECT pg_get_functiondef(\($0)::regprocedure)").scalar(String.self) ?? ""
              },
              try connection.transaction { connection in
