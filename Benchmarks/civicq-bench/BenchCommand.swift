@@ -8,6 +8,7 @@ import Postgres
 ///     civicq-bench route [--jobs N] [--workers N] [--json]   (needs CIVICQ_BIN)
 ///     civicq-bench log [--jobs N] [--json]   (N events sealed, exported, verified)
 ///     civicq-bench ledger [--rows N] [--json]   (duplicates' quality and lookups at N cases, hot spots)
+///     civicq-bench learn [--jobs N] [--json]   (the dispatch model on N generated cases; no database)
 ///
 /// Connects with DATABASE_URL (or the PG* variables) and works in a schema of its own,
 /// dropped at the end. Prints a table, and with --json one JSON object as the last line.
@@ -26,6 +27,9 @@ struct BenchCommand {
             case "chaos-worker": try await ChaosWorker(options: options).run()
             case "figures": try await FiguresBench(options: options).run()
             case "ledger": try await LedgerBench(options: options).run()
+            case "learn":
+                if !arguments.contains("--jobs") { options.jobs = 1_000_000 }
+                try LearnBench(options: options).run()
             case "log":
                 if !arguments.contains("--jobs") { options.jobs = 1_000_000 }
                 try await LogBench(options: options).run()
@@ -33,7 +37,7 @@ struct BenchCommand {
                 if !arguments.contains("--jobs") { options.jobs = 100_000 }
                 if !arguments.contains("--workers") { options.workers = [2] }
                 try await RouteBench(options: options).run()
-            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, figures, ledger, log, chaos-worker")
+            default: throw BenchError("unknown suite \"\(suite)\"; known: postgres, queue, soak, route, figures, ledger, log, learn, chaos-worker")
             }
         } catch {
             FileHandle.standardError.write(Data("civicq-bench: \(error)\n".utf8))

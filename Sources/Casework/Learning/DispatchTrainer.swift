@@ -1,0 +1,99 @@
+public import Foundation
+
+/// A case as the dispatch model learns from it: what the complaint said, and the unit that
+/// finally handled it (after returns and desk rulings, not the first guess).
+public struct DispatchExample: Sendable, Hashable, Codable {
+    public var input: DispatchInput
+    public var unit: String
+    /// When the case was received: the holdout is the latest cases (``DispatchEvaluation``).
+    public var received: Date
+    /// Where the rules first sent the case, when known.
+    public var rules: RulesRouting
+
+    /// Where the rules first sent a case.
+    public enum RulesRouting: Sendable, Hashable, Codable {
+        case unknown
+        /// The manual dispatch desk: no rule matched.
+        case desk
+        case unit(String)
+    }
+
+    public init(input: DispatchInput, unit: String, received: Date, rules: RulesRouting = .unknown) {
+        self.input = input
+        self.unit = unit
+        self.received = received
+        self.rules = rules
+    }
+}
+
+/// Trains a ``DispatchModel`` from examples: counts each unit's cases and each unit's feature
+/// weight per bucket, then takes logs with additive smoothing (`alpha` per bucket).
+public struct DispatchTrainer: Sendable {
+    public var features: DispatchFeatures
+    /// Additive smoothing per bucket and unit (default 0.1).
+    public var alpha: Float
+    /// Fewer cases than this is too little history to learn from.
+    public static let minimumCases = 1_000
+    /// A unit needs this many cases to be learnt; fewer, and it is left out of the model.
+    public static let minimumCasesPerUnit = 5
+
+    public init(features: DispatchFeatures = DispatchFeatures(), alpha: Float = 0.1) {
+        self.features = features
+        self.alpha = alpha
+    }
+
+    /// The model of `examples`, read once in their order, or ``CaseworkError/Code/badInput``
+    /// when they are too few (fewer than ``minimumCases``, or fewer than two units with
+    /// ``minimumCasesPerUnit`` each). Deterministic: units are ordered by code, and sums run
+    /// in the examples' order.
+    public func train<S: Sequence>(_ examples: S) throws -> DispatchModel where S.Element == DispatchExample {
+        // Per unit as first met: its cases, its feature weight per bucket, and in all.
+        var index: [String: Int] = [:]
+        var rows: [[Float]] = []
+        var totals: [Double] = []
+        var cases: [Int] = []
+        let buckets = features.buckets
+        for example in examples {
+            let unit: Int
+            if let known = index[example.unit] {
+                unit = known
+            } else {
+                unit = rows.count
+                index[example.unit] = unit
+                rows.append([Float](repeating: 0, count: buckets))
+                totals.append(0)
+                cases.append(0)
+            }
+            cases[unit] += 1
+            var sum: Float = 0
+            rows[unit].withUnsafeMutableBufferPointer { row in
+                features.visit(example.input) { bucket, weight, _ in
+                    row[bucket] += weight
+                    sum += weight
+                }
+            }
+            totals[unit] += Double(sum)
+        }
+        let seen = cases.reduce(0, +)
+        guard seen >= Self.minimumCases else {
+            throw CaseworkError(.badInput, "\(seen) cases with a final unit is too few to learn from: at least \(Self.minimumCases) are needed")
+        }
+        let units = index.filter { cases[$0.value] >= Self.minimumCasesPerUnit }.keys.sorted()
+        guard units.count >= 2 else {
+            throw CaseworkError(.badInput, "fewer than 2 units have \(Self.minimumCasesPerUnit) cases each: nothing to choose between")
+        }
+        let kept = units.map { index[$0]! }
+        let learnt = kept.reduce(0) { $0 + cases[$1] }
+        let logPrior = kept.map { Float(log(Double(cases[$0]) / Double(learnt))) }
+        let width = units.count
+        var weights = [Float](repeating: 0, count: buckets * width)
+        let alpha = self.alpha
+        for (column, unit) in kept.enumerated() {
+            let denominator = Float(log(totals[unit] + Double(alpha) * Double(buckets)))
+            rows[unit].withUnsafeBufferPointer { row in
+                for bucket in 0..<buckets { weights[bucket * width + column] = logf(row[bucket] + alpha) - denominator }
+            }
+        }
+        return DispatchModel(units: units, features: features, logPrior: logPrior, weights: weights)
+    }
+}
