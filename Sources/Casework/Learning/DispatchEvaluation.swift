@@ -13,9 +13,11 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
     public var confused: [Confusion]
     /// For first choices with a probability of at least `threshold`: how many, and the share right.
     public var confidence: [Confidence]
-    /// Holdout cases the rules sent to the desk or to a unit other than the final one, and of
-    /// those, how many the model's first choice placed right; nil when the rules' routing of
-    /// the holdout is unknown.
+    /// Holdout cases whose first routing by the rules is known (cases imported already routed
+    /// have none); of those, the ones the rules sent to the desk or to a unit other than the
+    /// final one, and of these, how many the model's first choice placed right (nil when none
+    /// is known).
+    public var rulesKnown: Int = 0
     public var rulesMissed: Int?
     public var modelRightWhereRulesMissed: Int?
 
@@ -63,7 +65,7 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
         var pairs: [String: [String: Int]] = [:]
         let thresholds = [0.5, 0.8, 0.9, 0.95, 0.99]
         var above = [Int](repeating: 0, count: thresholds.count), aboveRight = above
-        var rulesMissed = 0, rescued = 0, rulesKnown = true
+        var rulesMissed = 0, rescued = 0, rulesKnown = 0
         for example in holdout {
             let top = model.suggest(example.input, count: 3)
             guard let first = top.first else { continue }
@@ -77,8 +79,9 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
                 if right { aboveRight[index] += 1 }
             }
             switch example.rules {
-            case .unknown: rulesKnown = false
+            case .unknown: break
             case .desk, .unit:
+                rulesKnown += 1
                 if example.rules != .unit(example.unit) {
                     rulesMissed += 1
                     if right { rescued += 1 }
@@ -100,8 +103,8 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
             confidence: thresholds.indices.map {
                 Confidence(threshold: thresholds[$0], cases: above[$0], right: above[$0] == 0 ? nil : Double(aboveRight[$0]) / Double(above[$0]))
             },
-            rulesMissed: rulesKnown && !holdout.isEmpty ? rulesMissed : nil,
-            modelRightWhereRulesMissed: rulesKnown && !holdout.isEmpty ? rescued : nil)
+            rulesKnown: rulesKnown, rulesMissed: rulesKnown > 0 ? rulesMissed : nil,
+            modelRightWhereRulesMissed: rulesKnown > 0 ? rescued : nil)
     }
 
     /// Whether this evaluation is better than `other`'s (a new model replaces the old only

@@ -8,7 +8,7 @@ struct RoutesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routes",
         abstract: "Import routing rules; explain or test where a case goes.",
-        subcommands: [Import.self, Explain.self, Test.self],
+        subcommands: [Import.self, Explain.self, Test.self, Learn.self],
         aliases: ["route"]
     )
 

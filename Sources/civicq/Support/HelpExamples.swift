@@ -55,6 +55,7 @@ enum HelpExamples {
         "routes import": ["civicq routes import deploy/examples/routes.yaml"],
         "routes explain": ["civicq route explain 42", "civicq route explain 42 --all"],
         "routes test": ["civicq route test --category 020103 --area 420102001 --text \"下水道堵塞\""],
+        "routes learn": ["civicq route learn --evaluate", "civicq route learn --evaluate --days 90 --json"],
         "users": ["civicq users add water_wang --department water --role handler --password"],
         "users add": ["civicq users add water_wang --department water --role handler --name 王工 --password"],
         "users service": ["civicq users service civicq_app --password"],

@@ -1,0 +1,50 @@
+public import Foundation
+public import Postgres
+
+extension CaseworkStore {
+    /// The cases the dispatch model learns from (issue 20): those received in
+    /// `from ..< until` that a unit finished (resolved or closed, not merged or withdrawn), each
+    /// labelled with its lead unit as it ended — after any returns and desk rulings — and with
+    /// where the rules first sent it (the router's first `dispatched` or `manual_dispatch`
+    /// event). Oldest first, read `page` cases at a time by key.
+    public func dispatchHistory(
+        from: Date, until: Date, page: Int = 10_000, on connection: PostgresConnection
+    ) throws -> [DispatchExample] {
+        var examples: [DispatchExample] = []
+        var after: (Date, Int64) = (from, 0)
+        while true {
+            let rows = try connection.query(
+                """
+                SELECT c.id, c.received_at, c.category_code, c.area_code, c.channel, c.title, c.description, c.lead_department,
+                       r.kind, r.department_code
+                FROM cases c
+                LEFT JOIN LATERAL (
+                    SELECT e.kind, e.department_code FROM case_events e
+                    WHERE e.case_id = c.id AND e.at >= c.received_at - interval '1 day'
+                      AND e.actor = 'router' AND e.kind IN ('dispatched', 'manual_dispatch')
+                    ORDER BY e.id LIMIT 1) r ON true
+                WHERE c.state IN ('resolved', 'closed') AND coalesce(c.close_reason, '') <> 'merged'
+                  AND c.lead_department IS NOT NULL
+                  AND (c.received_at, c.id) > (\(after.0), \(after.1))
+                  AND c.received_at >= \(from) AND c.received_at < \(until)
+                ORDER BY c.received_at, c.id
+                LIMIT \(page)
+                """)
+            for row in rows {
+                let (id, received, category, area, channel, title, description, unit) = try row.decode(
+                    (Int64, Date, String, String, String, String, String, String).self)
+                let (kind, department) = try (row.decode(String?.self, at: 8), row.decode(String?.self, at: 9))
+                let rules: DispatchExample.RulesRouting = switch (kind, department) {
+                case ("dispatched", let unit?): .unit(unit)
+                case ("manual_dispatch", _): .desk
+                default: .unknown
+                }
+                examples.append(DispatchExample(
+                    input: DispatchInput(category: category, area: area, channel: channel, title: title, description: description),
+                    unit: unit, received: received, rules: rules))
+                after = (received, id)
+            }
+            if rows.count < page { return examples }
+        }
+    }
+}
