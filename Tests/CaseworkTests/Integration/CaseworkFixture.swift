@@ -125,6 +125,22 @@ final class CaseworkFixture: Sendable {
         return id
     }
 
+    /// A new water case returned by the water company (`water` logs in as its handler), routed
+    /// again to the district's backstop and returned by it (`district`): at the desk.
+    func returnedTwiceToTheDesk(water: String, district: String, title: String = "下水道堵塞") async throws -> Int64 {
+        let id = try await submit(Self.complaint(title: title))
+        try await waitFor(id, .dispatched)
+        _ = try await self.as(water) { try $1.return(id, reasonCode: "not_our_duty", text: "属于小区物业", on: $0) }
+        // Routed again without the water company: no other rule matches, so the district's backstop.
+        let rerouted = try await TestDatabase.eventually { try await self.client.withConnection {
+            try $0.query("SELECT lead_department FROM cases WHERE id = \(id)").scalar(String?.self) ?? nil } == "ja" }
+        #expect(rerouted)
+        try await waitFor(id, .dispatched)
+        _ = try await self.as(district) { try $1.return(id, reasonCode: "wrong_area", text: "不在本区", on: $0) }
+        try await waitFor(id, .manualDispatch)
+        return id
+    }
+
     func state(of id: Int64) async throws -> CaseState? {
         try await client.withConnection { try $0.query("SELECT state FROM cases WHERE id = \(id)").scalar(CaseState.self) }
     }

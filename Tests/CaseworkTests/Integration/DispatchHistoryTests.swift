@@ -14,17 +14,9 @@ import Testing
             let dispatcher = try await fixture.person(.dispatcher, of: "desk")
             let urban = try await fixture.person(.handler, of: "urban")
             // Resolved by the unit the rules chose.
-            let direct = try await fixture.resolvedCase(by: water)
+            _ = try await fixture.resolvedCase(by: water)
             // Returned twice, assigned by the desk, resolved by the unit it ended with.
-            let moved = try await fixture.submit(CaseworkFixture.complaint(title: "小区污水外溢"))
-            try await fixture.waitFor(moved, .dispatched)
-            _ = try await fixture.as(water) { try $1.return(moved, reasonCode: "not_our_duty", text: "属于小区物业", on: $0) }
-            let rerouted = try await TestDatabase.eventually { try await fixture.client.withConnection {
-                try $0.query("SELECT lead_department FROM cases WHERE id = \(moved)").scalar(String?.self) ?? nil } == "ja" }
-            #expect(rerouted)
-            try await fixture.waitFor(moved, .dispatched)
-            _ = try await fixture.as(district) { try $1.return(moved, reasonCode: "wrong_area", text: "不在本区", on: $0) }
-            try await fixture.waitFor(moved, .manualDispatch)
+            let moved = try await fixture.returnedTwiceToTheDesk(water: water, district: district, title: "小区污水外溢")
             _ = try await fixture.as(dispatcher) { try $1.assign(moved, lead: "urban", assists: [], reason: "终审", on: $0) }
             _ = try await fixture.as(urban) { try $1.accept(moved, on: $0) }
             _ = try await fixture.as(urban) { try $1.resolve(moved, reply: "已疏通", on: $0) }
@@ -44,7 +36,6 @@ import Testing
                 try fixture.store.dispatchHistory(from: Date().addingTimeInterval(-7200), until: Date().addingTimeInterval(-3600), on: connection)
             }
             #expect(none.isEmpty)
-            _ = direct
         }
     }
 }

@@ -45,16 +45,7 @@ struct StoryTests {
             let district = try await fixture.person(.handler, of: "ja")
             let dispatcher = try await fixture.person(.dispatcher, of: "desk")
             let urban = try await fixture.person(.handler, of: "urban")
-            let id = try await fixture.submit(CaseworkFixture.complaint())
-            try await fixture.waitFor(id, .dispatched)
-            _ = try await fixture.as(water) { try $1.return(id, reasonCode: "not_our_duty", text: "属于小区物业", on: $0) }
-            // Routed again without the water company: no other rule matches, so the district's backstop.
-            let rerouted = try await TestDatabase.eventually { try await fixture.client.withConnection {
-                try $0.query("SELECT lead_department FROM cases WHERE id = \(id)").scalar(String?.self) ?? nil } == "ja" }
-            #expect(rerouted)
-            try await fixture.waitFor(id, .dispatched)
-            _ = try await fixture.as(district) { try $1.return(id, reasonCode: "wrong_area", text: "不在本区", on: $0) }
-            try await fixture.waitFor(id, .manualDispatch)
+            let id = try await fixture.returnedTwiceToTheDesk(water: water, district: district)
             let assigned = try await fixture.as(dispatcher) { try $1.assign(id, lead: "urban", assists: ["ja-s1"], reason: "终审", on: $0) }
             #expect(assigned == .dispatched)
             // The desk's ruling is final.
