@@ -52,14 +52,6 @@ public struct DispatchModel: Sendable, Equatable {
         return order.prefix(count).map { Suggestion(unit: units[$0], probability: exps[$0] / total) }
     }
 
-    /// The unit's index among ``units`` with the highest score, without probabilities.
-    public func first(_ input: DispatchInput) -> Int? {
-        let scores = score(input)
-        var best: Int?
-        for index in scores.indices where best == nil || scores[index] > scores[best!] { best = index }
-        return best
-    }
-
     /// The unnormalised log posterior of each unit.
     func score(_ input: DispatchInput) -> [Float] {
         let count = units.count
