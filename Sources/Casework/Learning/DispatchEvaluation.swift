@@ -41,6 +41,10 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
         public var right: Double?
     }
 
+    /// Cases an evaluation needs with the default holdout: ``DispatchTrainer/minimumCases`` to
+    /// learn from, and a fifth more to test on.
+    public static let minimumCases = DispatchTrainer.minimumCases * 5 / 4
+
     /// The latest `fraction` of `examples` by received time (ties by their order) as the
     /// holdout, the rest for training.
     public static func split(_ examples: [DispatchExample], holdout fraction: Double = 0.2) -> (train: [DispatchExample], holdout: [DispatchExample]) {

@@ -6,7 +6,8 @@ extension CaseworkStore {
     /// `from ..< until` that a unit finished (resolved or closed, not merged or withdrawn), each
     /// labelled with its lead unit as it ended — after any returns and desk rulings — and with
     /// where the rules first sent it (the router's first `dispatched` or `manual_dispatch`
-    /// event). Oldest first, read `page` cases at a time by key.
+    /// event). Oldest first, read `page` cases at a time by key: each page's index scan on
+    /// `received_at` starts at the last page's time, not at `from` again.
     public func dispatchHistory(
         from: Date, until: Date, page: Int = 10_000, on connection: PostgresConnection
     ) throws -> [DispatchExample] {
@@ -26,7 +27,7 @@ extension CaseworkStore {
                 WHERE c.state IN ('resolved', 'closed') AND coalesce(c.close_reason, '') <> 'merged'
                   AND c.lead_department IS NOT NULL
                   AND (c.received_at, c.id) > (\(after.0), \(after.1))
-                  AND c.received_at >= \(from) AND c.received_at < \(until)
+                  AND c.received_at >= \(after.0) AND c.received_at < \(until)
                 ORDER BY c.received_at, c.id
                 LIMIT \(page)
                 """)

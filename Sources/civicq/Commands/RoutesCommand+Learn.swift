@@ -16,7 +16,7 @@ extension RoutesCommand {
                 four fifths and tests on the latest fifth: top-1 and top-3 accuracy, each unit's precision and \
                 recall, the pairs most confused, and of the test cases the rules sent to the desk or to a unit \
                 that was not the last, how many the model would have placed right. Needs at least \
-                \(DispatchTrainer.minimumCases) such cases. Storing a model and suggesting from it are not built yet: \
+                \(DispatchEvaluation.minimumCases) such cases. Storing a model and suggesting from it are not built yet: \
                 --evaluate is required.
                 """)
         @OptionGroup var global: GlobalOptions
@@ -36,10 +36,11 @@ extension RoutesCommand {
                 let examples = try await global.withStore(reading: true) { connection, store in
                     try store.dispatchHistory(from: from, until: until, on: connection)
                 }
-                guard examples.count >= DispatchTrainer.minimumCases * 5 / 4 else {
+                let needed = DispatchEvaluation.minimumCases, learnt = DispatchTrainer.minimumCases
+                guard examples.count >= needed else {
                     throw CaseworkError(.badInput, Spoken.say(
-                        "\(examples.count) finished cases in the last \(days) days is too few: at least \(DispatchTrainer.minimumCases * 5 / 4) are needed (\(DispatchTrainer.minimumCases) to learn from, a fifth more to test on); nothing was changed",
-                        "近 \(days) 天办结的案件 \(examples.count) 件，太少：至少需要 \(DispatchTrainer.minimumCases * 5 / 4) 件（\(DispatchTrainer.minimumCases) 件用于学习，另五分之一用于检验）；未做任何更改"))
+                        "\(examples.count) finished cases in the last \(days) days is too few: at least \(needed) are needed (\(learnt) to learn from, a fifth more to test on); nothing was changed",
+                        "近 \(days) 天办结的案件 \(examples.count) 件，太少：至少需要 \(needed) 件（\(learnt) 件用于学习，另五分之一用于检验）；未做任何更改"))
                 }
                 let (_, evaluation) = try DispatchEvaluation.run(examples, trainer: DispatchTrainer())
                 if json { print(JSONOutput.render(evaluation)); return }

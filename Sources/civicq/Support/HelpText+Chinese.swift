@@ -261,8 +261,8 @@ extension HelpText {
             #"导入派单规则；解释或测试案件派往何处。"#,
         #"Evaluate a dispatch model learnt from where finished cases really ended up (changes nothing)."#:
             #"评估一个从已办结案件的实际去向学习的派单模型（不做任何更改）。"#,
-        #"Learns from the cases received in the last --days days that a unit resolved or closed, each labelled with the lead unit it ended with (after returns and desk rulings). Trains on the earlier four fifths and tests on the latest fifth: top-1 and top-3 accuracy, each unit's precision and recall, the pairs most confused, and of the test cases the rules sent to the desk or to a unit that was not the last, how many the model would have placed right. Needs at least 1000 such cases. Storing a model and suggesting from it are not built yet: --evaluate is required."#:
-            #"从近 --days 天受理、已由单位办结或结案的案件学习，每件以其最终主办单位为准（退单和派单台裁定之后）。以较早的五分之四学习，以最新的五分之一检验：首选和前三准确率、各单位的查准率和查全率、最常混淆的单位，以及检验案件中规则派到派单台或非最终单位的，模型能派对多少。至少需要 1000 件这样的案件。保存模型和据此推荐尚未实现：须加 --evaluate。"#,
+        #"Learns from the cases received in the last --days days that a unit resolved or closed, each labelled with the lead unit it ended with (after returns and desk rulings). Trains on the earlier four fifths and tests on the latest fifth: top-1 and top-3 accuracy, each unit's precision and recall, the pairs most confused, and of the test cases the rules sent to the desk or to a unit that was not the last, how many the model would have placed right. Needs at least 1250 such cases. Storing a model and suggesting from it are not built yet: --evaluate is required."#:
+            #"从近 --days 天受理、已由单位办结或结案的案件学习，每件以其最终主办单位为准（退单和派单台裁定之后）。以较早的五分之四学习，以最新的五分之一检验：首选和前三准确率、各单位的查准率和查全率、最常混淆的单位，以及检验案件中规则派到派单台或非最终单位的，模型能派对多少。至少需要 1250 件这样的案件。保存模型和据此推荐尚未实现：须加 --evaluate。"#,
         #"Evaluate only (required: storing a model is not built yet)."#:
             #"只评估（必需：保存模型尚未实现）。"#,
         #"Learn from cases received in the last N days."#:
