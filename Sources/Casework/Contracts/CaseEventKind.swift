@@ -63,7 +63,9 @@ public enum CaseEventKind: String, Sendable, CaseIterable, Codable, PostgresDeco
     public var detailsKeys: Set<String> {
         switch self {
         case .received: ["channel"]
-        case .dispatched, .manualDispatch: ["rule", "version", "assists", "response_due", "resolution_due"]
+        // A dispatch by the dispatch model also names it (migration 031).
+        case .dispatched: ["rule", "version", "assists", "response_due", "resolution_due", "source", "model", "probability"]
+        case .manualDispatch: ["rule", "version", "assists", "response_due", "resolution_due"]
         case .assigned: ["lead", "assists", "final"]
         case .accepted: ["task", "on_time"]
         case .resolved: ["on_time"]

@@ -24,13 +24,15 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
     case ledgerClock = "ledger.clock"
     /// The perpetual upkeep of the history's monthly partitions (migration 026).
     case historyPartitions = "history.partitions"
+    /// The perpetual learning of the dispatch model, and its weekly check (migration 031).
+    case dispatchLearn = "dispatch.learn"
 
     public var queue: CaseworkQueue {
         switch self {
         case .route: .routing
         case .clock, .reclock, .callbackExpire, .ledgerClock: .clocks
         case .webhook: .webhooks
-        case .figuresRollup, .hotspotsScan, .historyPartitions: .figures
+        case .figuresRollup, .hotspotsScan, .historyPartitions, .dispatchLearn: .figures
         case .logSeal: .log
         }
     }
@@ -42,7 +44,7 @@ public enum CaseworkJobKind: String, Sendable, CaseIterable, Codable {
         case .clock: Set(ClockPayload.CodingKeys.allCases.map(\.rawValue))
         case .webhook: Set(WebhookPayload.CodingKeys.allCases.map(\.rawValue))
         case .ledgerClock: Set(LedgerItemPayload.CodingKeys.allCases.map(\.rawValue))
-        case .figuresRollup, .logSeal, .hotspotsScan, .historyPartitions: []
+        case .figuresRollup, .logSeal, .hotspotsScan, .historyPartitions, .dispatchLearn: []
         }
     }
 

@@ -17,6 +17,7 @@ public enum CaseworkJobs {
             hotspotsScan(client: client, store: store),
             ledgerClock(client: client),
             historyPartitions(client: client, store: store),
+            dispatchLearn(client: client, store: store),
         ]
     }
 
@@ -106,6 +107,34 @@ public enum CaseworkJobs {
                 _ = try store.ensureHistoryPartitions(on: $0)
                 return false
             }
+        }
+    }
+
+    /// `dispatch.learn`: one perpetual job on the `figures` queue (``CaseworkStore/ensureDispatchLearnJob(on:)``).
+    /// Each run checks the model in use on the last week's finished cases (drift), then learns a
+    /// new model from the last `dispatch.learn_days` days, which replaces the model in use only if
+    /// it does better on the same held-out cases; then sleeps `dispatch.learn_seconds` (a week).
+    /// Too small a history learns nothing. With `dispatch.learn_seconds` at 0 it does nothing
+    /// and looks at the setting again in an hour.
+    static func dispatchLearn(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
+        ClosureJobHandler(kind: CaseworkJobKind.dispatchLearn.rawValue, timeout: .seconds(1800)) { _ in
+            let pause = try await client.withConnection { connection -> Double in
+                let pause = try store.seconds(setting: "dispatch.learn_seconds", default: 604_800, on: connection)
+                guard pause > 0 else { return 3600 }
+                try store.checkDispatchModel(on: connection)
+                let days = min(3650, max(1, try store.seconds(setting: "dispatch.learn_days", default: 365, on: connection)))
+                let until = Date()
+                let from = until.addingTimeInterval(-days * 86_400)
+                let examples = try store.dispatchHistory(from: from, until: until, on: connection)
+                guard examples.count >= DispatchEvaluation.minimumCases else { return pause }
+                do {
+                    _ = try store.learnDispatchModel(examples, from: from, until: until, store: true, on: connection)
+                } catch let error as CaseworkError where error.code == .badInput {
+                    // Too few units with enough cases: nothing to learn this time.
+                }
+                return pause
+            }
+            return .snooze(.milliseconds(Int(pause * 1000)))
         }
     }
 

@@ -7,9 +7,11 @@ import Synchronization
 /// cases, the rules in memory, one call that applies every decision (tasks, events, clocks,
 /// webhooks). With `duplicates.auto_merge` on, exact repeats of a live case are merged into it
 /// first (``CaseworkStore/mergeExactRepeats(_:scorer:on:)``). The rules, calendar and policies are cached and reloaded when a new rule set is
-/// imported or after ``reloadInterval``.
+/// imported or after ``reloadInterval``. With `dispatch.auto_threshold` set (off by default), a
+/// case the rules would send to the desk goes to the dispatch model's first choice when it is
+/// likely enough (``ModelDispatcher``); the model is loaded once per version and only then.
 ///
-/// `Sendable`: the cache is behind a `Mutex`.
+/// `Sendable`: the caches are behind `Mutex`es.
 public final class RouteJobHandler: JobBatchHandler {
     public let kind = CaseworkJobKind.route.rawValue
     public let batchSize: Int
@@ -17,6 +19,7 @@ public final class RouteJobHandler: JobBatchHandler {
     let client: PostgresClient
     let store: CaseworkStore
     private let cache = Mutex<CaseworkStore.Context?>(nil)
+    private let dispatcherCache = Mutex<ModelDispatcher?>(nil)
 
     public init(client: PostgresClient, store: CaseworkStore, batchSize: Int = 500, reloadInterval: Duration = .seconds(10)) {
         self.client = client
@@ -37,7 +40,9 @@ public final class RouteJobHandler: JobBatchHandler {
             }
         }
         let cached = cache.withLock { $0 }
-        let context = try await client.withConnection { [store, reloadInterval, ids] connection -> CaseworkStore.Context in
+        let cachedDispatcher = dispatcherCache.withLock { $0 }
+        let (context, dispatcher) = try await client.withConnection {
+            [store, reloadInterval, ids] connection -> (CaseworkStore.Context, ModelDispatcher?) in
             let context: CaseworkStore.Context
             if let cached, ContinuousClock.now - cached.loadedAt < reloadInterval,
                try cached.router.version == store.currentRuleVersion(on: connection)
@@ -53,12 +58,23 @@ public final class RouteJobHandler: JobBatchHandler {
                 let merged = Set(try store.mergeExactRepeats(fresh, scorer: context.duplicates, on: connection).map(\.0))
                 cases.removeAll { merged.contains($0.id) }
             }
-            let applications = cases.filter { $0.state == .received || $0.state == .returned }
-                .map { RouteApplication($0, context.router.route($0.input), context: context) }
+            var dispatcher: ModelDispatcher?
+            if let threshold = context.autoDispatchThreshold, let version = try store.dispatchModelVersionInUse(on: connection) {
+                dispatcher = if let cachedDispatcher, cachedDispatcher.version == version, cachedDispatcher.threshold == threshold
+                { cachedDispatcher } else { try store.modelDispatcher(threshold: threshold, on: connection) }
+            }
+            let applications = cases.filter { $0.state == .received || $0.state == .returned }.map { routed in
+                let decision = context.router.route(routed.input)
+                if let (byModel, note) = dispatcher?.decide(routed.input, after: decision, context: context) {
+                    return RouteApplication(routed, byModel, context: context, model: note)
+                }
+                return RouteApplication(routed, decision, context: context)
+            }
             try store.applyRoutes(applications, on: connection)
-            return context
+            return (context, dispatcher)
         }
         cache.withLock { $0 = context }
+        dispatcherCache.withLock { $0 = dispatcher }
         return results
     }
 }

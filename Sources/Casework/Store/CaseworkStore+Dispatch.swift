@@ -6,10 +6,11 @@ extension CaseworkStore {
     /// `from ..< until` that a unit finished (resolved or closed, not merged or withdrawn), each
     /// labelled with its lead unit as it ended — after any returns and desk rulings — and with
     /// where the rules first sent it (the router's first `dispatched` or `manual_dispatch`
-    /// event). Oldest first, read `page` cases at a time by key: each page's index scan on
-    /// `received_at` starts at the last page's time, not at `from` again.
+    /// event; a dispatch by the model counts as the rules' desk). Oldest first, read `page` cases
+    /// at a time by key: each page's index scan on `received_at` starts at the last page's time,
+    /// not at `from` again. With `finishedSince`, only cases resolved (or closed) since then.
     public func dispatchHistory(
-        from: Date, until: Date, page: Int = 10_000, on connection: PostgresConnection
+        from: Date, until: Date, finishedSince: Date? = nil, page: Int = 10_000, on connection: PostgresConnection
     ) throws -> [DispatchExample] {
         var examples: [DispatchExample] = []
         var after: (Date, Int64) = (from, 0)
@@ -17,10 +18,10 @@ extension CaseworkStore {
             let rows = try connection.query(
                 """
                 SELECT c.id, c.received_at, c.category_code, c.area_code, c.channel, c.title, c.description, c.lead_department,
-                       r.kind, r.department_code
+                       r.kind, r.department_code, r.source
                 FROM cases c
                 LEFT JOIN LATERAL (
-                    SELECT e.kind, e.department_code FROM case_events e
+                    SELECT e.kind, e.department_code, e.details ->> 'source' AS source FROM case_events e
                     WHERE e.case_id = c.id AND e.at >= c.received_at - interval '1 day'
                       AND e.actor = 'router' AND e.kind IN ('dispatched', 'manual_dispatch')
                     ORDER BY e.id LIMIT 1) r ON true
@@ -28,6 +29,7 @@ extension CaseworkStore {
                   AND c.lead_department IS NOT NULL
                   AND (c.received_at, c.id) > (\(after.0), \(after.1))
                   AND c.received_at >= \(after.0) AND c.received_at < \(until)
+                  AND (\(finishedSince)::timestamptz IS NULL OR coalesce(c.resolved_at, c.closed_at) >= \(finishedSince))
                 ORDER BY c.received_at, c.id
                 LIMIT \(page)
                 """)
@@ -35,7 +37,9 @@ extension CaseworkStore {
                 let (id, received, category, area, channel, title, description, unit) = try row.decode(
                     (Int64, Date, String, String, String, String, String, String).self)
                 let (kind, department) = try (row.decode(String?.self, at: 8), row.decode(String?.self, at: 9))
+                let byModel = try row.decode(String?.self, at: 10) == "model"
                 let rules: DispatchExample.RulesRouting = switch (kind, department) {
+                case ("dispatched", _) where byModel: .desk
                 case ("dispatched", let unit?): .unit(unit)
                 case ("manual_dispatch", _): .desk
                 default: .unknown
@@ -47,5 +51,18 @@ extension CaseworkStore {
             }
             if rows.count < page { return examples }
         }
+    }
+
+    /// The dispatch model's first choice for each of `cases` at the desk (manual dispatch)
+    /// among the units that have not returned it, by case id; empty when none is at the desk or
+    /// no model is in use (the model is read only then).
+    public func deskSuggestions(_ cases: [CaseSummary], on connection: PostgresConnection) throws -> [Int64: DispatchModel.Suggestion] {
+        let desk = cases.filter { $0.state == .manualDispatch }.map(\.id)
+        guard !desk.isEmpty, let (_, model) = try dispatchModelInUse(on: connection) else { return [:] }
+        var suggestions: [Int64: DispatchModel.Suggestion] = [:]
+        for routed in try routingCases(ids: desk, on: connection) {
+            suggestions[routed.id] = model.firstChoice(routed.input)
+        }
+        return suggestions
     }
 }

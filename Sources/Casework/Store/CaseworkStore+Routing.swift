@@ -29,9 +29,12 @@ public struct RouteApplication: Sendable, Encodable {
     let response_due: Date?
     let resolution_due: Date?
     let explanation: String
+    /// Set when the dispatch model made the decision (``ModelDispatcher``).
+    let model: ModelDispatcher.Note?
 
-    /// What `decision` means for `routed`, with its deadlines from the citizen's clock.
-    public init(_ routed: RoutingCase, _ decision: RoutingDecision, context: CaseworkStore.Context) {
+    /// What `decision` means for `routed`, with its deadlines from the citizen's clock; `model`
+    /// when the dispatch model made it.
+    public init(_ routed: RoutingCase, _ decision: RoutingDecision, context: CaseworkStore.Context, model: ModelDispatcher.Note? = nil) {
         case_id = routed.id
         version = routed.version
         from_state = routed.state.rawValue
@@ -52,6 +55,7 @@ public struct RouteApplication: Sendable, Encodable {
             resolution_due = deadlines.resolution
         }
         explanation = decision.reason
+        self.model = model
     }
 }
 

@@ -20,6 +20,11 @@ public struct CaseworkStore: Sendable {
         /// 并单: the scorer, and whether routing merges exact repeats (`duplicates.auto_merge`).
         public let duplicates: DuplicateScorer
         public let autoMerge: Bool
+        /// 智能派单: the probability at or above which a case no rule matched goes to the
+        /// dispatch model's first choice (`dispatch.auto_threshold`); nil: never.
+        public var autoDispatchThreshold: Double? = nil
+        /// The active departments (the only ones a model's dispatch may choose).
+        public var activeDepartments: Set<String> = []
         public let loadedAt: ContinuousClock.Instant
 
         /// The policy by name, falling back to `ordinary` for a name no longer defined.
@@ -28,8 +33,8 @@ public struct CaseworkStore: Sendable {
         }
     }
 
-    /// Loads the newest rule set, backstops, category policies, clock policies, calendar and
-    /// duplicate settings.
+    /// Loads the newest rule set, backstops, category policies, clock policies, calendar,
+    /// duplicate settings and the auto-dispatch threshold (not the dispatch model itself).
     public func loadContext(on connection: PostgresConnection) throws -> Context {
         let ruleRow = try connection.query("SELECT version, rules FROM route_sets ORDER BY version DESC LIMIT 1")
         var version: Int?
@@ -40,9 +45,11 @@ public struct CaseworkStore: Sendable {
             rules = try json.decode([RoutingRule].self)
         }
         var backstops: [String: String] = [:]
-        for row in try connection.query("SELECT backstop_area, code FROM departments WHERE backstop_area IS NOT NULL AND active") {
-            let (area, code) = try row.decode((String, String).self)
-            backstops[area] = code
+        var active: Set<String> = []
+        for row in try connection.query("SELECT backstop_area, code FROM departments WHERE active") {
+            let (area, code) = try row.decode((String?, String).self)
+            active.insert(code)
+            if let area { backstops[area] = code }
         }
         var categoryPolicies: [String: String] = [:]
         for row in try connection.query("SELECT code, policy FROM categories") {
@@ -54,7 +61,8 @@ public struct CaseworkStore: Sendable {
         let router = Router(version: version, rules: rules, backstops: backstops, categoryPolicies: categoryPolicies, maxReturns: maxReturns)
         let (duplicates, autoMerge) = try duplicateSettings(on: connection)
         return Context(router: router, calendar: try loadCalendar(on: connection), policies: policies, duplicates: duplicates,
-                       autoMerge: autoMerge, loadedAt: .now)
+                       autoMerge: autoMerge, autoDispatchThreshold: try autoDispatchThreshold(on: connection), activeDepartments: active,
+                       loadedAt: .now)
     }
 
     /// The clock policies by name.

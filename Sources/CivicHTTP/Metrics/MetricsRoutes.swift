@@ -16,7 +16,11 @@ final class MetricsRoutes: Sendable {
     let schema: String
     let refreshInterval: Duration
     let gauges: OperationsGauges
+    let dispatch: DispatchGauges
+    /// How often the dispatch gauges are read (a week of events is more than a snapshot).
+    let dispatchInterval: Duration = .seconds(600)
     private let lastReading = Mutex<ContinuousClock.Instant?>(nil)
+    private let lastDispatchReading = Mutex<ContinuousClock.Instant?>(nil)
 
     init(metrics: CivicMetrics, client: PostgresClient, replica: PostgresClient? = nil, schema: String, refreshInterval: Duration) {
         self.metrics = metrics
@@ -25,6 +29,7 @@ final class MetricsRoutes: Sendable {
         self.schema = schema
         self.refreshInterval = refreshInterval
         self.gauges = OperationsGauges(registry: metrics.registry)
+        self.dispatch = DispatchGauges(registry: metrics.registry)
     }
 
     func add(to router: Router<IntakeContext>) {
@@ -33,17 +38,19 @@ final class MetricsRoutes: Sendable {
 
     func scrape(logger: Logger) async throws -> Response {
         let now = ContinuousClock.now
-        let due = lastReading.withLock { last -> Bool in
-            guard last.map({ now - $0 >= refreshInterval }) ?? true else { return false }
-            last = now
-            return true
-        }
-        if due {
+        if Self.due(lastReading, now: now, every: refreshInterval) {
             do {
                 gauges.apply(try await OperationsReading.read(client: client, schema: schema))
             } catch {
                 logger.warning("metrics: the database reading failed", metadata: ["error": "\(error)"])
                 gauges.apply(nil)
+            }
+            if Self.due(lastDispatchReading, now: now, every: dispatchInterval) {
+                do {
+                    dispatch.apply(try await DispatchGauges.read(client: client, schema: schema))
+                } catch {
+                    logger.warning("metrics: the dispatch figures could not be read", metadata: ["error": "\(error)"])
+                }
             }
             if let replica {
                 do {
@@ -55,5 +62,14 @@ final class MetricsRoutes: Sendable {
             }
         }
         return metrics.response(pool: client)
+    }
+
+    /// Whether a reading last taken at `last` is due again at `now`; if so, `now` becomes its time.
+    static func due(_ last: borrowing Mutex<ContinuousClock.Instant?>, now: ContinuousClock.Instant, every interval: Duration) -> Bool {
+        last.withLock { last in
+            guard last.map({ now - $0 >= interval }) ?? true else { return false }
+            last = now
+            return true
+        }
     }
 }

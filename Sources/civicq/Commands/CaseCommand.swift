@@ -58,7 +58,7 @@ struct CaseCommand: AsyncParsableCommand {
                 filter.limit = limit
                 filter.page = page
                 let (requested, base) = (department, filter)
-                let ((cases, total), audience) = try await casework.read(global, reading: true) { connection, store, _ in
+                let ((cases, total, suggestions), audience) = try await casework.read(global, reading: true) { connection, store, _ in
                     var filter = base
                     if requested == nil {
                         filter.department = try store.actor(on: connection).department
@@ -70,9 +70,10 @@ struct CaseCommand: AsyncParsableCommand {
                     // count also refuses someone outside it, which the list alone does not).
                     let total = filter.page == 1 && cases.count < filter.limit && (requested == nil || requested == "all")
                         ? cases.count : try store.count(filter, on: connection)
-                    return (cases, total)
+                    return (cases, total, try store.deskSuggestions(cases, on: connection))
                 }
-                print(json ? JSONOutput.render(cases) : CaseReport.table(cases, total: total, page: page, for: audience))
+                print(json ? JSONOutput.render(cases)
+                           : CaseReport.table(cases, total: total, page: page, suggestions: suggestions, for: audience))
             }
         }
     }

@@ -6,7 +6,11 @@ import Foundation
 /// labels in the reader's language (codes and states as stored, names beside codes).
 enum CaseReport {
     /// One page of a list, and how many there are in all ("50 of 2,064").
-    static func table(_ cases: [CaseSummary], total: Int? = nil, page: Int = 1, for audience: Audience, now: Date = Date()) -> String {
+    /// `suggestions`: the dispatch model's first choice for cases at the desk, shown as their lead.
+    static func table(
+        _ cases: [CaseSummary], total: Int? = nil, page: Int = 1, suggestions: [Int64: DispatchModel.Suggestion] = [:],
+        for audience: Audience, now: Date = Date()
+    ) -> String {
         let say = audience.say
         guard !cases.isEmpty else {
             let all = total.map { say(" (\($0) in all)", "（共 \($0) 件）") } ?? ""
@@ -19,7 +23,7 @@ enum CaseReport {
         for item in cases {
             let task = item.task_role.map { "\($0) \(item.task_state ?? "")" } ?? ""
             table.add([String(item.id), item.state.rawValue, deadline(item, for: audience, now: now), item.priority, item.category,
-                       item.area, item.lead_department ?? "-", task, item.title])
+                       item.area, item.lead_department ?? suggested(suggestions[item.id], for: audience), task, item.title])
         }
         var text = table.render()
         if let total, total > cases.count {
@@ -32,6 +36,13 @@ enum CaseReport {
                                "共 \(all) 件，显示 \(shown) 件 — 用 --limit N 或 --page \(page + 1) 查看更多")
         }
         return text
+    }
+
+    /// The model's suggestion for a case at the desk: "suggested: water 91.2 %", or "-".
+    static func suggested(_ suggestion: DispatchModel.Suggestion?, for audience: Audience) -> String {
+        guard let suggestion else { return "-" }
+        let percent = RouteReport.percent(suggestion.probability)
+        return audience.say("suggested: \(suggestion.unit) \(percent)", "建议：\(suggestion.unit) \(percent)")
     }
 
     /// The clock that matters, by name: a missed one with the time it was missed ("respond:

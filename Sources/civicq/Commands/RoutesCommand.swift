@@ -8,7 +8,7 @@ struct RoutesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routes",
         abstract: "Import routing rules; explain or test where a case goes.",
-        subcommands: [Import.self, Explain.self, Test.self, Learn.self],
+        subcommands: [Import.self, Explain.self, Test.self, Learn.self, Models.self],
         aliases: ["route"]
     )
 
@@ -28,20 +28,20 @@ struct RoutesCommand: AsyncParsableCommand {
 
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Why a case went where it went, and where the current rules would send it.")
+            abstract: "Why a case went where it went, where the current rules would send it, and what the dispatch model suggests.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: Int64
         @Flag(help: "List every rule with the condition it failed.") var all = false
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let ((context, routed, events), zone) = try await global.withAudience { [id] connection, store, _ in
+                let ((context, routed, events, model), zone) = try await global.withAudience { [id] connection, store, _ in
                     let context = try store.loadContext(on: connection)
                     guard let routed = try store.routingCases(ids: [id], on: connection).first else {
                         throw CaseworkError(.notFound, "there is no case \(id)")
                     }
                     let events = try store.history(id, on: connection).filter { [CaseEventKind.dispatched, .manualDispatch, .assigned].map(\.rawValue).contains($0.kind) }
-                    return (context, routed, events)
+                    return (context, routed, events, try store.dispatchModelInUse(on: connection))
                 }
                 let say = zone.say
                 var lines: [String] = []
@@ -53,13 +53,14 @@ struct RoutesCommand: AsyncParsableCommand {
                 if events.isEmpty { lines.append(say("case \(id) has not been routed yet", "案件 \(id) 尚未派单")) }
                 lines.append("")
                 lines.append(RouteReport.explain(context.router, routed.input, all: all, language: zone.language))
+                lines.append(RouteReport.suggestions(model, routed.input, audience: zone))
                 print(lines.joined(separator: "\n"))
             }
         }
     }
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Where the current rules send a case like this.")
+        static let configuration = CommandConfiguration(abstract: "Where the current rules send a case like this, and what the dispatch model suggests.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Category code.") var category: String
         @Option(help: "Area code.") var area: String
@@ -70,11 +71,14 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.guarding {
-                let context = try await global.withStore { try $1.loadContext(on: $0) }
+                let ((context, model), audience) = try await global.withAudience { connection, store, _ in
+                    (try store.loadContext(on: connection), try store.dispatchModelInUse(on: connection))
+                }
                 let returned = Set(excluded.split(separator: ",").map(String.init))
                 let input = RoutingInput(category: category, area: area, channel: channel, title: text, description: "",
                                          excluded: returned, returns: returned.count)
-                print(RouteReport.explain(context.router, input, all: all, language: Spoken.current))
+                print(RouteReport.explain(context.router, input, all: all, language: audience.language))
+                print(RouteReport.suggestions(model, input, audience: audience))
             }
         }
     }

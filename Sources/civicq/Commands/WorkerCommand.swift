@@ -84,6 +84,7 @@ struct WorkerCommand: AsyncParsableCommand {
                     try casework.ensureRollupJob(on: $0)
                     try casework.ensureHotspotJob(on: $0)
                     try casework.ensureHistoryJob(on: $0)
+                    try casework.ensureDispatchLearnJob(on: $0)
                 }
             }
             // Only the worker that holds the signing key seals the log.

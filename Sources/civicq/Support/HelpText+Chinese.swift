@@ -259,22 +259,30 @@ extension HelpText {
             #"替换 FILE 所涉年份的节假日和调休工作日。"#,
         #"Import routing rules; explain or test where a case goes."#:
             #"导入派单规则；解释或测试案件派往何处。"#,
-        #"Evaluate a dispatch model learnt from where finished cases really ended up (changes nothing)."#:
-            #"评估一个从已办结案件的实际去向学习的派单模型（不做任何更改）。"#,
-        #"Learns from the cases received in the last --days days that a unit resolved or closed, each labelled with the lead unit it ended with (after returns and desk rulings). Trains on the earlier four fifths and tests on the latest fifth: top-1 and top-3 accuracy, each unit's precision and recall, the pairs most confused, and of the test cases the rules sent to the desk or to a unit that was not the last, how many the model would have placed right. Needs at least 1250 such cases. Storing a model and suggesting from it are not built yet: --evaluate is required."#:
-            #"从近 --days 天受理、已由单位办结或结案的案件学习，每件以其最终主办单位为准（退单和派单台裁定之后）。以较早的五分之四学习，以最新的五分之一检验：首选和前三准确率、各单位的查准率和查全率、最常混淆的单位，以及检验案件中规则派到派单台或非最终单位的，模型能派对多少。至少需要 1250 件这样的案件。保存模型和据此推荐尚未实现：须加 --evaluate。"#,
-        #"Evaluate only (required: storing a model is not built yet)."#:
-            #"只评估（必需：保存模型尚未实现）。"#,
+        #"Learn a dispatch model from where finished cases really ended up; it replaces the model in use only if it does better."#:
+            #"从已办结案件的实际去向学习派单模型；只有表现更好时才取代使用中的模型。"#,
+        #"Learns from the cases received in the last --days days that a unit resolved or closed, each labelled with the lead unit it ended with (after returns and desk rulings). Trains on the earlier four fifths and tests on the latest fifth: top-1 and top-3 accuracy, each unit's precision and recall, the pairs most confused, and of the test cases the rules sent to the desk or to a unit that was not the last, how many the model would have placed right. The model is stored as a new version; it is used (route explain, route test, the desk's list, dispatch.auto_threshold) only if no model is in use or it did better than the model in use on the test cases new to that model. Needs at least 1250 such cases. The worker's dispatch.learn job does the same every dispatch.learn_seconds (a week)."#:
+            #"从近 --days 天受理、已由单位办结或结案的案件学习，每件以其最终主办单位为准（退单和派单台裁定之后）。以较早的五分之四学习，以最新的五分之一检验：首选和前三准确率、各单位的查准率和查全率、最常混淆的单位，以及检验案件中规则派到派单台或非最终单位的，模型能派对多少。模型存为新版本；只有尚无使用中的模型，或它在使用中模型未见过的检验案件上表现更好时，才会被使用（route explain、route test、派单台列表、dispatch.auto_threshold）。至少需要 1250 件这样的案件。工作进程的 dispatch.learn 任务每隔 dispatch.learn_seconds（一周）做同样的事。"#,
+        #"Evaluate only: store nothing."#:
+            #"只评估：不保存任何东西。"#,
+        #"The dispatch models learnt, newest first: window, evaluation, whether in use, and the last weekly check."#:
+            #"已学习的派单模型，最新的在前：学习范围、评估、是否使用中，以及最近一次每周检查。"#,
+        #"Most models to list."#:
+            #"最多列出的模型数。"#,
+        #"Dispatches by source (rule, model, desk) in a period, and the share of each that was returned."#:
+            #"某时段按派单方式（规则、模型、人工）统计的派单数，以及各自被退单的比例。"#,
+        #"A dispatch counts in the period it was made (days in the reporting time zone); it was returned when the unit it went to returned the case afterwards, whenever that was. City-wide: --by and --level do not apply."#:
+            #"派单计入其发生的时段（按统计时区的日期）；所派单位此后（无论何时）退回该案件，即算退单。全市口径：--by 和 --level 不适用。"#,
         #"Learn from cases received in the last N days."#:
             #"从近 N 天受理的案件学习。"#,
         #"Store the rules in FILE as a new version (workers use it at once)."#:
             #"把 FILE 中的规则存为新版本（工作进程立即使用）。"#,
-        #"Why a case went where it went, and where the current rules would send it."#:
-            #"案件为何派往那里，以及按当前规则会派往哪里。"#,
+        #"Why a case went where it went, where the current rules would send it, and what the dispatch model suggests."#:
+            #"案件为何派往那里，按当前规则会派往哪里，以及派单模型的建议。"#,
         #"List every rule with the condition it failed."#:
             #"列出每条规则及其未满足的条件。"#,
-        #"Where the current rules send a case like this."#:
-            #"按当前规则，这样的案件会派往哪里。"#,
+        #"Where the current rules send a case like this, and what the dispatch model suggests."#:
+            #"按当前规则，这样的案件会派往哪里，以及派单模型的建议。"#,
         #"Title and description text."#:
             #"标题和描述文本。"#,
         #"Intake channel."#:

@@ -135,6 +135,8 @@ struct DefinerTests {
                 (desk, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), true, '同意')", dispatched),
                 (desk, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), false, '缺照片')", dispatched),
                 (water, "ledger_decide", "SELECT \(s).ledger_decide(\(requested), true, NULL)", dispatched),
+                (desk, "dispatch_sources", "SELECT array(SELECT source || dispatches || returned FROM \(s).dispatch_sources(current_date - 1, current_date + 1))::text", dispatched),
+                (water, "dispatch_sources", "SELECT array(SELECT source || dispatches FROM \(s).dispatch_sources(current_date, current_date))::text", dispatched),
                 (agent, "callback_next", "SELECT (\(s).callback_next() - 'window_ends')::text", resolved),
                 (agent, "callback_record", "SELECT \(s).callback_record(\(resolved), false, true, 'satisfied', false)", resolved),
                 (agent, "callback_record", "SELECT \(s).callback_record(\(resolved), false, false, 'dissatisfied', false)", resolved),

@@ -14,7 +14,7 @@ struct StatsCommand: AsyncParsableCommand {
             dispatch, returns, callbacks, reopens). Figures come from the rollups the workers
             keep; `civicq stats verify` recomputes a period from the event log.
             """,
-        subcommands: [StatsTable.self, StatsRanking.self, StatsVerify.self, StatsRollup.self],
+        subcommands: [StatsTable.self, StatsRanking.self, StatsSources.self, StatsVerify.self, StatsRollup.self],
         defaultSubcommand: StatsTable.self
     )
 }
