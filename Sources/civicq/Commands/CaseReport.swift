@@ -38,9 +38,11 @@ enum CaseReport {
         return text
     }
 
-    /// The model's suggestion for a case at the desk: "suggested: water 91.2 %", or "-".
+    /// The model's suggestion for a case at the desk: "suggested: water 91.2 %"; "-" without
+    /// one, or when the unit it would choose has less than 5 % (the units it knows best
+    /// returned the case: it has nothing useful to say).
     static func suggested(_ suggestion: DispatchModel.Suggestion?, for audience: Audience) -> String {
-        guard let suggestion else { return "-" }
+        guard let suggestion, suggestion.probability >= 0.05 else { return "-" }
         let percent = RouteReport.percent(suggestion.probability)
         return audience.say("suggested: \(suggestion.unit) \(percent)", "建议：\(suggestion.unit) \(percent)")
     }

@@ -17,6 +17,19 @@ struct OperationsTests {
             #expect(try await fixture.send(.post, "/v1/cases", key: fixture.key, json: "{").status == .badRequest)
             _ = try await fixture.send(.get, "/v1/cases/1")
 
+            // A dispatch by the model, returned, and the weekly check of the model in use.
+            try await fixture.client.withConnection { connection in
+                try connection.executeScript(
+                    """
+                    INSERT INTO case_events (case_id, actor, kind, department_code, details)
+                    SELECT id, 'router', 'dispatched', 'ja', '{"source": "model", "model": 1, "probability": 0.97}' FROM cases WHERE external_id = 'M-1';
+                    INSERT INTO case_events (case_id, actor, kind, department_code) SELECT id, 'x', 'returned', 'ja' FROM cases WHERE external_id = 'M-1';
+                    INSERT INTO dispatch_models (window_from, window_until, trained_until, evaluation, adopted, units, bits, weights)
+                    VALUES (now() - interval '30 days', now(), now() - interval '7 days', '{"top1": 0.9}', true, '{a,b}', 10, decode(repeat('00', 8200), 'hex'));
+                    INSERT INTO dispatch_model_checks (model_version, since, cases, agreed) VALUES (1, now() - interval '7 days', 200, 150);
+                    """)
+            }
+
             let first = try await fixture.send(.get, "/metrics")
             #expect(first.status == .ok)
             #expect(first.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
@@ -33,6 +46,13 @@ struct OperationsTests {
             #expect(Self.value(text, #"civicq_db_pool_connections{pool="postgres",state="idle"}"#) == 3, "the fixture's pool of 3, all returned")
             #expect(!text.contains("civicq_cases_overdue{"), "no department has an overdue case yet")
             #expect(Self.value(text, #"civicq_ledger_items{state="overdue"}"#) == 0)
+            #expect(Self.value(text, #"civicq_dispatches_last_week{source="model"}"#) == 1)
+            #expect(Self.value(text, #"civicq_dispatches_returned_last_week{source="model"}"#) == 1)
+            #expect(Self.value(text, #"civicq_dispatches_last_week{source="rule"}"#) == 0)
+            #expect(Self.value(text, "civicq_dispatch_model_version") == 1)
+            #expect(Self.value(text, "civicq_dispatch_model_agreement") == 0.75)
+            #expect(Self.value(text, "civicq_dispatch_model_checked_cases") == 200)
+            #expect(Self.value(text, "civicq_dispatch_model_tested_top1") == 0.9)
             for personal in ["张三", "13812345678", "路灯不亮", fixture.key] { #expect(!text.contains(personal)) }
             try PrometheusText.check(text)
 
