@@ -31,6 +31,15 @@ struct LearnBench {
         let evaluation = DispatchEvaluation.evaluate(model, on: holdout, trained: training.count)
         let againstTruth = DispatchEvaluation.evaluate(model, on: truth, trained: training.count)
 
+        // The stored form (dispatch_models.weights): written and read back, the same model.
+        started = clock.now
+        let bytes = model.storedBytes
+        let encodeSeconds = (clock.now - started).seconds
+        started = clock.now
+        let read = try DispatchModel(units: model.units, bits: model.features.bits, storedBytes: bytes)
+        let decodeSeconds = (clock.now - started).seconds
+        guard read == model else { throw BenchError("the stored model read back differs") }
+
         var durations: [Double] = []
         durations.reserveCapacity(20_000)
         var checksum = 0.0
@@ -52,6 +61,8 @@ struct LearnBench {
         print(String(format: "  one suggestion (top 3)   p50 %.0f µs, p99 %.0f µs, max %.0f µs over %d", quantile(0.5), quantile(0.99), durations.last ?? 0, durations.count))
         print(String(format: "  model                    %8.1f MB; process peak RSS %.0f MB (%.0f MB before training, the cases held in memory)",
                      Double(model.memoryBytes) / 1_048_576, Double(peak) / 1024, Double(before) / 1024))
+        print(String(format: "  stored form              %8.1f MB, written in %.2f s, read back in %.2f s (the same model)",
+                     Double(bytes.count) / 1_048_576, encodeSeconds, decodeSeconds))
         for confidence in evaluation.confidence {
             print(String(format: "  first choice p >= %.2f   %6.1f %% of cases, %@ right", confidence.threshold,
                          100 * Double(confidence.cases) / Double(max(evaluation.holdout, 1)),
@@ -65,6 +76,7 @@ struct LearnBench {
                 "top1_generated_unit": againstTruth.top1, "top3_generated_unit": againstTruth.top3,
                 "suggest_us": ["p50": quantile(0.5), "p99": quantile(0.99), "max": durations.last ?? 0],
                 "model_mb": Double(model.memoryBytes) / 1_048_576, "peak_rss_mb": Double(peak) / 1024,
+                "stored_mb": Double(bytes.count) / 1_048_576, "store_seconds": encodeSeconds, "load_seconds": decodeSeconds,
                 "confidence": evaluation.confidence.map { ["threshold": $0.threshold, "cases": $0.cases, "right": $0.right ?? NSNull()] as [String: Any] },
                 "checksum": checksum,
             ]
