@@ -125,10 +125,10 @@ public enum CaseworkJobs {
                 let days = min(3650, max(1, try store.seconds(setting: "dispatch.learn_days", default: 365, on: connection)))
                 let until = Date()
                 let from = until.addingTimeInterval(-days * 86_400)
-                let examples = try store.dispatchHistory(from: from, until: until, on: connection)
-                guard examples.count >= DispatchEvaluation.minimumCases else { return pause }
+                let count = try store.dispatchHistoryCount(from: from, until: until, on: connection)
+                guard count >= DispatchEvaluation.minimumCases else { return pause }
                 do {
-                    _ = try store.learnDispatchModel(examples, from: from, until: until, store: true, on: connection)
+                    _ = try store.learnDispatchModel(from: from, until: until, count: count, store: true, on: connection)
                 } catch let error as CaseworkError where error.code == .badInput {
                     // Too few units with enough cases: nothing to learn this time.
                 }

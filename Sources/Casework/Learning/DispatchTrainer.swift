@@ -21,25 +21,40 @@ public struct DispatchTrainer: Sendable {
     /// ``minimumCasesPerUnit`` each). Deterministic: units are ordered by code, and sums run
     /// in the examples' order.
     public func train<S: Sequence>(_ examples: S) throws -> DispatchModel where S.Element == DispatchExample {
-        // Per unit as first met: its cases, its feature weight per bucket, and in all.
+        var counts = Counts(features: features)
+        for example in examples { counts.add(example) }
+        return try model(of: counts)
+    }
+
+    /// What training has counted so far, one example at a time (``add(_:)``), so that a
+    /// history read in pages need not be held in memory: per unit as first met, its cases and
+    /// its feature weight per bucket.
+    public struct Counts: Sendable {
+        let features: DispatchFeatures
         var index: [String: Int] = [:]
         var rows: [[Float]] = []
         var totals: [Double] = []
         var cases: [Int] = []
-        let buckets = features.buckets
-        for example in examples {
+
+        public init(features: DispatchFeatures) { self.features = features }
+
+        /// Examples counted.
+        public var count: Int { cases.reduce(0, +) }
+
+        public mutating func add(_ example: DispatchExample) {
             let unit: Int
             if let known = index[example.unit] {
                 unit = known
             } else {
                 unit = rows.count
                 index[example.unit] = unit
-                rows.append([Float](repeating: 0, count: buckets))
+                rows.append([Float](repeating: 0, count: features.buckets))
                 totals.append(0)
                 cases.append(0)
             }
             cases[unit] += 1
             var sum: Float = 0
+            let features = self.features
             rows[unit].withUnsafeMutableBufferPointer { row in
                 features.visit(example.input) { bucket, weight, _ in
                     row[bucket] += weight
@@ -48,23 +63,27 @@ public struct DispatchTrainer: Sendable {
             }
             totals[unit] += Double(sum)
         }
-        let seen = cases.reduce(0, +)
+    }
+
+    /// The model of what `counts` holds (see ``train(_:)``).
+    public func model(of counts: Counts) throws -> DispatchModel {
+        let seen = counts.count
         guard seen >= Self.minimumCases else {
             throw CaseworkError(.badInput, "\(seen) cases with a final unit is too few to learn from: at least \(Self.minimumCases) are needed")
         }
-        let units = index.filter { cases[$0.value] >= Self.minimumCasesPerUnit }.keys.sorted()
+        let units = counts.index.filter { counts.cases[$0.value] >= Self.minimumCasesPerUnit }.keys.sorted()
         guard units.count >= 2 else {
             throw CaseworkError(.badInput, "fewer than 2 units have \(Self.minimumCasesPerUnit) cases each: nothing to choose between")
         }
-        let kept = units.map { index[$0]! }
-        let learnt = kept.reduce(0) { $0 + cases[$1] }
-        let logPrior = kept.map { Float(log(Double(cases[$0]) / Double(learnt))) }
-        let width = units.count
+        let kept = units.map { counts.index[$0]! }
+        let learnt = kept.reduce(0) { $0 + counts.cases[$1] }
+        let logPrior = kept.map { Float(log(Double(counts.cases[$0]) / Double(learnt))) }
+        let width = units.count, buckets = features.buckets
         var weights = [Float](repeating: 0, count: buckets * width)
         let alpha = self.alpha
         for (column, unit) in kept.enumerated() {
-            let denominator = Float(log(totals[unit] + Double(alpha) * Double(buckets)))
-            rows[unit].withUnsafeBufferPointer { row in
+            let denominator = Float(log(counts.totals[unit] + Double(alpha) * Double(buckets)))
+            counts.rows[unit].withUnsafeBufferPointer { row in
                 for bucket in 0..<buckets { weights[bucket * width + column] = logf(row[bucket] + alpha) - denominator }
             }
         }

@@ -2,6 +2,11 @@ public import Foundation
 public import Postgres
 
 extension CaseworkStore {
+    /// The cases the model learns from: finished by a unit, not merged away.
+    static let finishedByAUnit = """
+        c.state IN ('resolved', 'closed') AND coalesce(c.close_reason, '') <> 'merged' AND c.lead_department IS NOT NULL
+        """
+
     /// The cases the dispatch model learns from (issue 20): those received in
     /// `from ..< until` that a unit finished (resolved or closed, not merged or withdrawn), each
     /// labelled with its lead unit as it ended — after any returns and desk rulings — and with
@@ -13,6 +18,16 @@ extension CaseworkStore {
         from: Date, until: Date, finishedSince: Date? = nil, page: Int = 10_000, on connection: PostgresConnection
     ) throws -> [DispatchExample] {
         var examples: [DispatchExample] = []
+        try dispatchHistory(from: from, until: until, finishedSince: finishedSince, page: page, on: connection) { examples.append($0) }
+        return examples
+    }
+
+    /// The same cases in the same order, each passed to `body` as its page is read, so that
+    /// the whole history need not be held in memory.
+    public func dispatchHistory(
+        from: Date, until: Date, finishedSince: Date? = nil, page: Int = 10_000, on connection: PostgresConnection,
+        _ body: (DispatchExample) throws -> Void
+    ) throws {
         var after: (Date, Int64) = (from, 0)
         while true {
             let rows = try connection.query(
@@ -25,8 +40,7 @@ extension CaseworkStore {
                     WHERE e.case_id = c.id AND e.at >= c.received_at - interval '1 day'
                       AND e.actor = 'router' AND e.kind IN ('dispatched', 'manual_dispatch')
                     ORDER BY e.id LIMIT 1) r ON true
-                WHERE c.state IN ('resolved', 'closed') AND coalesce(c.close_reason, '') <> 'merged'
-                  AND c.lead_department IS NOT NULL
+                WHERE \(unsafe: Self.finishedByAUnit)
                   AND (c.received_at, c.id) > (\(after.0), \(after.1))
                   AND c.received_at >= \(after.0) AND c.received_at < \(until)
                   AND (\(finishedSince)::timestamptz IS NULL OR coalesce(c.resolved_at, c.closed_at) >= \(finishedSince))
@@ -44,13 +58,22 @@ extension CaseworkStore {
                 case ("manual_dispatch", _): .desk
                 default: .unknown
                 }
-                examples.append(DispatchExample(
+                try body(DispatchExample(
                     input: DispatchInput(category: category, area: area, channel: channel, title: title, description: description),
                     unit: unit, received: received, rules: rules))
                 after = (received, id)
             }
-            if rows.count < page { return examples }
+            if rows.count < page { return }
         }
+    }
+
+    /// How many cases ``dispatchHistory(from:until:finishedSince:page:on:)`` reads for the window.
+    public func dispatchHistoryCount(from: Date, until: Date, on connection: PostgresConnection) throws -> Int {
+        try connection.query(
+            """
+            SELECT count(*) FROM cases c
+            WHERE \(unsafe: Self.finishedByAUnit) AND c.received_at >= \(from) AND c.received_at < \(until)
+            """).scalar(Int.self) ?? 0
     }
 
     /// The dispatch model's first choice for each of `cases` at the desk (manual dispatch)

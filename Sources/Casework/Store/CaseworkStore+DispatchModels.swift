@@ -98,18 +98,31 @@ extension CaseworkStore {
             .map(Self.modelRecord)
     }
 
-    /// Trains on the earlier cases of `examples` (the history of `from ..< until`), evaluates on
-    /// the latest fifth, and compares with the model in use on the held-out cases new to it.
-    /// With `store`, keeps the model as a new version: adopted (in use from now on) when no
-    /// model was in use or it did better, else its record only, without weights.
+    /// Trains on the earlier cases of the history of `from ..< until` (`count` of them, as
+    /// ``dispatchHistoryCount(from:until:on:)`` counted: the first four fifths, streamed into the
+    /// trainer page by page, never all in memory), evaluates on the latest fifth, and compares
+    /// with the model in use on the held-out cases new to it. With `store`, keeps the model as a
+    /// new version: adopted (in use from now on) when no model was in use or it did better, else
+    /// its record only, without weights.
     public func learnDispatchModel(
-        _ examples: [DispatchExample], from: Date, until: Date, store: Bool,
+        from: Date, until: Date, count: Int, store: Bool,
         trainer: DispatchTrainer = DispatchTrainer(), on connection: PostgresConnection
     ) throws -> DispatchLearning {
-        let (train, holdout) = DispatchEvaluation.split(examples)
-        let model = try trainer.train(train)
+        let cut = count - Int((Double(count) * 0.2).rounded())
+        var counts = DispatchTrainer.Counts(features: trainer.features)
+        var holdout: [DispatchExample] = []
+        var trainedUntil = from
+        try dispatchHistory(from: from, until: until, on: connection) { example in
+            if counts.count < cut {
+                counts.add(example)
+                trainedUntil = example.received
+            } else {
+                holdout.append(example)
+            }
+        }
+        let model = try trainer.model(of: counts)
+        let train = (count: counts.count, until: trainedUntil)
         let evaluation = DispatchEvaluation.evaluate(model, on: holdout, trained: train.count)
-        let trainedUntil = train.map(\.received).max() ?? from
         var comparison: DispatchComparison?
         if let (record, current) = try dispatchModelInUse(on: connection) {
             let unseen = holdout.filter { $0.received > record.trainedUntil }
@@ -125,7 +138,7 @@ extension CaseworkStore {
         learning.version = try connection.query(
             """
             INSERT INTO dispatch_models (window_from, window_until, trained_until, evaluation, compared, adopted, units, bits, weights)
-            VALUES (\(from), \(until), \(trainedUntil), \(try PostgresJSONB(encoding: evaluation)), \(compared), \(adopted),
+            VALUES (\(from), \(until), \(train.until), \(try PostgresJSONB(encoding: evaluation)), \(compared), \(adopted),
                     \(model.units), \(model.features.bits), \(adopted ? Data(model.storedBytes) : nil))
             RETURNING version
             """).scalar(Int.self)

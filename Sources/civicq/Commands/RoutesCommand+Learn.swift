@@ -37,14 +37,14 @@ extension RoutesCommand {
                 let from = until.addingTimeInterval(-Double(days) * 86_400)
                 let (days, store) = (days, !evaluate)
                 let learning = try await global.withStore(reading: evaluate) { connection, casework in
-                    let examples = try casework.dispatchHistory(from: from, until: until, on: connection)
+                    let count = try casework.dispatchHistoryCount(from: from, until: until, on: connection)
                     let needed = DispatchEvaluation.minimumCases, learnt = DispatchTrainer.minimumCases
-                    guard examples.count >= needed else {
+                    guard count >= needed else {
                         throw CaseworkError(.badInput, Spoken.say(
-                            "\(examples.count) finished cases in the last \(days) days is too few: at least \(needed) are needed (\(learnt) to learn from, a fifth more to test on); nothing was changed",
-                            "近 \(days) 天办结的案件 \(examples.count) 件，太少：至少需要 \(needed) 件（\(learnt) 件用于学习，另五分之一用于检验）；未做任何更改"))
+                            "\(count) finished cases in the last \(days) days is too few: at least \(needed) are needed (\(learnt) to learn from, a fifth more to test on); nothing was changed",
+                            "近 \(days) 天办结的案件 \(count) 件，太少：至少需要 \(needed) 件（\(learnt) 件用于学习，另五分之一用于检验）；未做任何更改"))
                     }
-                    return try casework.learnDispatchModel(examples, from: from, until: until, store: store, on: connection)
+                    return try casework.learnDispatchModel(from: from, until: until, count: count, store: store, on: connection)
                 }
                 if json { print(JSONOutput.render(learning)); return }
                 print(LearnReport.render(learning, days: days))

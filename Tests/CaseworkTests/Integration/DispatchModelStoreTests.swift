@@ -21,8 +21,8 @@ import Testing
         try await fixture.client.withConnection { connection in
             let until = Date()
             let from = until.addingTimeInterval(-30 * day)
-            let examples = try fixture.store.dispatchHistory(from: from, until: until, on: connection)
-            return try fixture.store.learnDispatchModel(examples, from: from, until: until, store: store, on: connection)
+            let count = try fixture.store.dispatchHistoryCount(from: from, until: until, on: connection)
+            return try fixture.store.learnDispatchModel(from: from, until: until, count: count, store: store, on: connection)
         }
     }
 
