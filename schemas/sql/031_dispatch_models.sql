@@ -26,6 +26,9 @@ CREATE TABLE dispatch_models (
     CHECK (NOT adopted OR weights IS NOT NULL),
     CHECK (weights IS NULL OR length(weights) = 4 * cardinality(units) * (1 + (1 << bits)))
 );
+-- Kept uncompressed out of line, so that a reader fetches the weights a slice at a time
+-- (substring reads only the TOAST chunks it needs) instead of 50 MB of hex text at once.
+ALTER TABLE dispatch_models ALTER COLUMN weights SET STORAGE EXTERNAL;
 CREATE INDEX dispatch_models_adopted_idx ON dispatch_models (version) WHERE adopted;
 
 -- The weekly check (drift): of the cases finished in the week before `at` that were received

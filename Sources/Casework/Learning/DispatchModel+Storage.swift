@@ -24,12 +24,46 @@ extension DispatchModel {
         guard bytes.count == count * 4 else {
             throw CaseworkError(.badInput, "a stored dispatch model has \(bytes.count) bytes of weights, not \(count * 4)")
         }
-        var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBytes { raw in
-            for index in 0..<count {
-                values[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+        self.init(units: units, features: features, logPrior: Self.floats(bytes[0..<units.count * 4]),
+                  weights: Self.floats(bytes[(units.count * 4)...]))
+    }
+
+    /// Little-endian float32 values, four bytes each (a trailing partial value is ignored).
+    static func floats<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [Float] {
+        var values = [Float]()
+        values.reserveCapacity(bytes.count / 4)
+        var word: UInt32 = 0, shift: UInt32 = 0
+        for byte in bytes {
+            word |= UInt32(byte) << shift
+            shift += 8
+            if shift == 32 {
+                values.append(Float(bitPattern: word))
+                (word, shift) = (0, 0)
             }
         }
-        self.init(units: units, features: features, logPrior: Array(values[..<units.count]), weights: Array(values[units.count...]))
+        return values
+    }
+
+    /// The model of `units` and `2^bits` buckets from its log priors and its weights as stored,
+    /// given a slice of the stored bytes at a time (``storedBytes``: the priors first), so that
+    /// the bytes are never all held at once; nil when they do not add up to the model.
+    static func reading(units: [String], bits: Int, slices: (_ offset: Int, _ count: Int) throws -> [UInt8]) throws -> DispatchModel {
+        guard (10...24).contains(bits), units.count >= 2 else {
+            throw CaseworkError(.badInput, "a stored dispatch model has \(units.count) units and \(bits) bucket bits")
+        }
+        let features = DispatchFeatures(bits: bits)
+        let priors = floats(try slices(0, units.count * 4))
+        let count = features.buckets * units.count
+        var weights = [Float]()
+        weights.reserveCapacity(count)
+        while weights.count < count {
+            let slice = try slices(4 * (units.count + weights.count), min(1 << 20, 4 * (count - weights.count)))
+            guard !slice.isEmpty, slice.count % 4 == 0 else { break }
+            weights.append(contentsOf: floats(slice))
+        }
+        guard priors.count == units.count, weights.count == count else {
+            throw CaseworkError(.badInput, "a stored dispatch model has \(4 * (priors.count + weights.count)) bytes of weights, not \(4 * (units.count + count))")
+        }
+        return DispatchModel(units: units, features: features, logPrior: priors, weights: weights)
     }
 }

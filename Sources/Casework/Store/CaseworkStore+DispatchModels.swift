@@ -61,13 +61,19 @@ extension CaseworkStore {
         try connection.query("SELECT max(version) FROM dispatch_models WHERE adopted").scalar(Int?.self) ?? nil
     }
 
-    /// The model in use with its record, if any.
+    /// The model in use with its record, if any. Its weights are read a megabyte at a time
+    /// into the model's own arrays: the whole value as one hex text held a client 434 MB at
+    /// once for a 66 MB model (docs/benchmarks.md).
     public func dispatchModelInUse(on connection: PostgresConnection) throws -> (record: DispatchModelRecord, model: DispatchModel)? {
         let rows = try connection.query(
-            "SELECT \(unsafe: Self.modelColumns), bits, weights FROM dispatch_models WHERE adopted ORDER BY version DESC LIMIT 1")
+            "SELECT \(unsafe: Self.modelColumns), bits FROM dispatch_models WHERE adopted ORDER BY version DESC LIMIT 1")
         guard let row = rows.first else { return nil }
         let record = try Self.modelRecord(row)
-        let model = try DispatchModel(units: record.units, bits: try row.decode(Int.self, at: 10), storedBytes: [UInt8](try row.decode(Data.self, at: 11)))
+        let model = try DispatchModel.reading(units: record.units, bits: try row.decode(Int.self, at: 10)) { offset, count in
+            [UInt8](try connection.query(
+                "SELECT substring(weights FROM \(offset + 1)::integer FOR \(count)::integer) FROM dispatch_models WHERE version = \(record.version)"
+            ).scalar(Data?.self).flatMap { $0 } ?? Data())
+        }
         return (record, model)
     }
 

@@ -27,6 +27,18 @@ import Testing
         #expect(first == model.logPrior[0])
         #expect(throws: CaseworkError.self) { try DispatchModel(units: model.units, bits: model.features.bits, storedBytes: Array(bytes.dropLast(4))) }
         #expect(throws: CaseworkError.self) { try DispatchModel(units: ["water"], bits: model.features.bits, storedBytes: bytes) }
+        // Read a slice at a time, as the store reads it: the same model; short of bytes, refused.
+        var asked: [Int] = []
+        let sliced = try DispatchModel.reading(units: model.units, bits: model.features.bits) { offset, count in
+            asked.append(offset)
+            return Array(bytes[offset..<min(bytes.count, offset + count)])
+        }
+        #expect(sliced == model && asked.first == 0 && asked.dropFirst().first == 4 * model.units.count)
+        #expect(throws: CaseworkError.self) {
+            try DispatchModel.reading(units: model.units, bits: model.features.bits) { offset, count in
+                Array(bytes.dropLast(4)[offset..<min(bytes.count - 4, offset + count)])
+            }
+        }
     }
 
     @Test func aCaseForTheDeskGoesToTheModelsFirstChoiceWhenLikelyEnough() throws {
