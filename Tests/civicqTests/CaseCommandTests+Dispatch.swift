@@ -16,10 +16,7 @@ extension CaseCommandTests {
         func civicq(_ arguments: String..., as login: String? = nil) async throws -> CivicQProcess.Outcome {
             try await Self.civicq(arguments, environment: environment, as: login)
         }
-        #expect(try await civicq("migrate").status == 0)
-        for file in ["departments", "categories", "calendar", "routes"] {
-            #expect(try await civicq(file, "import", "\(Self.examples)/\(file).yaml").status == 0)
-        }
+        try await Self.migrateWithTheExampleCity(environment: environment)
         let early = try await civicq("route", "learn")
         #expect(early.status == 64 && early.stderr.contains("0 finished cases in the last 365 days is too few: at least 1250 are needed"))
         #expect(early.stderr.contains("nothing was changed"))

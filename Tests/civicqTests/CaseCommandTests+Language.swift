@@ -16,10 +16,7 @@ extension CaseCommandTests {
             func expect(_ outcome: CivicQProcess.Outcome, says text: String, _ command: String) {
                 #expect(outcome.status == 0 && outcome.stdout.contains(text), "\(command): \(outcome.stdout) \(outcome.stderr)")
             }
-            #expect(try await civicq("migrate").status == 0)
-            for file in ["departments", "categories", "calendar", "routes"] {
-                #expect(try await civicq(file, "import", "\(Self.examples)/\(file).yaml").status == 0)
-            }
+            try await Self.migrateWithTheExampleCity(environment: environment)
             expect(try await civicq("departments", "import", "\(Self.examples)/departments.yaml"), says: "已导入", "departments import")
             expect(try await civicq("migrate"), says: "已是最新", "migrate")
             expect(try await civicq("migrate", "--status"), says: "已执行", "migrate --status")

@@ -14,10 +14,7 @@ extension CaseCommandTests {
         func civicq(_ arguments: String..., as login: String? = nil) async throws -> CivicQProcess.Outcome {
             try await Self.civicq(arguments, environment: environment, as: login)
         }
-        #expect(try await civicq("migrate").status == 0)
-        for file in ["departments", "categories", "calendar", "routes"] {
-            #expect(try await civicq(file, "import", "\(Self.examples)/\(file).yaml").status == 0)
-        }
+        try await Self.migrateWithTheExampleCity(environment: environment)
         for (id, area, phone, text) in [("d1", "420102001001", "13812345678", "幸福路12号小区门口下水道堵塞，污水漫到人行道上，已经三天了"),
                                          ("d2", "420102001002", "13900000000", "幸福路12号门口的下水道堵了三天，污水都漫到人行道了")] {
             let submitted = try await civicq("case", "submit", "--category", "020103", "--area", area, "--title", "下水道堵塞",

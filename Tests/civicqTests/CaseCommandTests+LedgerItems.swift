@@ -26,10 +26,7 @@ extension CaseCommandTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return path
         }
-        #expect(try await civicq("migrate").status == 0)
-        for file in ["departments", "categories", "calendar", "routes"] {
-            #expect(try await civicq(file, "import", "\(Self.examples)/\(file).yaml").status == 0)
-        }
+        try await Self.migrateWithTheExampleCity(environment: environment)
         let due = try await TestDatabase.asAdmin { connection in
             try connection.execute("SET search_path TO \(identifier: environment["CIVICQ_SCHEMA"]!)")
             let calendar = try CaseworkStore(schema: environment["CIVICQ_SCHEMA"]!).loadCalendar(on: connection)

@@ -33,10 +33,7 @@ extension CaseCommandTests {
         func civicq(_ arguments: String...) async throws -> CivicQProcess.Outcome {
             try await Self.civicq(arguments, environment: environment)
         }
-        #expect(try await civicq("migrate").status == 0)
-        for file in ["departments", "categories", "calendar", "routes"] {
-            #expect(try await civicq(file, "import", "\(Self.examples)/\(file).yaml").status == 0)
-        }
+        try await Self.migrateWithTheExampleCity(environment: environment)
         let key = try await civicq("keys", "create", "--source", "hotline").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let office = try await civicq("keys", "create", "--source", "office", "--scope", "dashboard:read").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)

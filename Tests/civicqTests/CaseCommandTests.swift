@@ -50,6 +50,14 @@ struct CaseCommandTests {
         try await cleanup(schema)
     }
 
+    /// `civicq migrate`, then the example city's departments, categories, calendar and rules.
+    static func migrateWithTheExampleCity(environment: [String: String]) async throws {
+        #expect(try await civicq(["migrate"], environment: environment).status == 0)
+        for file in ["departments", "categories", "calendar", "routes"] {
+            #expect(try await civicq([file, "import", "\(examples)/\(file).yaml"], environment: environment).status == 0)
+        }
+    }
+
     /// Runs `civicq` with `environment`, as `login` when one is given.
     static func civicq(
         _ arguments: [String], environment: [String: String], as login: String? = nil, input: String? = nil

@@ -48,15 +48,12 @@ INSERT INTO settings (key, value) VALUES
     ('dispatch.auto_threshold', 'null');    -- a probability: a case no rule matched goes to the model's
                                             -- first choice at or above it; null: never (the default)
 
--- A dispatch event may name the model that made it (its details' `source`, `model` and
--- `probability`): the contract (migration 020) and its check, regenerated the same way.
-DO $$
+-- The check of an event's details (020's case_event_fits), generated from case_event_kinds() as
+-- one CASE of constants; a migration that changes the contract calls it again.
+CREATE FUNCTION case_event_contract_apply() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     arms text;
 BEGIN
-    EXECUTE format('CREATE OR REPLACE FUNCTION case_event_kinds() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
-        format('SELECT %L::jsonb', jsonb_set(case_event_kinds(), '{dispatched}',
-               case_event_kinds() -> 'dispatched' || '["source", "model", "probability"]'::jsonb)));
     SELECT string_agg(format('WHEN %L THEN p_details - %L::text[] = ''{}''::jsonb', k.key,
                              (SELECT coalesce(array_agg(v ORDER BY v), '{}') FROM jsonb_array_elements_text(k.value) AS v)),
                       ' ' ORDER BY k.key)
@@ -65,6 +62,17 @@ BEGIN
                    'LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
                    format('SELECT CASE p_kind %s ELSE false END', arms));
 END $$;
+REVOKE EXECUTE ON FUNCTION case_event_contract_apply() FROM PUBLIC;
+
+-- A dispatch event may name the model that made it (its details' `source`, `model` and
+-- `probability`).
+DO $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE FUNCTION case_event_kinds() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+        format('SELECT %L::jsonb', jsonb_set(case_event_kinds(), '{dispatched}',
+               case_event_kinds() -> 'dispatched' || '["source", "model", "probability"]'::jsonb)));
+END $$;
+SELECT case_event_contract_apply();
 
 -- A model's dispatch: route_apply takes an optional `model` object per decision
 -- ({"source": "model", "model": version, "probability": p}) into the event's details, so that
