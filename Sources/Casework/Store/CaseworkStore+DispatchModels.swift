@@ -1,47 +1,6 @@
 public import Foundation
 public import Postgres
 
-/// What learning a dispatch model did: its evaluation, the comparison with the model in use,
-/// and whether it was stored and adopted.
-public struct DispatchLearning: Sendable, Codable, Equatable {
-    public var evaluation: DispatchEvaluation
-    public var comparison: DispatchComparison?
-    /// Whether it replaces the model in use (no model was in use, or it did better).
-    public var adopted: Bool
-    /// The version it was stored as; nil when only evaluated.
-    public var version: Int?
-}
-
-/// The weekly check of the model in use (drift): of the cases finished in the week before `at`
-/// that were received after it learnt, how many ended with its first choice.
-public struct DispatchModelCheck: Sendable, Codable, Equatable {
-    public var model: Int
-    public var at: Date
-    public var since: Date
-    public var cases: Int
-    public var agreed: Int
-    /// The model's top-1 accuracy on its own held-out cases, to compare with.
-    public var evaluatedTop1: Double
-
-    public var agreement: Double? { cases == 0 ? nil : Double(agreed) / Double(cases) }
-}
-
-/// Dispatches to a lead unit by who made them, and how many that unit returned.
-public struct DispatchSourceFigures: Sendable, Codable, Equatable {
-    /// `rule`, `model` or `desk`.
-    public var source: String
-    public var dispatches: Int
-    public var returned: Int
-
-    public init(source: String, dispatches: Int, returned: Int) {
-        self.source = source
-        self.dispatches = dispatches
-        self.returned = returned
-    }
-
-    public var returnRate: Double? { dispatches == 0 ? nil : Double(returned) / Double(dispatches) }
-}
-
 extension CaseworkStore {
     static let modelColumns = """
         version, trained_at, trained_by, window_from, window_until, trained_until, evaluation, compared, adopted, units

@@ -1,0 +1,15 @@
+/// Dispatches to a lead unit by who made them, and how many that unit returned.
+public struct DispatchSourceFigures: Sendable, Codable, Equatable {
+    /// `rule`, `model` or `desk`.
+    public var source: String
+    public var dispatches: Int
+    public var returned: Int
+
+    public init(source: String, dispatches: Int, returned: Int) {
+        self.source = source
+        self.dispatches = dispatches
+        self.returned = returned
+    }
+
+    public var returnRate: Double? { dispatches == 0 ? nil : Double(returned) / Double(dispatches) }
+}
