@@ -11,5 +11,6 @@ public struct DispatchSourceFigures: Sendable, Codable, Equatable {
         self.returned = returned
     }
 
-    public var returnRate: Double? { dispatches == 0 ? nil : Double(returned) / Double(dispatches) }
+    /// Returned of dispatched; no figure without a dispatch.
+    public var returnRate: FigureRate { FigureRate(Double(returned), of: Int64(dispatches)) }
 }

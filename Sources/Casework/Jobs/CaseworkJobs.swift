@@ -121,14 +121,16 @@ public enum CaseworkJobs {
             let pause = try await client.withConnection { connection -> Double in
                 let pause = try store.seconds(setting: "dispatch.learn_seconds", default: 604_800, on: connection)
                 guard pause > 0 else { return 3600 }
-                try store.checkDispatchModel(on: connection)
+                // The model in use, read once for the week's check and the comparison.
+                let inUse = try store.dispatchModelInUse(on: connection)
+                if let inUse { try store.checkDispatchModel(inUse, on: connection) }
                 let days = min(3650, max(1, try store.seconds(setting: "dispatch.learn_days", default: 365, on: connection)))
                 let until = Date()
                 let from = until.addingTimeInterval(-days * 86_400)
                 let count = try store.dispatchHistoryCount(from: from, until: until, on: connection)
                 guard count >= DispatchEvaluation.minimumCases else { return pause }
                 do {
-                    _ = try store.learnDispatchModel(from: from, until: until, count: count, store: true, on: connection)
+                    _ = try store.learnDispatchModel(from: from, until: until, count: count, store: true, against: inUse, on: connection)
                 } catch let error as CaseworkError where error.code == .badInput {
                     // Too few units with enough cases: nothing to learn this time.
                 }

@@ -45,21 +45,18 @@ public struct DispatchEvaluation: Sendable, Codable, Equatable {
     /// learn from, and a fifth more to test on.
     public static let minimumCases = DispatchTrainer.minimumCases * 5 / 4
 
+    /// Of `total` cases in received order, how many come before the holdout (the latest
+    /// `fraction`).
+    public static func trainingCount(of total: Int, holdout fraction: Double = 0.2) -> Int {
+        total - Int((Double(total) * fraction).rounded())
+    }
+
     /// The latest `fraction` of `examples` by received time (ties by their order) as the
     /// holdout, the rest for training.
     public static func split(_ examples: [DispatchExample], holdout fraction: Double = 0.2) -> (train: [DispatchExample], holdout: [DispatchExample]) {
         let ordered = examples.enumerated().sorted { ($0.element.received, $0.offset) < ($1.element.received, $1.offset) }.map(\.element)
-        let cut = ordered.count - Int((Double(ordered.count) * fraction).rounded())
+        let cut = trainingCount(of: ordered.count, holdout: fraction)
         return (Array(ordered[..<cut]), Array(ordered[cut...]))
-    }
-
-    /// Trains on the earlier cases and evaluates on the latest (``split(_:holdout:)``).
-    public static func run(
-        _ examples: [DispatchExample], trainer: DispatchTrainer, holdout fraction: Double = 0.2
-    ) throws -> (model: DispatchModel, evaluation: DispatchEvaluation) {
-        let (train, holdout) = split(examples, holdout: fraction)
-        let model = try trainer.train(train)
-        return (model, evaluate(model, on: holdout, trained: train.count))
     }
 
     /// The figures of `model` on `holdout`.

@@ -13,4 +13,10 @@ public struct DispatchInput: Sendable, Hashable, Codable {
         self.title = title
         self.description = description
     }
+
+    /// What a case being routed says, as the model reads it.
+    public init(_ routing: RoutingInput) {
+        self.init(category: routing.category, area: routing.area, channel: routing.channel, title: routing.title,
+                  description: routing.description)
+    }
 }

@@ -16,16 +16,12 @@ extension DispatchModel {
     /// The model stored as `bytes` (``storedBytes``) for `units` and `2^bits` buckets; a
     /// length that does not fit them is ``CaseworkError/Code/badInput``.
     public init(units: [String], bits: Int, storedBytes bytes: [UInt8]) throws {
-        guard (10...24).contains(bits), units.count >= 2 else {
-            throw CaseworkError(.badInput, "a stored dispatch model has \(units.count) units and \(bits) bucket bits")
+        self = try Self.reading(units: units, bits: bits) { offset, count in
+            Array(bytes[min(offset, bytes.count)..<min(bytes.count, offset + count)])
         }
-        let features = DispatchFeatures(bits: bits)
-        let count = units.count * (1 + features.buckets)
-        guard bytes.count == count * 4 else {
-            throw CaseworkError(.badInput, "a stored dispatch model has \(bytes.count) bytes of weights, not \(count * 4)")
+        guard memoryBytes == bytes.count else {
+            throw CaseworkError(.badInput, "a stored dispatch model has \(bytes.count) bytes of weights, not \(memoryBytes)")
         }
-        self.init(units: units, features: features, logPrior: Self.floats(bytes[0..<units.count * 4]),
-                  weights: Self.floats(bytes[(units.count * 4)...]))
     }
 
     /// Little-endian float32 values, four bytes each (a trailing partial value is ignored).
@@ -46,7 +42,8 @@ extension DispatchModel {
 
     /// The model of `units` and `2^bits` buckets from its log priors and its weights as stored,
     /// given a slice of the stored bytes at a time (``storedBytes``: the priors first), so that
-    /// the bytes are never all held at once; nil when they do not add up to the model.
+    /// the bytes are never all held at once; ``CaseworkError/Code/badInput`` when they do not
+    /// add up to the model.
     static func reading(units: [String], bits: Int, slices: (_ offset: Int, _ count: Int) throws -> [UInt8]) throws -> DispatchModel {
         guard (10...24).contains(bits), units.count >= 2 else {
             throw CaseworkError(.badInput, "a stored dispatch model has \(units.count) units and \(bits) bucket bits")

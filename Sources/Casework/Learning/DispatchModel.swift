@@ -55,9 +55,7 @@ public struct DispatchModel: Sendable, Equatable {
     /// The most likely unit for a case being routed that has not returned it (and is in
     /// `allowed`, when given), with its probability among all units.
     public func firstChoice(_ input: RoutingInput, among allowed: Set<String>? = nil) -> Suggestion? {
-        let complaint = DispatchInput(
-            category: input.category, area: input.area, channel: input.channel, title: input.title, description: input.description)
-        return suggest(complaint, count: units.count)
+        suggest(DispatchInput(input), count: units.count)
             .first { suggestion in !input.excluded.contains(suggestion.unit) && (allowed?.contains(suggestion.unit) ?? true) }
     }
 

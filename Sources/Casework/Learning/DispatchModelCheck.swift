@@ -11,5 +11,6 @@ public struct DispatchModelCheck: Sendable, Codable, Equatable {
     /// The model's top-1 accuracy on its own held-out cases, to compare with.
     public var evaluatedTop1: Double
 
-    public var agreement: Double? { cases == 0 ? nil : Double(agreed) / Double(cases) }
+    /// Agreed of the cases checked; no figure without a case.
+    public var agreement: FigureRate { FigureRate(Double(agreed), of: Int64(cases)) }
 }

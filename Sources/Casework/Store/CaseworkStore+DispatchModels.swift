@@ -20,10 +20,13 @@ extension CaseworkStore {
         try connection.query("SELECT max(version) FROM dispatch_models WHERE adopted").scalar(Int?.self) ?? nil
     }
 
+    /// The model in use with its record, as ``dispatchModelInUse(on:)`` reads it.
+    public typealias ModelInUse = (record: DispatchModelRecord, model: DispatchModel)
+
     /// The model in use with its record, if any. Its weights are read a megabyte at a time
     /// into the model's own arrays: the whole value as one hex text held a client 434 MB at
     /// once for a 66 MB model (docs/benchmarks.md).
-    public func dispatchModelInUse(on connection: PostgresConnection) throws -> (record: DispatchModelRecord, model: DispatchModel)? {
+    public func dispatchModelInUse(on connection: PostgresConnection) throws -> ModelInUse? {
         let rows = try connection.query(
             "SELECT \(unsafe: Self.modelColumns), bits FROM dispatch_models WHERE adopted ORDER BY version DESC LIMIT 1")
         guard let row = rows.first else { return nil }
@@ -45,10 +48,8 @@ extension CaseworkStore {
 
     /// `dispatch.auto_threshold` when it is a probability in (0, 1]; nil (never) otherwise.
     public func autoDispatchThreshold(on connection: PostgresConnection) throws -> Double? {
-        let text = try connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'dispatch.auto_threshold'").first?
-            .decode(String?.self, at: 0)
-        guard let value = text.flatMap(Double.init), value > 0, value <= 1 else { return nil }
-        return value
+        let value = try seconds(setting: "dispatch.auto_threshold", default: .nan, on: connection)
+        return value > 0 && value <= 1 ? value : nil
     }
 
     /// The model in use as a dispatcher at `threshold`; nil when no model is in use.
@@ -73,7 +74,17 @@ extension CaseworkStore {
         from: Date, until: Date, count: Int, store: Bool,
         trainer: DispatchTrainer = DispatchTrainer(), on connection: PostgresConnection
     ) throws -> DispatchLearning {
-        let cut = count - Int((Double(count) * 0.2).rounded())
+        try learnDispatchModel(from: from, until: until, count: count, store: store, against: try dispatchModelInUse(on: connection),
+                               trainer: trainer, on: connection)
+    }
+
+    /// The same, against `inUse` as already read (the weekly job reads it once for its check
+    /// and for this).
+    public func learnDispatchModel(
+        from: Date, until: Date, count: Int, store: Bool, against inUse: ModelInUse?,
+        trainer: DispatchTrainer = DispatchTrainer(), on connection: PostgresConnection
+    ) throws -> DispatchLearning {
+        let cut = DispatchEvaluation.trainingCount(of: count)
         var counts = DispatchTrainer.Counts(features: trainer.features)
         var holdout: [DispatchExample] = []
         var trainedUntil = from
@@ -89,7 +100,7 @@ extension CaseworkStore {
         let train = (count: counts.count, until: trainedUntil)
         let evaluation = DispatchEvaluation.evaluate(model, on: holdout, trained: train.count)
         var comparison: DispatchComparison?
-        if let (record, current) = try dispatchModelInUse(on: connection) {
+        if let (record, current) = inUse {
             let unseen = holdout.filter { $0.received > record.trainedUntil }
             comparison = DispatchComparison(
                 model: record.version, cases: unseen.count,
@@ -114,17 +125,26 @@ extension CaseworkStore {
     /// received after it learnt, and records the check; nil when no model is in use.
     @discardableResult
     public func checkDispatchModel(now: Date = Date(), days: Int = 7, on connection: PostgresConnection) throws -> DispatchModelCheck? {
-        guard let (record, model) = try dispatchModelInUse(on: connection) else { return nil }
+        guard let inUse = try dispatchModelInUse(on: connection) else { return nil }
+        return try checkDispatchModel(inUse, now: now, days: days, on: connection)
+    }
+
+    /// The same for `inUse` as already read; the cases are counted as their pages are read.
+    @discardableResult
+    public func checkDispatchModel(_ inUse: ModelInUse, now: Date = Date(), days: Int = 7, on connection: PostgresConnection) throws -> DispatchModelCheck {
+        let (record, model) = inUse
         let since = now.addingTimeInterval(-Double(days) * 86_400)
-        let examples = try dispatchHistory(
-            from: record.trainedUntil.addingTimeInterval(0.001), until: now, finishedSince: since, on: connection)
-        let agreed = examples.filter { model.suggest($0.input, count: 1).first?.unit == $0.unit }.count
+        var cases = 0, agreed = 0
+        try dispatchHistory(from: record.trainedUntil.addingTimeInterval(0.001), until: now, finishedSince: since, on: connection) {
+            cases += 1
+            if model.suggest($0.input, count: 1).first?.unit == $0.unit { agreed += 1 }
+        }
         let at = try connection.query(
             """
             INSERT INTO dispatch_model_checks (model_version, at, since, cases, agreed)
-            VALUES (\(record.version), \(now), \(since), \(examples.count), \(agreed)) RETURNING at
+            VALUES (\(record.version), \(now), \(since), \(cases), \(agreed)) RETURNING at
             """).scalar(Date.self) ?? now
-        return DispatchModelCheck(model: record.version, at: at, since: since, cases: examples.count, agreed: agreed,
+        return DispatchModelCheck(model: record.version, at: at, since: since, cases: cases, agreed: agreed,
                                   evaluatedTop1: record.evaluation.top1)
     }
 

@@ -109,9 +109,10 @@ extension CaseworkStore {
         WorkCalendar(timeZone: try reportingTimeZone(on: connection)).day(of: Date())
     }
 
-    /// A setting holding a number of seconds, or `fallback` when it is unset or not a number.
+    /// A setting holding a number of seconds, or `fallback` when it is unset, null or not a number.
     public func seconds(setting key: String, default fallback: Double, on connection: PostgresConnection) throws -> Double {
-        try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String.self).flatMap(Double.init) ?? fallback
+        try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String?.self).flatMap { $0 }
+            .flatMap(Double.init) ?? fallback
     }
 
     /// The installation's reporting time zone and language, in one read; `language`, when

@@ -37,7 +37,7 @@ struct DispatchGauges: Sendable {
         registry.makeGauge(descriptor: Self.modelVersion).set(Double(reading.modelVersion ?? 0))
         if let check = reading.check {
             registry.makeGauge(descriptor: Self.checkedCases).set(Double(check.cases))
-            registry.makeGauge(descriptor: Self.agreement).set(check.agreement ?? .nan)
+            registry.makeGauge(descriptor: Self.agreement).set(check.agreement.value ?? .nan)
             registry.makeGauge(descriptor: Self.testedTop1).set(check.evaluatedTop1)
         }
     }

@@ -58,7 +58,7 @@ enum LearnReport {
     static func render(_ learning: DispatchLearning, days: Int) -> String {
         let say = Spoken.say
         let evaluation = learning.evaluation
-        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", 100 * $0) } ?? "-" }
+        let percent = RouteReport.percent
         var lines = [
             say("learnt from \(evaluation.trained) finished cases of the last \(days) days, tested on the \(evaluation.holdout) latest",
                 "以近 \(days) 天办结的 \(evaluation.trained) 件案件学习，以最新的 \(evaluation.holdout) 件检验"),

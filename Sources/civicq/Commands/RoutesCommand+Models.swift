@@ -41,7 +41,7 @@ extension RoutesCommand {
                 }
                 var text = table.render()
                 if let check {
-                    let agreement = check.agreement.map(RouteReport.percent) ?? "-"
+                    let agreement = RouteReport.percent(check.agreement.value)
                     text += "\n" + audience.say(
                         "last check \(audience.time(check.at)): model \(check.model)'s first choice was the final unit of \(check.agreed) of \(check.cases) cases finished in the week before (\(agreement); \(RouteReport.percent(check.evaluatedTop1)) when tested)",
                         "最近检查 \(audience.time(check.at))：前一周办结的 \(check.cases) 件中，模型 \(check.model) 首选即最终单位的 \(check.agreed) 件（\(agreement)；检验时 \(RouteReport.percent(check.evaluatedTop1))）")

@@ -41,7 +41,7 @@ struct StatsSources: AsyncParsableCommand {
             var table = TextTable(header: [say("source", "派单方式"), say("dispatches", "派单数"), say("returned", "退单数"), say("return rate", "退单率")])
             for source in sources {
                 table.add([names[source.source] ?? source.source, String(source.dispatches), String(source.returned),
-                           source.returnRate.map(RouteReport.percent) ?? "-"])
+                           RouteReport.percent(source.returnRate.value)])
             }
             print(say("dispatches \(period.description)", "派单 \(period.description)"))
             print(sources.isEmpty ? say("no dispatches in the period", "该时段没有派单") : table.render())
