@@ -58,6 +58,7 @@ struct EnqueueClaimTests {
                 try await enqueue(JobRequest(kind: "k", queue: "unique", uniqueKey: "u-1"))
                 try await enqueue(JobRequest(kind: "k", queue: "unique-later", runAt: Date().addingTimeInterval(3600), uniqueKey: "u-2"))
                 try await enqueue(JobRequest(kind: "k", queue: "now"))
+                try await enqueue(JobRequest(kind: "k"))  // the default queue, not sent: the row names it
                 let twice = JobStore(schema: schema, notifyDebounce: .seconds(60))
                 try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
                 try await enqueue(JobRequest(kind: "k", queue: "twice"), store: twice)
@@ -68,11 +69,11 @@ struct EnqueueClaimTests {
                 }
                 return woken
             }
-            #expect(woken == ["unique", "now", "twice", "last"])
+            #expect(woken == ["unique", "now", "default", "twice", "last"])
             let rows = try await client.withConnection {
                 try $0.query(PostgresQuery(unsafeSQL: "SELECT string_agg(queue || '=' || state, ' ' ORDER BY id) FROM \(schema).jobs")).scalar(String.self)
             }
-            #expect(rows == "later=scheduled unique=available unique-later=scheduled now=available twice=available twice=available last=available")
+            #expect(rows == "later=scheduled unique=available unique-later=scheduled now=available default=available twice=available twice=available last=available")
         }
     }
 

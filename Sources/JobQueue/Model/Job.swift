@@ -60,9 +60,16 @@ public struct JobRequest: Sendable, Equatable {
     /// returns the first. Default `nil`.
     public var uniqueKey: String?
 
+    /// The defaults, which are also the `jobs` table's column defaults (migration 002): an
+    /// enqueue leaves a value equal to its default to the table.
+    public static let defaultQueue = "default"
+    public static let defaultPayload = PostgresJSONB(text: "{}")
+    public static let defaultPriority: Int16 = 0
+    public static let defaultMaxAttempts = 20
+
     public init(
-        kind: String, queue: String = "default", payload: PostgresJSONB = PostgresJSONB(text: "{}"),
-        priority: Int16 = 0, runAt: Date? = nil, maxAttempts: Int = 20, uniqueKey: String? = nil
+        kind: String, queue: String = defaultQueue, payload: PostgresJSONB = defaultPayload,
+        priority: Int16 = defaultPriority, runAt: Date? = nil, maxAttempts: Int = defaultMaxAttempts, uniqueKey: String? = nil
     ) {
         self.kind = kind
         self.queue = queue
@@ -75,8 +82,8 @@ public struct JobRequest: Sendable, Equatable {
 
     /// A request whose payload is an encodable value.
     public init<P: Encodable>(
-        kind: String, queue: String = "default", payload: P, priority: Int16 = 0, runAt: Date? = nil,
-        maxAttempts: Int = 20, uniqueKey: String? = nil
+        kind: String, queue: String = defaultQueue, payload: P, priority: Int16 = defaultPriority, runAt: Date? = nil,
+        maxAttempts: Int = defaultMaxAttempts, uniqueKey: String? = nil
     ) throws {
         self.init(
             kind: kind, queue: queue, payload: try PostgresJSONB(encoding: payload), priority: priority,

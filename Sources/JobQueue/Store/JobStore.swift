@@ -21,8 +21,8 @@ public struct JobStore: Sendable {
     let history: String
     let enqueueFunction: String
     let jobRequest: String
-    private let singleInsert: [String]
-    private let debouncer: NotifyDebouncer
+    let singleInsert: SingleInsertStatements
+    let debouncer: NotifyDebouncer
     /// Where the queue's metrics go (shared with the workers that use this store).
     public let metrics: JobMetrics
 
@@ -42,82 +42,11 @@ public struct JobStore: Sendable {
         self.history = "\(quoted).job_history"
         self.enqueueFunction = "\(quoted).jobs_enqueue"
         self.jobRequest = "\(quoted).job_request"
-        self.singleInsert = Self.singleInsert(jobs: jobs, jobState: jobState)
+        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState)
         self.debouncer = NotifyDebouncer(window: notifyDebounce)
     }
 
     // MARK: Enqueue
-
-    /// Enqueues one job on `connection` (inside the caller's transaction, if one is open).
-    /// Idle workers of its queue are woken when the transaction commits.
-    /// - Returns: the job's id, or the id of the live job with the same unique key.
-    ///
-    /// One row, one statement: a plain `INSERT … ON CONFLICT … RETURNING` (prepared by the
-    /// connection, so only bound and executed after its first use), the wake-up, when this
-    /// process's debouncer allows one, a `pg_notify` in the same statement's `RETURNING` (one
-    /// round trip, delivered at commit). The rules are those of `jobs_enqueue` (migration
-    /// 019), which batches and the database's own functions use: the same defaults,
-    /// `scheduled` when `runAt` is after the server's now, one live job per unique key;
-    /// `EnqueueClaimTests` compares the two forms row by row.
-    @discardableResult
-    public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
-        try request.validate()
-        let wake = (request.runAt ?? Date()) <= Date() && debouncer.shouldNotify(request.queue)
-        // Eight fixed texts (a run_at or not, a unique key or not, a wake-up or not): no SQL
-        // is built per call, and a job due now leaves run_at and state to the table's defaults.
-        var binds = PostgresBindings()
-        binds.append(request.queue)
-        binds.append(request.kind)
-        binds.append(request.payload)
-        binds.append(request.priority)
-        binds.append(request.maxAttempts)
-        if let runAt = request.runAt { binds.append(runAt) }
-        if let key = request.uniqueKey { binds.append(key) }
-        if wake { binds.append(channel) }
-        let sql = singleInsert[(request.runAt == nil ? 0 : 4) + (request.uniqueKey == nil ? 0 : 2) + (wake ? 1 : 0)]
-        let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds))
-        guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
-        let (id, inserted) = try row.decode((Int64, Bool).self)
-        metrics.count("civicq_jobs_enqueued_total", kind: request.kind, by: 1)
-        return EnqueuedJob(id: id, inserted: inserted)
-    }
-
-    /// The single insert's texts, by (a run_at, a unique key, a wake-up) as bits 4, 2, 1.
-    /// `$1`–`$5` are queue, kind, payload, priority, max_attempts; then run_at, the unique key
-    /// and the channel, those that the text has.
-    private static func singleInsert(jobs: String, jobState: String) -> [String] {
-        (0..<8).map { index in
-            let (scheduled, unique, wake) = (index & 4 != 0, index & 2 != 0, index & 1 != 0)
-            var columns = ["queue", "kind", "payload", "priority", "max_attempts"]
-            var values = ["$1", "$2", "$3", "$4", "$5"]
-            var parameters = 5
-            if scheduled {
-                // Otherwise the defaults of run_at (now()) and state ('available').
-                parameters += 1
-                columns += ["run_at", "state"]
-                values += ["$\(parameters)", "(CASE WHEN $\(parameters) > now() THEN 'scheduled' ELSE 'available' END)::\(jobState)"]
-            }
-            if unique {
-                parameters += 1
-                columns.append("unique_key")
-                values.append("$\(parameters)")
-            }
-            let returning = unique ? "j.id, (j.xmax = 0) AS inserted" : "id, true"
-            let notify = wake ? ", pg_notify($\(parameters + 1), $1)" : ""
-            // Without a unique key nothing can conflict: no arbiter.
-            let conflict = unique
-                ? "\nON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')\n"
-                    + "DO UPDATE SET unique_key = excluded.unique_key"
-                : ""
-            return "INSERT INTO \(jobs)\(unique ? " AS j" : "") (\(columns.joined(separator: ", ")))\n"
-                + "VALUES (\(values.joined(separator: ", ")))\(conflict)\nRETURNING \(returning)\(notify)"
-        }
-    }
-
-    /// The statement ``enqueue(_:on:)`` sends for a job due now, without a unique key or a
-    /// wake-up (parameters: queue, kind, payload, priority, max_attempts): for a benchmark to
-    /// run the same SQL as a floor.
-    public var singleInsertSQL: String { singleInsert[0] }
 
     /// Enqueues many jobs in one statement. Requests with the same unique key (in the batch
     /// or already live) yield one job; each result says which.

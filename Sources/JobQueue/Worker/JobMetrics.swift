@@ -24,7 +24,7 @@ import Synchronization
 /// `Sendable`: the caches are behind a `Mutex`; swift-metrics objects are thread-safe.
 public final class JobMetrics: Sendable {
     private let factory: any MetricsFactory
-    private let counters = Mutex<[String: Counter]>([:])
+    private let counters = Mutex<[CounterKey: Counter]>([:])
     private let timers = Mutex<[String: Timer]>([:])
     private let gauges = Mutex<[String: Gauge]>([:])
 
@@ -61,7 +61,7 @@ public final class JobMetrics: Sendable {
 
     func count(_ name: String, kind: String, by amount: Int = 1) {
         guard amount > 0 else { return }
-        let key = name + "\u{1}" + kind
+        let key = CounterKey(name: name, kind: kind)
         let counter = counters.withLock { cache in
             if let counter = cache[key] { return counter }
             let counter = Counter(label: name, dimensions: [("kind", kind)], factory: factory)
@@ -91,4 +91,11 @@ public final class JobMetrics: Sendable {
         }
         gauge.record(value)
     }
+}
+
+/// A counter's name and kind label: the cache's key, looked up on every enqueue (no string
+/// is built for it).
+private struct CounterKey: Hashable {
+    let name: String
+    let kind: String
 }

@@ -24,52 +24,77 @@ public struct PostgresBindings: Sendable, Equatable {
 extension PostgresBindings {
     /// Calls `body` with the parameter arrays libpq takes: types, values (C strings or bytes),
     /// lengths and formats. The pointers are valid only inside `body`.
+    ///
+    /// Every value is copied into one buffer (text with its terminating NUL, bytes as they
+    /// are), and the buffer and the four arrays are temporary allocations, on the stack when
+    /// they are small: a statement's parameters cost no allocation per value. This runs
+    /// before every statement.
     func withLibPQArrays<R>(
         _ body: (
             _ types: UnsafePointer<UInt32>?, _ values: UnsafePointer<UnsafePointer<CChar>?>?,
             _ lengths: UnsafePointer<Int32>?, _ formats: UnsafePointer<Int32>?
         ) throws -> R
     ) rethrows -> R {
-        if binds.isEmpty { return try body(nil, nil, nil, nil) }
-        var types = [UInt32]()
-        var lengths = [Int32]()
-        var formats = [Int32]()
-        var buffers = [UnsafeMutablePointer<CChar>?]()
-        types.reserveCapacity(binds.count)
-        lengths.reserveCapacity(binds.count)
-        formats.reserveCapacity(binds.count)
-        buffers.reserveCapacity(binds.count)
-        defer { for buffer in buffers { free(buffer) } }
+        let count = binds.count
+        if count == 0 { return try body(nil, nil, nil, nil) }
+        var byteCount = 0
         for bind in binds {
-            types.append(bind.type.oid)
             switch bind.value {
-            case nil:
-                buffers.append(nil)
-                lengths.append(0)
-                formats.append(0)
-            case .text(let text):
-                buffers.append(strdup(text))
-                lengths.append(0)
-                formats.append(0)
-            case .binary(let bytes):
-                let buffer = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: CChar.self)
-                bytes.withUnsafeBytes { raw in
-                    if let base = raw.baseAddress { UnsafeMutableRawPointer(buffer).copyMemory(from: base, byteCount: bytes.count) }
-                }
-                buffers.append(buffer)
-                lengths.append(Int32(bytes.count))
-                formats.append(1)
+            case nil: break
+            case .text(let text): byteCount += text.utf8.count + 1
+            case .binary(let bytes): byteCount += bytes.count
             }
         }
-        let values = buffers.map { UnsafePointer($0) }
-        return try types.withUnsafeBufferPointer { typePointer in
-            try values.withUnsafeBufferPointer { valuePointer in
-                try lengths.withUnsafeBufferPointer { lengthPointer in
-                    try formats.withUnsafeBufferPointer { formatPointer in
-                        try body(typePointer.baseAddress, valuePointer.baseAddress, lengthPointer.baseAddress, formatPointer.baseAddress)
+        return try withUnsafeTemporaryAllocation(byteCount: max(byteCount, 1), alignment: 1) { buffer in
+            try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count) { types in
+                try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                    // Lengths first, then formats.
+                    try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { numbers in
+                        var offset = 0
+                        for (index, bind) in binds.enumerated() {
+                            types.initializeElement(at: index, to: bind.type.oid)
+                            let start = buffer.baseAddress! + offset
+                            switch bind.value {
+                            case nil:
+                                values.initializeElement(at: index, to: nil)
+                                numbers.initializeElement(at: index, to: 0)
+                                numbers.initializeElement(at: count + index, to: 0)
+                            case .text(let text):
+                                let length = Self.copy(text.utf8, to: start)
+                                (start + length).storeBytes(of: 0, as: UInt8.self)
+                                offset += length + 1
+                                values.initializeElement(at: index, to: UnsafePointer(start.assumingMemoryBound(to: CChar.self)))
+                                numbers.initializeElement(at: index, to: 0)
+                                numbers.initializeElement(at: count + index, to: 0)
+                            case .binary(let bytes):
+                                let length = Self.copy(bytes, to: start)
+                                offset += length
+                                values.initializeElement(at: index, to: UnsafePointer(start.assumingMemoryBound(to: CChar.self)))
+                                numbers.initializeElement(at: index, to: Int32(length))
+                                numbers.initializeElement(at: count + index, to: 1)
+                            }
+                        }
+                        let base = UnsafePointer(numbers.baseAddress!)
+                        return try body(UnsafePointer(types.baseAddress!), UnsafePointer(values.baseAddress!), base, base + count)
                     }
                 }
             }
         }
+    }
+
+    /// Copies `bytes` to `destination`; returns how many.
+    private static func copy<C: Collection<UInt8>>(_ bytes: C, to destination: UnsafeMutableRawPointer) -> Int {
+        if let copied = bytes.withContiguousStorageIfAvailable({ source in
+            if let base = source.baseAddress { destination.copyMemory(from: base, byteCount: source.count) }
+            return source.count
+        }) {
+            return copied
+        }
+        var count = 0
+        for byte in bytes {
+            (destination + count).storeBytes(of: byte, as: UInt8.self)
+            count += 1
+        }
+        return count
     }
 }
