@@ -29,13 +29,11 @@ struct PgbenchFloor {
         try oneRowEach("INSERT INTO \(schema).jobs (kind) VALUES ('queue.noop')", clients: clients, transactions: transactions)
     }
 
-    /// civicq's own single-job statement (`sql`, with `$1`–`$5` queue, kind, payload, priority
-    /// and max_attempts), prepared, with the values a default job has, one row per
-    /// transaction: the same SQL as civicq sends, so that civicq's gap to it is the client's.
+    /// civicq's own single-job statement for a job with the table's defaults (`sql`, with `$1`
+    /// the kind), prepared, one row per transaction: the same SQL as civicq sends, so that
+    /// civicq's gap to it is the client's.
     func sameSQLSingle(_ sql: String, clients: Int, transactions: Int) throws -> Throughput? {
-        var script = sql
-        for (index, name) in ["q", "k", "p", "pr", "ma"].enumerated().reversed() { script = script.replacingOccurrences(of: "$\(index + 1)", with: ":\(name)") }
-        return try oneRowEach(script, variables: ["q=default", "k=queue.noop", "p={}", "pr=0", "ma=20"], clients: clients, transactions: transactions)
+        try oneRowEach(sql.replacingOccurrences(of: "$1", with: ":k"), variables: ["k=queue.noop"], clients: clients, transactions: transactions)
     }
 
     /// `statement`, one job per transaction, on an emptied table after a checkpoint.
@@ -46,13 +44,15 @@ struct PgbenchFloor {
                          transactions: transactions, jobsPerTransaction: 1, extra: variables.flatMap { ["-D", $0] })
     }
 
-    /// `INSERT INTO jobs (kind) SELECT … FROM generate_series(1, batch)`, prepared,
-    /// ``batches`` statements split among `clients`, on an emptied table after a checkpoint:
-    /// what a batch enqueue is compared with. `nil` without pgbench.
-    func batch(clients: Int) throws -> Throughput? {
+    /// `INSERT INTO jobs … SELECT … FROM generate_series(1, batch)`, prepared, ``batches``
+    /// statements split among `clients`, on an emptied table after a checkpoint: what a batch
+    /// enqueue of `jobs` is compared with: the same job each time, or each with a payload
+    /// `{"case": n}` built by the server (the same payloads as civicq's batches carry, so
+    /// that the floor writes the same rows). `nil` without pgbench.
+    func batch(clients: Int, jobs: QueueReport.BatchJobs) throws -> Throughput? {
         guard let pgbench = Self.pgbench else { return nil }
         try empty()
-        return try cycle(pgbench, clients: clients, script: insertSQL, transactions: max(1, Self.batches / clients), jobsPerTransaction: batch)
+        return try cycle(pgbench, clients: clients, script: insertSQL(jobs), transactions: max(1, Self.batches / clients), jobsPerTransaction: batch)
     }
 
     /// Batches in one measurement of batched inserts, split among the clients (as civicq's
@@ -70,8 +70,13 @@ struct PgbenchFloor {
         _ = try Self.execute(Self.psql ?? "psql", ["-q", "-v", "ON_ERROR_STOP=1"] + statements.flatMap { ["-c", $0] } + Self.connectionArguments)
     }
 
-    private var insertSQL: String {
-        "INSERT INTO \(schema).jobs (kind) SELECT 'queue.noop' FROM generate_series(1, \(batch));\n"
+    private func insertSQL(_ jobs: QueueReport.BatchJobs) -> String {
+        switch jobs {
+        case .identical:
+            "INSERT INTO \(schema).jobs (kind) SELECT 'queue.noop' FROM generate_series(1, \(batch));\n"
+        case .payloadEach:
+            "INSERT INTO \(schema).jobs (kind, payload) SELECT 'queue.noop', jsonb_build_object('case', n) FROM generate_series(1, \(batch)) AS n;\n"
+        }
     }
 
     private var claimSQL: String {

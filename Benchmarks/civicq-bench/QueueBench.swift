@@ -53,12 +53,14 @@ struct QueueBench {
                 }
             }
             // Batches of identical jobs, and of jobs that differ (a payload each, as routing
-            // jobs carry their case), from 1, 2 and 4 connections at once, against the best of
-            // pgbench's 1, 2, 4 and 8 clients.
-            for clients in [1, 2, 4, 8] {
-                if let measured = try floor.batch(clients: clients) { report.batchFloors.append(.init(clients: clients, measured: measured)) }
-            }
+            // jobs carry their case), from 1, 2 and 4 connections at once, each against the
+            // best of pgbench's 1, 2, 4 and 8 clients inserting the same rows.
             for payloads in QueueReport.BatchJobs.allCases {
+                for clients in [1, 2, 4, 8] {
+                    if let measured = try floor.batch(clients: clients, jobs: payloads) {
+                        report.batchFloors.append(.init(clients: clients, jobs: payloads, measured: measured))
+                    }
+                }
                 for clients in [1, 2, 4] {
                     try await reset(true)
                     let measured = try await batches(store: store, connection: connection, logger: logger, clients: clients, jobs: payloads)

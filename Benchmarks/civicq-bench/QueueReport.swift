@@ -40,13 +40,20 @@ struct QueueReport {
         let measured: Throughput
     }
 
+    /// One batch floor measurement: pgbench inserting batches of these jobs.
+    struct BatchFloor {
+        let clients: Int
+        let jobs: BatchJobs
+        let measured: Throughput
+    }
+
     /// Every round's measurements.
     var enqueueSingle: [Single] = []
     var enqueueBatched: [Batched] = []
     var singleFloors: [Floor] = []
     /// pgbench running civicq's own single-job statement.
     var sameSQLFloors: [Floor] = []
-    var batchFloors: [Floor] = []
+    var batchFloors: [BatchFloor] = []
     var drain: [(workers: Int, rate: Double)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
@@ -63,8 +70,9 @@ struct QueueReport {
         floor?.max { $0.claimComplete < $1.claimComplete }.map { ($0.clients, $0.claimComplete) }
     }
 
-    /// The batch's floor: the best `INSERT … SELECT` over 1, 2, 4 and 8 clients and the rounds.
-    private var batchFloor: Floor? { Self.best(batchFloors, \.measured) }
+    /// The floor of batches of `jobs`: the best `INSERT … SELECT` of the same rows over 1, 2,
+    /// 4 and 8 clients and the rounds.
+    private func batchFloor(_ jobs: BatchJobs) -> BatchFloor? { Self.best(batchFloors.filter { $0.jobs == jobs }, \.measured) }
 
     /// The single insert's floor at `clients` clients, the best of the rounds.
     private func singleFloor(_ clients: Int) -> Floor? { Self.best(singleFloors.filter { $0.clients == clients }, \.measured) }
@@ -114,16 +122,19 @@ struct QueueReport {
                                     floor.map { same.rate / $0.rate } ?? .nan, now.rate / same.rate) + cost(same, client: "pgbench"))
             }
         }
-        if let floor = batchFloor {
-            lines.append(String(format: "  floor of batches of %d: pgbench INSERT … SELECT, best %.0f jobs/s at %d clients (%@)", options.batch,
-                                floor.measured.rate, floor.clients, cost(floor.measured, client: "pgbench")))
-        }
         for jobs in BatchJobs.allCases {
+            if let floor = batchFloor(jobs) {
+                lines.append(String(format: "  floor of batches of %d, %@: pgbench INSERT … SELECT, best %.0f jobs/s at %d clients (%@)", options.batch,
+                                    jobs.label, floor.measured.rate, floor.clients, cost(floor.measured, client: "pgbench")))
+            }
             for clients in batchConnections {
                 guard let batched = batched(clients, jobs)?.measured else { continue }
                 var line = String(format: "  enqueue, batches of %d, %@, %d connection%@ %10.0f jobs/s", options.batch, jobs.label,
                                   clients, clients == 1 ? " " : "s", batched.rate)
-                if let floor = batchFloor { line += String(format: "   %4.2f× the floor", batched.rate / floor.measured.rate) }
+                if let floor = batchFloor(jobs) { line += String(format: "   %4.2f× its floor", batched.rate / floor.measured.rate) }
+                if jobs != .identical, let identical = batchFloor(.identical) {
+                    line += String(format: " (%4.2f× identical jobs' floor)", batched.rate / identical.measured.rate)
+                }
                 lines.append(line + "; " + cost(batched, client: "civicq"))
             }
         }
@@ -171,19 +182,25 @@ struct QueueReport {
             for clients in batchConnections {
                 guard let item = batched(clients, jobs) else { continue }
                 var entry = Self.cost(item.measured).merging(["clients": clients, "jobs": jobs.rawValue, "per_second": item.measured.rate]) { $1 }
-                if let floor = batchFloor { entry["fraction_of_floor"] = item.measured.rate / floor.measured.rate }
+                if let floor = batchFloor(jobs) {
+                    entry["floor_per_second"] = floor.measured.rate
+                    entry["fraction_of_floor"] = item.measured.rate / floor.measured.rate
+                }
+                if let identical = batchFloor(.identical) { entry["fraction_of_identical_floor"] = item.measured.rate / identical.measured.rate }
                 batches.append(entry)
             }
         }
         object["enqueue_batched"] = batches
-        if let floor = batchFloor {
-            object["batch_floor"] = Self.cost(floor.measured).merging(["clients": floor.clients, "per_second": floor.measured.rate]) { $1 }
+        // The identical jobs' floor keeps its key of earlier runs; the payloads' floor is new.
+        for (key, jobs) in [("batch_floor", BatchJobs.identical), ("batch_floor_payload_each", .payloadEach)] {
+            guard let floor = batchFloor(jobs) else { continue }
+            object[key] = Self.cost(floor.measured).merging(["clients": floor.clients, "per_second": floor.measured.rate]) { $1 }
         }
         // Every round, in the order measured.
         object["rounds_measured"] = [
             "single_floors": singleFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
             "same_sql_floors": sameSQLFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
-            "batch_floors": batchFloors.map { ["clients": $0.clients, "per_second": $0.measured.rate] },
+            "batch_floors": batchFloors.map { ["clients": $0.clients, "jobs": $0.jobs.rawValue, "per_second": $0.measured.rate] },
             "enqueue_single": enqueueSingle.map { ["clients": $0.clients, "form": $0.form.rawValue, "per_second": $0.measured.rate] },
             "enqueue_batched": enqueueBatched.map { ["clients": $0.clients, "jobs": $0.jobs.rawValue, "per_second": $0.measured.rate] },
         ]
