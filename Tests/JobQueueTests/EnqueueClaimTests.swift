@@ -88,25 +88,12 @@ struct EnqueueClaimTests {
                 JobRequest(kind: "later", runAt: Date().addingTimeInterval(3600)),
                 JobRequest(kind: "overdue", runAt: past),
             ]
-            func row(_ id: Int64) async throws -> [String] {
-                try await client.withConnection { connection in
-                    let row = try connection.query("""
-                        SELECT queue, kind, payload::text, priority::text, state::text, max_attempts::text, coalesce(unique_key, '-'),
-                               (abs(extract(epoch FROM run_at - coalesce(\(past)::timestamptz, now()))) < 5)::text
-                        FROM \(unsafe: store.schema).jobs WHERE id = \(id)
-                        """).first!
-                    return try (0..<8).map { try row.decode(String.self, at: $0) }
-                }
-            }
+            func row(_ id: Int64) async throws -> [String] { try await QueueTests.jobRow(client, schema: store.schema, id: id, near: past) }
             for request in requests {
-                let alone = try await client.withConnection { try store.enqueue(request, on: $0) }
-                var twin = request
-                twin.uniqueKey = request.uniqueKey.map { $0 + "-batch" }
-                let batched = try await client.withConnection { [twin] in try store.enqueue([twin], on: $0)[0] }
-                #expect(alone.inserted && batched.inserted)
-                var expected = try await row(batched.id)
-                if request.uniqueKey != nil { expected[6] = request.uniqueKey! }
-                #expect(try await row(alone.id) == expected, "\(request.kind)")
+                let made = try await QueueTests.enqueueAloneAndInBatch(request, store: store, client: client, near: past)
+                let alone = made.alone
+                #expect(made.bothNew)
+                #expect(made.row == made.batchRow, "\(request.kind)")
                 // A second one alone with the same unique key is the live one.
                 if request.uniqueKey != nil {
                     let again = try await client.withConnection { try store.enqueue(request, on: $0) }

@@ -38,6 +38,35 @@ enum QueueTests {
         return try await body(&events)
     }
 
+    /// A job's row as text: queue, kind, payload, priority, state, max_attempts, the unique key
+    /// (or "-"), and whether run_at is within 5 s of `near`.
+    static func jobRow(_ client: PostgresClient, schema: String, id: Int64, near: Date) async throws -> [String] {
+        try await client.withConnection { connection in
+            let row = try connection.query("""
+                SELECT queue, kind, payload::text, priority::text, state::text, max_attempts::text, coalesce(unique_key, '-'),
+                       (abs(extract(epoch FROM run_at - \(near)::timestamptz)) < 5)::text
+                FROM \(unsafe: schema).jobs WHERE id = \(id)
+                """).first!
+            return try (0..<8).map { try row.decode(String.self, at: $0) }
+        }
+    }
+
+    /// Enqueues `request` alone, and its twin (its unique key suffixed so that both are new) in
+    /// a batch of one, the form that sends every value; returns the one alone and both rows,
+    /// the twin's with the original key, so that they compare equal when both forms agree.
+    static func enqueueAloneAndInBatch(
+        _ request: JobRequest, store: JobStore, client: PostgresClient, near: Date
+    ) async throws -> (alone: EnqueuedJob, bothNew: Bool, row: [String], batchRow: [String]) {
+        let alone = try await client.withConnection { try store.enqueue(request, on: $0) }
+        var twin = request
+        twin.uniqueKey = request.uniqueKey.map { $0 + "-batch" }
+        let batched = try await client.withConnection { [twin] in try store.enqueue([twin], on: $0)[0] }
+        var batchRow = try await jobRow(client, schema: store.schema, id: batched.id, near: near)
+        if let key = request.uniqueKey { batchRow[6] = key }
+        let row = try await jobRow(client, schema: store.schema, id: alone.id, near: near)
+        return (alone, alone.inserted && batched.inserted, row, batchRow)
+    }
+
     /// A schema with the queue's own migrations only (``JobQueueSchema``: no civicq table),
     /// a `runs` table for handlers to record into, and a store with test metrics.
     static func withQueue<R>(
