@@ -13,7 +13,7 @@ extension JobStore {
     /// statement's `RETURNING` (one round trip, delivered at commit). The rules are those of
     /// `jobs_enqueue` (migration 019), which batches and the database's own functions use: the
     /// same defaults, `scheduled` when `runAt` is after the server's now, one live job per
-    /// unique key; `EnqueueClaimTests` compares the two forms row by row.
+    /// unique key; `EnqueueClaimTests` and `EnqueueShapeTests` compare the two forms row by row.
     @discardableResult
     public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
         try request.validate()
@@ -70,8 +70,8 @@ extension JobStore {
 ///
 /// A column left out takes the table's default (migration 002: queue `default`, payload
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
-/// ``JobRequest``'s defaults; `EnqueueClaimTests` reads back a default job's row to hold the
-/// two together. The kind is always `$1`; the others follow in the order of ``Shape``'s
+/// ``JobRequest``'s defaults; `EnqueueShapeTests` holds the two together (every shape's row
+/// against the batch form's, which sends every value, and a default job's row read back). The kind is always `$1`; the others follow in the order of ``Shape``'s
 /// members, the channel last.
 struct SingleInsertStatements: Sendable {
     /// What a request sends besides its kind.
