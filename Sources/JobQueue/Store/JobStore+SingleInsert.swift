@@ -1,5 +1,6 @@
 import Foundation
 public import Postgres
+import Synchronization
 
 extension JobStore {
     /// Enqueues one job on `connection` (inside the caller's transaction, if one is open).
@@ -21,34 +22,19 @@ extension JobStore {
         var shape: SingleInsertStatements.Shape = []
         var binds = PostgresBindings()
         binds.append(request.kind)
-        if request.queue != JobRequest.defaultQueue {
-            shape.insert(.queue)
-            binds.append(request.queue)
+        /// Sends `value` as the next parameter when `sent`, marking `member` in the shape.
+        func send<T: PostgresEncodable>(_ member: SingleInsertStatements.Shape, _ value: T?, if sent: Bool = true) {
+            guard sent, let value else { return }
+            shape.insert(member)
+            binds.append(value)
         }
-        if request.payload.text != JobRequest.defaultPayload.text {
-            shape.insert(.payload)
-            binds.append(request.payload)
-        }
-        if request.priority != JobRequest.defaultPriority {
-            shape.insert(.priority)
-            binds.append(request.priority)
-        }
-        if request.maxAttempts != JobRequest.defaultMaxAttempts {
-            shape.insert(.maxAttempts)
-            binds.append(request.maxAttempts)
-        }
-        if let runAt = request.runAt {
-            shape.insert(.runAt)
-            binds.append(runAt)
-        }
-        if let key = request.uniqueKey {
-            shape.insert(.uniqueKey)
-            binds.append(key)
-        }
-        if wake {
-            shape.insert(.wake)
-            binds.append(channel)
-        }
+        send(.queue, request.queue, if: request.queue != JobRequest.defaultQueue)
+        send(.payload, request.payload, if: request.payload.text != JobRequest.defaultPayload.text)
+        send(.priority, request.priority, if: request.priority != JobRequest.defaultPriority)
+        send(.maxAttempts, request.maxAttempts, if: request.maxAttempts != JobRequest.defaultMaxAttempts)
+        send(.runAt, request.runAt)
+        send(.uniqueKey, request.uniqueKey)
+        send(.wake, channel, if: wake)
         let rows = try connection.query(PostgresQuery(unsafeSQL: singleInsert[shape], binds: binds))
         guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
         let id = try row.decode(Int64.self, at: 0)
@@ -65,15 +51,20 @@ extension JobStore {
 }
 
 /// The texts of the single-job insert, one per shape: which columns differ from the table's
-/// defaults, whether there is a unique key, whether the statement wakes the queue. They are
-/// made once: no SQL is built per call, and each shape is prepared once per connection.
+/// defaults, whether there is a unique key, whether the statement wakes the queue. Each is made
+/// on its first use and kept: no SQL is built per call, a store that never enqueues one job
+/// (the metrics' reading makes one per scrape) builds none, and each shape is prepared once per
+/// connection.
 ///
 /// A column left out takes the table's default (migration 002: queue `default`, payload
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
 /// ``JobRequest``'s defaults; `EnqueueShapeTests` holds the two together (every shape's row
-/// against the batch form's, which sends every value, and a default job's row read back). The kind is always `$1`; the others follow in the order of ``Shape``'s
-/// members, the channel last.
-struct SingleInsertStatements: Sendable {
+/// against the batch form's, which sends every value, and a default job's row read back).
+/// The kind is always `$1`; the others follow in the order of ``Shape``'s members, the channel
+/// last.
+///
+/// `Sendable`: the texts are behind a `Mutex`; the names are immutable.
+final class SingleInsertStatements: Sendable {
     /// What a request sends besides its kind.
     struct Shape: OptionSet, Hashable, Sendable {
         let rawValue: Int
@@ -87,13 +78,23 @@ struct SingleInsertStatements: Sendable {
         static let count = 1 << 7
     }
 
-    private let texts: [String]
+    private let jobs: String
+    private let jobState: String
+    private let texts = Mutex<[String?]>(Array(repeating: nil, count: Shape.count))
 
     init(jobs: String, jobState: String) {
-        texts = (0..<Shape.count).map { Self.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
+        self.jobs = jobs
+        self.jobState = jobState
     }
 
-    subscript(shape: Shape) -> String { texts[shape.rawValue] }
+    subscript(shape: Shape) -> String {
+        texts.withLock { texts in
+            if let text = texts[shape.rawValue] { return text }
+            let text = Self.text(shape, jobs: jobs, jobState: jobState)
+            texts[shape.rawValue] = text
+            return text
+        }
+    }
 
     private static func text(_ shape: Shape, jobs: String, jobState: String) -> String {
         var columns = ["kind"]
