@@ -119,12 +119,12 @@ public enum CaseworkJobs {
     static func dispatchLearn(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
         ClosureJobHandler(kind: CaseworkJobKind.dispatchLearn.rawValue, timeout: .seconds(1800)) { _ in
             let pause = try await client.withConnection { connection -> Double in
-                let pause = try store.seconds(setting: "dispatch.learn_seconds", default: 604_800, on: connection)
+                let pause = try store.number(setting: "dispatch.learn_seconds", default: 604_800, on: connection)
                 guard pause > 0 else { return 3600 }
                 // The model in use, read once for the week's check and the comparison.
                 let inUse = try store.dispatchModelInUse(on: connection)
                 if let inUse { try store.checkDispatchModel(inUse, on: connection) }
-                let days = min(3650, max(1, try store.seconds(setting: "dispatch.learn_days", default: 365, on: connection)))
+                let days = min(3650, max(1, try store.number(setting: "dispatch.learn_days", default: 365, on: connection)))
                 let until = Date()
                 let from = until.addingTimeInterval(-days * 86_400)
                 let count = try store.dispatchHistoryCount(from: from, until: until, on: connection)
@@ -151,7 +151,7 @@ public enum CaseworkJobs {
             try Task.checkCancellation()
             guard try await client.withConnection(step) else { break }
         }
-        let pause = try await client.withConnection { try store.seconds(setting: key, default: fallback, on: $0) }
+        let pause = try await client.withConnection { try store.number(setting: key, default: fallback, on: $0) }
         return .snooze(.milliseconds(Int(pause * 1000)))
     }
 }

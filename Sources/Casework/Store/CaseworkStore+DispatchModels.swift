@@ -48,8 +48,8 @@ extension CaseworkStore {
 
     /// `dispatch.auto_threshold` when it is a probability in (0, 1]; nil (never) otherwise.
     public func autoDispatchThreshold(on connection: PostgresConnection) throws -> Double? {
-        let value = try seconds(setting: "dispatch.auto_threshold", default: .nan, on: connection)
-        return value > 0 && value <= 1 ? value : nil
+        guard let value = try number(setting: "dispatch.auto_threshold", on: connection), value > 0, value <= 1 else { return nil }
+        return value
     }
 
     /// The model in use as a dispatcher at `threshold`; nil when no model is in use.

@@ -140,7 +140,7 @@ extension CaseworkStore {
     ) throws -> LogCheckpoint? {
         let previous = try connection.query("SELECT size, signed_at, sealed_below::text FROM log_checkpoints ORDER BY id DESC LIMIT 1").first
             .map { try $0.decode((Int64, Date, String).self) }
-        let interval = try seconds(setting: "log.checkpoint_seconds", default: 60, on: connection)
+        let interval = try number(setting: "log.checkpoint_seconds", default: 60, on: connection)
         var periods: [String] = []
         if let previous {
             let calendar = WorkCalendar(timeZone: try reportingTimeZone(on: connection))

@@ -109,10 +109,16 @@ extension CaseworkStore {
         WorkCalendar(timeZone: try reportingTimeZone(on: connection)).day(of: Date())
     }
 
-    /// A setting holding a number of seconds, or `fallback` when it is unset, null or not a number.
-    public func seconds(setting key: String, default fallback: Double, on connection: PostgresConnection) throws -> Double {
+    /// A numeric setting (seconds, days, bytes, a count, a probability); nil when it is unset,
+    /// null or not a number.
+    public func number(setting key: String, on connection: PostgresConnection) throws -> Double? {
         try connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)").scalar(String?.self).flatMap { $0 }
-            .flatMap(Double.init) ?? fallback
+            .flatMap(Double.init)
+    }
+
+    /// A numeric setting, or `fallback` when it is unset, null or not a number.
+    public func number(setting key: String, default fallback: Double, on connection: PostgresConnection) throws -> Double {
+        try number(setting: key, on: connection) ?? fallback
     }
 
     /// The installation's reporting time zone and language, in one read; `language`, when

@@ -7,10 +7,10 @@ extension CaseworkStore {
     public func hotspotRule(on connection: PostgresConnection) throws -> HotspotRule {
         let defaults = HotspotRule()
         return HotspotRule(
-            baselineDays: Int(try seconds(setting: "hotspots.baseline_days", default: Double(defaults.baselineDays), on: connection)),
-            minCount: Int(try seconds(setting: "hotspots.min_count", default: Double(defaults.minCount), on: connection)),
-            alpha: try seconds(setting: "hotspots.alpha", default: defaults.alpha, on: connection),
-            minimumRate: try seconds(setting: "hotspots.minimum_rate", default: defaults.minimumRate, on: connection))
+            baselineDays: Int(try number(setting: "hotspots.baseline_days", default: Double(defaults.baselineDays), on: connection)),
+            minCount: Int(try number(setting: "hotspots.min_count", default: Double(defaults.minCount), on: connection)),
+            alpha: try number(setting: "hotspots.alpha", default: defaults.alpha, on: connection),
+            minimumRate: try number(setting: "hotspots.minimum_rate", default: defaults.minimumRate, on: connection))
     }
 
     /// One scan: every series (category × street, category × district) counted per local day

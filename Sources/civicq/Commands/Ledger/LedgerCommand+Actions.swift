@@ -88,7 +88,7 @@ extension LedgerCommand {
 
         func perform(on connection: PostgresConnection, store: CaseworkStore, for audience: Audience) throws -> String {
             // A file over the limit is refused before it is read (the database checks again).
-            let limit = Int(try store.seconds(setting: "ledger.evidence_max_bytes", default: 10_485_760, on: connection))
+            let limit = Int(try store.number(setting: "ledger.evidence_max_bytes", default: 10_485_760, on: connection))
             for path in files {
                 if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
                     throw CaseworkError(.badInput, "\(URL(fileURLWithPath: path).lastPathComponent) is \(size) bytes: the limit is \(limit)")
