@@ -90,6 +90,30 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test("text, NULL, bytea and empty values side by side in one statement each come back as sent")
+    func mixedParameters() async throws {
+        // The parameters share one buffer (text with its NUL, bytes as they are): each must
+        // begin where the one before ended.
+        try await TestDatabase.withSchema { client, _ async throws in
+            let first = "第一 first"
+            let none: String? = nil
+            let bytes = Data([0, 1, 2, 255])
+            let empty = ""
+            let last = String(repeating: "后", count: 3_000)
+            let row = try await client.withConnection { connection in
+                try connection.query("""
+                    SELECT \(first)::text, \(none)::text, \(bytes)::bytea, \(empty)::text, \(Data())::bytea, \(last)::text
+                    """).first!
+            }
+            #expect(try row.decode(String.self, at: 0) == first)
+            #expect(try row.decode(String?.self, at: 1) == nil)
+            #expect(try row.decode(Data.self, at: 2) == bytes)
+            #expect(try row.decode(String.self, at: 3) == empty)
+            #expect(try row.decode(Data.self, at: 4) == Data())
+            #expect(try row.decode(String.self, at: 5) == last)
+        }
+    }
+
     @Test("NULL of every type reads as nil, and refuses a non-optional type")
     func nulls() async throws {
         try await TestDatabase.withSchema { client, _ async throws in
