@@ -118,7 +118,7 @@ struct QueueReport {
             if let floor { costs += "; floor: " + cost(floor, client: "pgbench") }
             lines.append(costs)
             if let same = sameSQLFloor(clients)?.measured {
-                lines.append(String(format: "      civicq's statement in pgbench: %.0f jobs/s = %4.2f× the floor; civicq %4.2f× it; ", same.rate,
+                lines.append(String(format: "      civicq's statement in pgbench (each id by nextval): %.0f jobs/s = %4.2f× the floor; civicq %4.2f× it; ", same.rate,
                                     floor.map { same.rate / $0.rate } ?? .nan, now.rate / same.rate) + cost(same, client: "pgbench"))
             }
         }
