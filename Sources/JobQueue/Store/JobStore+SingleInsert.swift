@@ -60,10 +60,10 @@ extension JobStore {
 }
 
 /// The texts of the single-job insert, one per shape: which columns differ from the table's
-/// defaults, whether there is a unique key, whether the statement wakes the queue. Each is made
-/// on its first use and kept: no SQL is built per call, a store that never enqueues one job
-/// (the metrics' reading makes one per scrape) builds none, and each shape is prepared once per
-/// connection.
+/// defaults, whether there is a unique key, whether the statement wakes the queue. They are
+/// made together on a store's first single enqueue and kept: no SQL is built per call, a store
+/// that never enqueues one job (the metrics' reading makes one per scrape) builds none, and
+/// each shape is prepared once per connection.
 ///
 /// A column left out takes the table's default (migration 002: queue `default`, payload
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
@@ -73,7 +73,8 @@ extension JobStore {
 /// VALUE`: the column is an identity); the others follow in the order of ``Shape``'s members,
 /// the channel last.
 ///
-/// `Sendable`: the texts are behind a `Mutex`; the names are immutable.
+/// `Sendable`: the texts are immutable once made, published through an `AtomicLazyReference`;
+/// the names are immutable.
 final class SingleInsertStatements: Sendable {
     /// What a request sends besides its kind.
     struct Shape: OptionSet, Hashable, Sendable {
@@ -88,9 +89,17 @@ final class SingleInsertStatements: Sendable {
         static let count = 1 << 7
     }
 
+    /// The 128 texts, made together.
+    private final class Texts: Sendable {
+        let texts: [String]
+        init(jobs: String, jobState: String) {
+            texts = (0..<Shape.count).map { SingleInsertStatements.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
+        }
+    }
+
     private let jobs: String
     private let jobState: String
-    private let texts = Mutex<[String?]>(Array(repeating: nil, count: Shape.count))
+    private let made = AtomicLazyReference<Texts>()
 
     init(jobs: String, jobState: String) {
         self.jobs = jobs
@@ -98,12 +107,9 @@ final class SingleInsertStatements: Sendable {
     }
 
     subscript(shape: Shape) -> String {
-        texts.withLock { texts in
-            if let text = texts[shape.rawValue] { return text }
-            let text = Self.text(shape, jobs: jobs, jobState: jobState)
-            texts[shape.rawValue] = text
-            return text
-        }
+        // No lock once made: two first uses at once may both make them; one set is kept.
+        let texts = made.load() ?? made.storeIfNil(Texts(jobs: jobs, jobState: jobState))
+        return texts.texts[shape.rawValue]
     }
 
     private static func text(_ shape: Shape, jobs: String, jobState: String) -> String {
