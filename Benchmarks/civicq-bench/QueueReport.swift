@@ -6,8 +6,10 @@ import Foundation
 struct QueueReport {
     /// How a single job is enqueued.
     enum SingleForm: String, CaseIterable {
-        /// One row, prepared (civicq now).
+        /// One row, prepared, its id reserved by the store (civicq now).
         case now
+        /// One row, prepared, its id drawn by the server and sent back (`reservedIDs: 0`).
+        case serverID = "server_id"
         /// The batch form of one, sent unnamed (civicq before issue 19).
         case before
     }
@@ -114,6 +116,10 @@ struct QueueReport {
                 line += String(format: "   before (batch form, unprepared) %.0f = %4.2f×", before.rate, floor.map { before.rate / $0.rate } ?? .nan)
             }
             lines.append(line)
+            if let server = single(clients, .serverID)?.measured {
+                lines.append(String(format: "      the id drawn by the server (RETURNING id, reservedIDs: 0): %.0f jobs/s = %4.2f× the floor; ", server.rate,
+                                    floor.map { server.rate / $0.rate } ?? .nan) + cost(server, client: "civicq"))
+            }
             var costs = "      " + cost(now, client: "civicq")
             if let floor { costs += "; floor: " + cost(floor, client: "pgbench") }
             lines.append(costs)

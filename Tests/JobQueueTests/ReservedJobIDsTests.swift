@@ -57,6 +57,23 @@ struct ReservedJobIDsTests {
         }
     }
 
+    @Test("a store that reserves none gets each id from the server, in the order of insertion")
+    func noneReserved() async throws {
+        try await QueueTests.withQueue { client, queue, _ async throws in
+            let store = JobStore(schema: queue.schema, reservedIDs: 0)
+            let ids = try await client.withConnection { connection in
+                [try store.enqueue(JobRequest(kind: "a"), on: connection).id,
+                 try store.enqueue([JobRequest(kind: "b")], on: connection)[0].id,
+                 try store.enqueue(JobRequest(kind: "c", queue: "other", runAt: Date().addingTimeInterval(60)), on: connection).id]
+            }
+            #expect(ids == [ids[0], ids[0] + 1, ids[0] + 2])
+            let state = try await client.withConnection {
+                try $0.query("SELECT kind || ' ' || state FROM \(unsafe: queue.schema).jobs WHERE id = \(ids[2])").scalar(String.self)
+            }
+            #expect(state == "c scheduled")
+        }
+    }
+
     @Test("a unique key still asks the database: the live job's id comes back, not a reserved one")
     func uniqueKeysAskTheDatabase() async throws {
         try await QueueTests.withQueue { client, store, _ async throws in

@@ -24,8 +24,9 @@ extension JobStore {
         var shape: SingleInsertStatements.Shape = []
         var binds = PostgresBindings()
         binds.append(request.kind)
-        // Without a unique key the row is new and its id is one this store reserved.
-        let reserved = request.uniqueKey == nil ? try reservedIDs.next(on: connection) : nil
+        // Without a unique key the row is new and its id is one this store reserved (unless
+        // the store reserves none: then the server draws it and sends it back).
+        let reserved = request.uniqueKey == nil ? try reservedIDs?.next(on: connection) : nil
         if let reserved { binds.append(reserved) }
         /// Sends `value` as the next parameter when `sent`, marking `member` in the shape.
         func send<T: PostgresEncodable>(_ member: SingleInsertStatements.Shape, _ value: T?, if sent: Bool = true) {
@@ -47,15 +48,16 @@ extension JobStore {
             job = EnqueuedJob(id: reserved, inserted: true)
         } else {
             guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
-            job = EnqueuedJob(id: try row.decode(Int64.self, at: 0), inserted: try row.decode(Bool.self, at: 1))
+            let inserted = shape.contains(.uniqueKey) ? try row.decode(Bool.self, at: 1) : true
+            job = EnqueuedJob(id: try row.decode(Int64.self, at: 0), inserted: inserted)
         }
         metrics.count("civicq_jobs_enqueued_total", kind: request.kind, by: 1)
         return job
     }
 
     /// The statement ``enqueue(_:on:)`` sends for a job with the table's defaults, due now,
-    /// without a unique key or a wake-up (two parameters: the kind, then the reserved id): for
-    /// a benchmark to run the same SQL as a floor.
+    /// without a unique key or a wake-up (the kind, then the reserved id when the store reserves
+    /// ids): for a benchmark to run the same SQL as a floor.
     public var singleInsertSQL: String { singleInsert[[]] }
 }
 
@@ -69,9 +71,10 @@ extension JobStore {
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
 /// ``JobRequest``'s defaults; `EnqueueShapeTests` holds the two together (every shape's row
 /// against the batch form's, which sends every value, and a default job's row read back).
-/// The kind is always `$1`; without a unique key the reserved id is `$2` (`OVERRIDING SYSTEM
-/// VALUE`: the column is an identity); the others follow in the order of ``Shape``'s members,
-/// the channel last.
+/// The kind is always `$1`; without a unique key, a store that reserves ids binds one as `$2`
+/// (`OVERRIDING SYSTEM VALUE`: the column is an identity) and asks for nothing back, one that
+/// does not gets the server's id back (`RETURNING id`); the others follow in the order of
+/// ``Shape``'s members, the channel last.
 ///
 /// `Sendable`: the texts are immutable once made, published through an `AtomicLazyReference`;
 /// the names are immutable.
@@ -92,30 +95,34 @@ final class SingleInsertStatements: Sendable {
     /// The 128 texts, made together.
     private final class Texts: Sendable {
         let texts: [String]
-        init(jobs: String, jobState: String) {
-            texts = (0..<Shape.count).map { SingleInsertStatements.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
+        init(_ names: SingleInsertStatements) {
+            texts = (0..<Shape.count).map { names.text(Shape(rawValue: $0)) }
         }
     }
 
     private let jobs: String
     private let jobState: String
+    private let bindsID: Bool
     private let made = AtomicLazyReference<Texts>()
 
-    init(jobs: String, jobState: String) {
+    /// - Parameter bindsID: whether a job without a unique key binds an id the store reserved.
+    init(jobs: String, jobState: String, bindsID: Bool) {
         self.jobs = jobs
         self.jobState = jobState
+        self.bindsID = bindsID
     }
 
     subscript(shape: Shape) -> String {
         // No lock once made: two first uses at once may both make them; one set is kept.
-        let texts = made.load() ?? made.storeIfNil(Texts(jobs: jobs, jobState: jobState))
+        let texts = made.load() ?? made.storeIfNil(Texts(self))
         return texts.texts[shape.rawValue]
     }
 
-    private static func text(_ shape: Shape, jobs: String, jobState: String) -> String {
+    private func text(_ shape: Shape) -> String {
         let unique = shape.contains(.uniqueKey)
-        var columns = unique ? ["kind"] : ["id", "kind"]
-        var values = unique ? ["$1"] : ["$2", "$1"]
+        let bindsID = bindsID && !unique
+        var columns = bindsID ? ["id", "kind"] : ["kind"]
+        var values = bindsID ? ["$2", "$1"] : ["$1"]
         var parameters = values.count
         func parameter(_ column: String) -> String {
             parameters += 1
@@ -135,8 +142,8 @@ final class SingleInsertStatements: Sendable {
         }
         if unique { _ = parameter("unique_key") }
         // Without a unique key nothing can conflict: no arbiter, and nothing comes back but a
-        // wake-up's (void) result.
-        var returning: [String] = unique ? ["j.id", "(j.xmax = 0) AS inserted"] : []
+        // wake-up's (void) result, or the id the server drew.
+        var returning: [String] = unique ? ["j.id", "(j.xmax = 0) AS inserted"] : bindsID ? [] : ["id"]
         // The new row's own queue names the wake-up, bound or default.
         if shape.contains(.wake) { returning.append("pg_notify($\(parameters + 1), \(unique ? "j." : "")queue)") }
         let conflict = unique
@@ -144,7 +151,7 @@ final class SingleInsertStatements: Sendable {
                 + "DO UPDATE SET unique_key = excluded.unique_key"
             : ""
         return "INSERT INTO \(jobs)\(unique ? " AS j" : "") (\(columns.joined(separator: ", ")))\n"
-            + "\(unique ? "" : "OVERRIDING SYSTEM VALUE ")VALUES (\(values.joined(separator: ", ")))\(conflict)"
+            + "\(bindsID ? "OVERRIDING SYSTEM VALUE " : "")VALUES (\(values.joined(separator: ", ")))\(conflict)"
             + (returning.isEmpty ? "" : "\nRETURNING \(returning.joined(separator: ", "))")
     }
 }

@@ -22,7 +22,7 @@ public struct JobStore: Sendable {
     let enqueueFunction: String
     let jobRequest: String
     let singleInsert: SingleInsertStatements
-    let reservedIDs: ReservedJobIDs
+    let reservedIDs: ReservedJobIDs?
     let debouncer: NotifyDebouncer
     /// Where the queue's metrics go (shared with the workers that use this store).
     public let metrics: JobMetrics
@@ -34,7 +34,9 @@ public struct JobStore: Sendable {
     ///   - metrics: the metrics to update. Default: through the process's bootstrapped factory.
     ///   - reservedIDs: job ids a single enqueue without a unique key takes from the table's
     ///     sequence at a time (``ReservedJobIDs``): one extra round trip per this many such
-    ///     enqueues; the ids a process holds when it stops go unused. Default 64.
+    ///     enqueues; the ids a process holds when it stops go unused. 0: none reserved, the
+    ///     server draws each id and sends it back (ids in the order of insertion, at the cost
+    ///     of a `RETURNING`). Default 64.
     public init(
         schema: String = "civicq", notifyDebounce: Duration = .milliseconds(10), metrics: JobMetrics = JobMetrics(), reservedIDs: Int = 64
     ) {
@@ -48,8 +50,8 @@ public struct JobStore: Sendable {
         self.history = "\(quoted).job_history"
         self.enqueueFunction = "\(quoted).jobs_enqueue"
         self.jobRequest = "\(quoted).job_request"
-        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState)
-        self.reservedIDs = ReservedJobIDs(jobs: jobs, block: reservedIDs)
+        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState, bindsID: reservedIDs > 0)
+        self.reservedIDs = reservedIDs > 0 ? ReservedJobIDs(jobs: jobs, block: reservedIDs) : nil
         self.debouncer = NotifyDebouncer(window: notifyDebounce)
     }
 
