@@ -30,13 +30,10 @@ struct PgbenchFloor {
     }
 
     /// civicq's own single-job statement for a job with the table's defaults (`sql`, with `$1`
-    /// the kind and `$2` the id), prepared, one row per transaction: the same SQL as civicq
-    /// sends, so that civicq's gap to it is the client's. pgbench has no block of reserved ids
-    /// to bind, so the statement draws each id itself (`nextval`, as the table's default does).
+    /// the kind), prepared, one row per transaction: the same SQL as civicq sends, so that
+    /// civicq's gap to it is the client's.
     func sameSQLSingle(_ sql: String, clients: Int, transactions: Int) throws -> Throughput? {
-        let id = "nextval('\(schema).jobs_id_seq')"
-        return try oneRowEach(sql.replacingOccurrences(of: "$2", with: id).replacingOccurrences(of: "$1", with: ":k"),
-                              variables: ["k=queue.noop"], clients: clients, transactions: transactions)
+        try oneRowEach(sql.replacingOccurrences(of: "$1", with: ":k"), variables: ["k=queue.noop"], clients: clients, transactions: transactions)
     }
 
     /// `statement`, one job per transaction, on an emptied table after a checkpoint.

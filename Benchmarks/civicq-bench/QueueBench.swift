@@ -35,10 +35,9 @@ struct QueueBench {
         let floor = PgbenchFloor(schema: schema, batch: options.batch)
         for _ in 0..<options.repeats {
             // One job per statement (each its own transaction), from 1 and 8 connections: as
-            // civicq does it now (one row, prepared, its id reserved), with the id drawn by the
-            // server instead (`RETURNING id`), and as it did before (the batch form of one, sent
-            // unnamed), against pgbench at the same client count: a plain INSERT (the floor),
-            // and civicq's own statement (its gap to civicq is the client's).
+            // civicq does it now (one row, prepared) and as it did before (the batch form of
+            // one, sent unnamed), against pgbench at the same client count: a plain INSERT (the
+            // floor), and civicq's own statement (its gap to civicq is the client's).
             for clients in [1, 8] {
                 let perClient = clients == 1 ? 10_000 : 5_000
                 if let measured = try floor.single(clients: clients, transactions: perClient) {
@@ -92,7 +91,6 @@ struct QueueBench {
     ) async throws -> Throughput {
         var configuration = connection
         if form == .before { configuration.options.statementCacheSize = 0 }
-        let store = form == .serverID ? JobStore(schema: store.schema, metrics: store.metrics, reservedIDs: 0) : store
         return try await rate(clients: clients, calls: perClient, jobsPerCall: 1, configuration: configuration, logger: logger) { connection, _, _ in
             let request = JobRequest(kind: "queue.noop")
             if form == .before { try store.enqueue([request], on: connection) } else { try store.enqueue(request, on: connection) }

@@ -6,10 +6,8 @@ import Foundation
 struct QueueReport {
     /// How a single job is enqueued.
     enum SingleForm: String, CaseIterable {
-        /// One row, prepared, its id reserved by the store (civicq now).
+        /// One row, prepared (civicq now).
         case now
-        /// One row, prepared, its id drawn by the server and sent back (`reservedIDs: 0`).
-        case serverID = "server_id"
         /// The batch form of one, sent unnamed (civicq before issue 19).
         case before
     }
@@ -116,15 +114,11 @@ struct QueueReport {
                 line += String(format: "   before (batch form, unprepared) %.0f = %4.2f×", before.rate, floor.map { before.rate / $0.rate } ?? .nan)
             }
             lines.append(line)
-            if let server = single(clients, .serverID)?.measured {
-                lines.append(String(format: "      the id drawn by the server (RETURNING id, reservedIDs: 0): %.0f jobs/s = %4.2f× the floor; ", server.rate,
-                                    floor.map { server.rate / $0.rate } ?? .nan) + cost(server, client: "civicq"))
-            }
             var costs = "      " + cost(now, client: "civicq")
             if let floor { costs += "; floor: " + cost(floor, client: "pgbench") }
             lines.append(costs)
             if let same = sameSQLFloor(clients)?.measured {
-                lines.append(String(format: "      civicq's statement in pgbench (each id by nextval): %.0f jobs/s = %4.2f× the floor; civicq %4.2f× it; ", same.rate,
+                lines.append(String(format: "      civicq's statement in pgbench: %.0f jobs/s = %4.2f× the floor; civicq %4.2f× it; ", same.rate,
                                     floor.map { same.rate / $0.rate } ?? .nan, now.rate / same.rate) + cost(same, client: "pgbench"))
             }
         }

@@ -7,13 +7,11 @@ extension JobStore {
     /// Idle workers of its queue are woken when the transaction commits.
     /// - Returns: the job's id, or the id of the live job with the same unique key.
     ///
-    /// One row, one statement: a plain `INSERT` (prepared by the connection, so only bound and
-    /// executed after its first use) that sends only what differs from the table's defaults
-    /// (``SingleInsertStatements``). Without a unique key nothing can conflict: the job's id is
-    /// one this store reserved from the table's sequence (``ReservedJobIDs``), so the insert
-    /// asks for nothing back; with one, `ON CONFLICT` and `RETURNING` say which job holds the
-    /// key. The wake-up, when this process's debouncer allows one, is a `pg_notify` in the
-    /// same statement's `RETURNING` (one round trip, delivered at commit). The rules are those of
+    /// One row, one statement: a plain `INSERT … RETURNING` (prepared by the connection, so
+    /// only bound and executed after its first use) that sends only what differs from the
+    /// table's defaults (``SingleInsertStatements``), with `ON CONFLICT` only for a unique
+    /// key; the wake-up, when this process's debouncer allows one, a `pg_notify` in the same
+    /// statement's `RETURNING` (one round trip, delivered at commit). The rules are those of
     /// `jobs_enqueue` (migration 019), which batches and the database's own functions use: the
     /// same defaults, `scheduled` when `runAt` is after the server's now, one live job per
     /// unique key; `EnqueueClaimTests` and `EnqueueShapeTests` compare the two forms row by row.
@@ -24,10 +22,6 @@ extension JobStore {
         var shape: SingleInsertStatements.Shape = []
         var binds = PostgresBindings()
         binds.append(request.kind)
-        // Without a unique key the row is new and its id is one this store reserved (unless
-        // the store reserves none: then the server draws it and sends it back).
-        let reserved = request.uniqueKey == nil ? try reservedIDs?.next(on: connection) : nil
-        if let reserved { binds.append(reserved) }
         /// Sends `value` as the next parameter when `sent`, marking `member` in the shape.
         func send<T: PostgresEncodable>(_ member: SingleInsertStatements.Shape, _ value: T?, if sent: Bool = true) {
             guard sent, let value else { return }
@@ -42,22 +36,17 @@ extension JobStore {
         send(.uniqueKey, request.uniqueKey)
         send(.wake, channel, if: wake)
         let rows = try connection.query(PostgresQuery(unsafeSQL: singleInsert[shape], binds: binds))
-        let job: EnqueuedJob
-        if let reserved {
-            guard rows.affectedRows == 1 else { throw PostgresError(code: .protocolViolation, reason: "enqueue inserted \(rows.affectedRows) rows") }
-            job = EnqueuedJob(id: reserved, inserted: true)
-        } else {
-            guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
-            let inserted = shape.contains(.uniqueKey) ? try row.decode(Bool.self, at: 1) : true
-            job = EnqueuedJob(id: try row.decode(Int64.self, at: 0), inserted: inserted)
-        }
+        guard let row = rows.first else { throw PostgresError(code: .protocolViolation, reason: "enqueue returned no row") }
+        let id = try row.decode(Int64.self, at: 0)
+        // Without a unique key nothing can conflict: the row is new.
+        let inserted = shape.contains(.uniqueKey) ? try row.decode(Bool.self, at: 1) : true
         metrics.count("civicq_jobs_enqueued_total", kind: request.kind, by: 1)
-        return job
+        return EnqueuedJob(id: id, inserted: inserted)
     }
 
     /// The statement ``enqueue(_:on:)`` sends for a job with the table's defaults, due now,
-    /// without a unique key or a wake-up (the kind, then the reserved id when the store reserves
-    /// ids): for a benchmark to run the same SQL as a floor.
+    /// without a unique key or a wake-up (one parameter: the kind): for a benchmark to run the
+    /// same SQL as a floor.
     public var singleInsertSQL: String { singleInsert[[]] }
 }
 
@@ -71,10 +60,8 @@ extension JobStore {
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
 /// ``JobRequest``'s defaults; `EnqueueShapeTests` holds the two together (every shape's row
 /// against the batch form's, which sends every value, and a default job's row read back).
-/// The kind is always `$1`; without a unique key, a store that reserves ids binds one as `$2`
-/// (`OVERRIDING SYSTEM VALUE`: the column is an identity) and asks for nothing back, one that
-/// does not gets the server's id back (`RETURNING id`); the others follow in the order of
-/// ``Shape``'s members, the channel last.
+/// The kind is always `$1`; the others follow in the order of ``Shape``'s members, the channel
+/// last.
 ///
 /// `Sendable`: the texts are immutable once made, published through an `AtomicLazyReference`;
 /// the names are immutable.
@@ -95,35 +82,30 @@ final class SingleInsertStatements: Sendable {
     /// The 128 texts, made together.
     private final class Texts: Sendable {
         let texts: [String]
-        init(_ names: SingleInsertStatements) {
-            texts = (0..<Shape.count).map { names.text(Shape(rawValue: $0)) }
+        init(jobs: String, jobState: String) {
+            texts = (0..<Shape.count).map { SingleInsertStatements.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
         }
     }
 
     private let jobs: String
     private let jobState: String
-    private let bindsID: Bool
     private let made = AtomicLazyReference<Texts>()
 
-    /// - Parameter bindsID: whether a job without a unique key binds an id the store reserved.
-    init(jobs: String, jobState: String, bindsID: Bool) {
+    init(jobs: String, jobState: String) {
         self.jobs = jobs
         self.jobState = jobState
-        self.bindsID = bindsID
     }
 
     subscript(shape: Shape) -> String {
         // No lock once made: two first uses at once may both make them; one set is kept.
-        let texts = made.load() ?? made.storeIfNil(Texts(self))
+        let texts = made.load() ?? made.storeIfNil(Texts(jobs: jobs, jobState: jobState))
         return texts.texts[shape.rawValue]
     }
 
-    private func text(_ shape: Shape) -> String {
-        let unique = shape.contains(.uniqueKey)
-        let bindsID = bindsID && !unique
-        var columns = bindsID ? ["id", "kind"] : ["kind"]
-        var values = bindsID ? ["$2", "$1"] : ["$1"]
-        var parameters = values.count
+    private static func text(_ shape: Shape, jobs: String, jobState: String) -> String {
+        var columns = ["kind"]
+        var values = ["$1"]
+        var parameters = 1
         func parameter(_ column: String) -> String {
             parameters += 1
             columns.append(column)
@@ -140,18 +122,17 @@ final class SingleInsertStatements: Sendable {
             columns.append("state")
             values.append("(CASE WHEN \(runAt) > now() THEN 'scheduled' ELSE 'available' END)::\(jobState)")
         }
+        let unique = shape.contains(.uniqueKey)
         if unique { _ = parameter("unique_key") }
-        // Without a unique key nothing can conflict: no arbiter, and nothing comes back but a
-        // wake-up's (void) result, or the id the server drew.
-        var returning: [String] = unique ? ["j.id", "(j.xmax = 0) AS inserted"] : bindsID ? [] : ["id"]
         // The new row's own queue names the wake-up, bound or default.
-        if shape.contains(.wake) { returning.append("pg_notify($\(parameters + 1), \(unique ? "j." : "")queue)") }
+        let notify = shape.contains(.wake) ? ", pg_notify($\(parameters + 1), \(unique ? "j." : "")queue)" : ""
+        // Without a unique key nothing can conflict: no arbiter, and only the id comes back.
         let conflict = unique
             ? "\nON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('scheduled', 'available', 'running')\n"
                 + "DO UPDATE SET unique_key = excluded.unique_key"
             : ""
+        let returning = unique ? "j.id, (j.xmax = 0) AS inserted" : "id"
         return "INSERT INTO \(jobs)\(unique ? " AS j" : "") (\(columns.joined(separator: ", ")))\n"
-            + "\(bindsID ? "OVERRIDING SYSTEM VALUE " : "")VALUES (\(values.joined(separator: ", ")))\(conflict)"
-            + (returning.isEmpty ? "" : "\nRETURNING \(returning.joined(separator: ", "))")
+            + "VALUES (\(values.joined(separator: ", ")))\(conflict)\nRETURNING \(returning)\(notify)"
     }
 }

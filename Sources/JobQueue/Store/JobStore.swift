@@ -9,7 +9,7 @@ import Synchronization
 /// case and its routing job commit together or not at all. ``JobQueueClient`` wraps the
 /// common calls for code that has only a pool.
 ///
-/// `Sendable`: immutable SQL text plus a lock-protected debouncer and reserved ids.
+/// `Sendable`: immutable SQL text plus a lock-protected debouncer.
 public struct JobStore: Sendable {
     /// The schema holding `jobs` (``JobQueueSchema``'s migrations).
     public let schema: String
@@ -22,7 +22,6 @@ public struct JobStore: Sendable {
     let enqueueFunction: String
     let jobRequest: String
     let singleInsert: SingleInsertStatements
-    let reservedIDs: ReservedJobIDs?
     let debouncer: NotifyDebouncer
     /// Where the queue's metrics go (shared with the workers that use this store).
     public let metrics: JobMetrics
@@ -32,14 +31,7 @@ public struct JobStore: Sendable {
     ///   - notifyDebounce: a process sends at most one wake-up per queue in this window; a
     ///     worker that misses one finds the job at its next poll. Default 10 ms.
     ///   - metrics: the metrics to update. Default: through the process's bootstrapped factory.
-    ///   - reservedIDs: job ids a single enqueue without a unique key takes from the table's
-    ///     sequence at a time (``ReservedJobIDs``): one extra round trip per this many such
-    ///     enqueues; the ids a process holds when it stops go unused. 0: none reserved, the
-    ///     server draws each id and sends it back (ids in the order of insertion, at the cost
-    ///     of a `RETURNING`). Default 64.
-    public init(
-        schema: String = "civicq", notifyDebounce: Duration = .milliseconds(10), metrics: JobMetrics = JobMetrics(), reservedIDs: Int = 64
-    ) {
+    public init(schema: String = "civicq", notifyDebounce: Duration = .milliseconds(10), metrics: JobMetrics = JobMetrics()) {
         self.metrics = metrics
         self.schema = schema
         let quoted = PostgresQuery.quoteIdentifier(schema)
@@ -50,8 +42,7 @@ public struct JobStore: Sendable {
         self.history = "\(quoted).job_history"
         self.enqueueFunction = "\(quoted).jobs_enqueue"
         self.jobRequest = "\(quoted).job_request"
-        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState, bindsID: reservedIDs > 0)
-        self.reservedIDs = reservedIDs > 0 ? ReservedJobIDs(jobs: jobs, block: reservedIDs) : nil
+        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState)
         self.debouncer = NotifyDebouncer(window: notifyDebounce)
     }
 

@@ -34,11 +34,6 @@ struct ServiceRoleTests {
             worker.shutdownGracefully()
             try await running.value
             #expect(try await fixture.eventKinds(of: id) == ["received", "dispatched", "accepted", "resolved"])
-            // A single job the service enqueues binds an id its store reserved from the jobs'
-            // sequence (nextval: migration 016's USAGE on the schema's sequences).
-            let job = try await client.withConnection { try JobStore(schema: schema).enqueue(JobRequest(kind: "service.single", queue: "nobody"), on: $0) }
-            let stored = try await fixture.client.withConnection { try $0.query("SELECT kind FROM jobs WHERE id = \(job.id)").scalar(String.self) }
-            #expect(job.inserted && stored == "service.single")
 
             // What only an owner could do, refused with insufficient_privilege (42501).
             let refused = [
