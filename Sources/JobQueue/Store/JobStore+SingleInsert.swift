@@ -18,7 +18,8 @@ extension JobStore {
     @discardableResult
     public func enqueue(_ request: JobRequest, on connection: PostgresConnection) throws -> EnqueuedJob {
         try request.validate()
-        let wake = (request.runAt ?? Date()) <= Date() && debouncer.shouldNotify(request.queue)
+        // Due now (no run time, or one already past) wakes the queue, when the debouncer allows.
+        let wake = (request.runAt.map { $0 <= Date() } ?? true) && debouncer.shouldNotify(request.queue)
         var shape: SingleInsertStatements.Shape = []
         var binds = PostgresBindings()
         binds.append(request.kind)
