@@ -69,12 +69,20 @@ struct QueueBench {
             }
         }
 
-        // Drain, after a batched enqueue of the backlog each time.
+        // Drain, after a batched enqueue of the backlog each time, from the state the floor's
+        // claim-and-complete starts from: the backlog vacuumed, then a CHECKPOINT (so that both
+        // write the same full-page images, and neither starts on the WAL of what ran before).
+        // The checkpoints the server begins during a drain are counted and printed.
         for workers in options.workers {
             try await reset(false)
             try await enqueueBacklog(store, admin)
-            try await admin.withConnection { try $0.executeScript("VACUUM ANALYZE \(schema).jobs") }
-            report.drain.append((workers, try await drain(schema: schema, workers: workers, connection: connection, logger: logger)))
+            try await admin.withConnection { connection in
+                try connection.executeScript("VACUUM ANALYZE \(schema).jobs")
+                try connection.executeScript("CHECKPOINT")
+            }
+            let checkpoints = try await Self.checkpoints(admin)
+            let rate = try await drain(schema: schema, workers: workers, connection: connection, logger: logger)
+            report.drain.append((workers, rate, try await Self.checkpoints(admin) - checkpoints))
         }
 
         try await reset(false)
@@ -82,6 +90,13 @@ struct QueueBench {
         try await admin.withConnection { try $0.executeScript("CHECKPOINT") }
         report.floor = try floor.run(clients: [1, 2, 4, 8])
         return report
+    }
+
+    /// Checkpoints the server has begun (timed and requested), to count those within a measurement.
+    private static func checkpoints(_ admin: PostgresClient) async throws -> Int {
+        try await admin.withConnection { connection in
+            try connection.query("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter").scalar(Int.self) ?? 0
+        }
     }
 
     /// Jobs per second enqueued one per transaction by `clients` connections at once,

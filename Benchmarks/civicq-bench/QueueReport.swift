@@ -54,7 +54,8 @@ struct QueueReport {
     /// pgbench running civicq's own single-job statement.
     var sameSQLFloors: [Floor] = []
     var batchFloors: [BatchFloor] = []
-    var drain: [(workers: Int, rate: Double)] = []
+    /// Each drain's rate, and the checkpoints the server began while it ran.
+    var drain: [(workers: Int, rate: Double, checkpoints: Int)] = []
     var latency: [Double] = []
     var floor: [PgbenchFloor.Result]?
 
@@ -138,11 +139,12 @@ struct QueueReport {
                 lines.append(line + "; " + cost(batched, client: "civicq"))
             }
         }
-        for (workers, rate) in drain {
+        for (workers, rate, checkpoints) in drain {
             var line = String(format: "  drain, %d worker(s)                   %10.0f jobs/s", workers, rate)
             if let floor = drainFloor {
                 line += String(format: "   %4.2f× the floor (claim+complete, best %.0f at %d clients)", rate / floor.rate, floor.rate, floor.clients)
             }
+            if checkpoints > 0 { line += "; \(checkpoints) checkpoint\(checkpoints == 1 ? "" : "s") began during it" }
             lines.append(line)
         }
         lines.append(String(format: "  enqueue-to-start, idle queue        p50 %6.2f ms   p99 %6.2f ms   max %6.2f ms (%d jobs)",
@@ -208,7 +210,7 @@ struct QueueReport {
             object["claim_complete_floors"] = floors.map { ["clients": $0.clients, "per_second": $0.claimComplete] }
         }
         object["drain"] = drain.map { item -> [String: Any] in
-            var entry: [String: Any] = ["workers": item.workers, "per_second": item.rate]
+            var entry: [String: Any] = ["workers": item.workers, "per_second": item.rate, "checkpoints": item.checkpoints]
             if let floor = drainFloor {
                 entry["floor_per_second"] = floor.rate
                 entry["floor_clients"] = floor.clients
