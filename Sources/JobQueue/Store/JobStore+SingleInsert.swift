@@ -1,6 +1,5 @@
 import Foundation
 public import Postgres
-import Synchronization
 
 extension JobStore {
     /// Enqueues one job on `connection` (inside the caller's transaction, if one is open).
@@ -52,10 +51,9 @@ extension JobStore {
 }
 
 /// The texts of the single-job insert, one per shape: which columns differ from the table's
-/// defaults, whether there is a unique key, whether the statement wakes the queue. They are
-/// made together on a store's first single enqueue and kept: no SQL is built per call, a store
-/// that never enqueues one job (the metrics' reading makes one per scrape) builds none, and
-/// each shape is prepared once per connection.
+/// defaults, whether there is a unique key, whether the statement wakes the queue. All 128
+/// are made with the store (a few dozen microseconds) and kept: no SQL is built per call, a
+/// call reads its text from an array, and each shape is prepared once per connection.
 ///
 /// A column left out takes the table's default (migration 002: queue `default`, payload
 /// `{}`, priority 0, max_attempts 20, run_at `now()`, state `available`), which are
@@ -64,8 +62,7 @@ extension JobStore {
 /// The kind is always `$1`; the others follow in the order of ``Shape``'s members, the channel
 /// last.
 ///
-/// `Sendable`: the texts are immutable once made, published through an `AtomicLazyReference`;
-/// the names are immutable.
+/// `Sendable`: immutable once made.
 final class SingleInsertStatements: Sendable {
     /// What a request sends besides its kind.
     struct Shape: OptionSet, Hashable, Sendable {
@@ -80,28 +77,13 @@ final class SingleInsertStatements: Sendable {
         static let count = 1 << 7
     }
 
-    /// The 128 texts, made together.
-    private final class Texts: Sendable {
-        let texts: [String]
-        init(jobs: String, jobState: String) {
-            texts = (0..<Shape.count).map { SingleInsertStatements.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
-        }
-    }
-
-    private let jobs: String
-    private let jobState: String
-    private let made = AtomicLazyReference<Texts>()
+    private let texts: [String]
 
     init(jobs: String, jobState: String) {
-        self.jobs = jobs
-        self.jobState = jobState
+        texts = (0..<Shape.count).map { Self.text(Shape(rawValue: $0), jobs: jobs, jobState: jobState) }
     }
 
-    subscript(shape: Shape) -> String {
-        // No lock once made: two first uses at once may both make them; one set is kept.
-        let texts = made.load() ?? made.storeIfNil(Texts(jobs: jobs, jobState: jobState))
-        return texts.texts[shape.rawValue]
-    }
+    subscript(shape: Shape) -> String { texts[shape.rawValue] }
 
     private static func text(_ shape: Shape, jobs: String, jobState: String) -> String {
         var columns = ["kind"]

@@ -64,7 +64,7 @@ extension PostgresConnection {
             for (index, key) in keys.enumerated() {
                 var name: String?
                 if let key {
-                    if let known = names[key] ?? (unnamed ? nil : statements.name(for: key)) {
+                    if let known = names[key] ?? (unnamed ? nil : statements.name(for: key)?.text) {
                         name = known
                     } else {
                         let fresh = unnamed ? "" : statements.newName()

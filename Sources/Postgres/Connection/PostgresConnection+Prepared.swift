@@ -6,18 +6,21 @@ extension PostgresConnection {
     /// result type went stale (a column added to a table it reads), it is prepared again and
     /// run once more, if no transaction was open (inside one, the transaction is aborted as
     /// by any failing statement; the next use prepares afresh).
-    func queryPrepared(_ query: PostgresQuery, key: PreparedStatementCache.Key) throws -> PostgresRows {
+    /// `name`: the name it is known to be prepared under, when the caller has it.
+    func queryPrepared(_ query: PostgresQuery, key: PreparedStatementCache.Key, name: PreparedStatementCache.Name? = nil) throws -> PostgresRows {
         do {
-            return try execute(key, binds: query.binds)
+            return try execute(key, name: name, binds: query.binds)
         } catch let error as PostgresError where Self.needsPreparingAgain(error) && transactionStatus == .idle {
-            return try execute(key, binds: query.binds)
+            return try execute(key, name: nil, binds: query.binds)
         }
     }
 
-    private func execute(_ key: PreparedStatementCache.Key, binds: PostgresBindings) throws -> PostgresRows {
-        let name = try preparedName(for: key)
-        let result = binds.withLibPQArrays { _, values, lengths, formats in
-            PQexecPrepared(raw, name, Int32(binds.count), values, lengths, formats, 0)
+    private func execute(_ key: PreparedStatementCache.Key, name known: PreparedStatementCache.Name?, binds: PostgresBindings) throws -> PostgresRows {
+        let name = try known ?? preparedName(for: key)
+        let result = name.cString.withUnsafeBufferPointer { name in
+            binds.withLibPQArrays { _, values, lengths, formats in
+                PQexecPrepared(raw, name.baseAddress, Int32(binds.count), values, lengths, formats, 0)
+            }
         }
         do {
             return try consume(result)
@@ -28,13 +31,13 @@ extension PostgresConnection {
     }
 
     /// The name `key` is prepared under on this connection, preparing it now if it is not.
-    func preparedName(for key: PreparedStatementCache.Key) throws -> String {
+    func preparedName(for key: PreparedStatementCache.Key) throws -> PreparedStatementCache.Name {
         if let name = statements.name(for: key) { return name }
         releaseStale()
         let name = statements.newName()
         _ = try consume(PQprepare(raw, name, key.sql, Int32(key.types.count), key.types))
         if let evicted = statements.insert(key, name: name) { deallocate([evicted]) }
-        return name
+        return PreparedStatementCache.Name(name)
     }
 
     /// After a statement failed for its prepared state: a stale plan is forgotten (its name

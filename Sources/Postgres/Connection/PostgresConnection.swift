@@ -89,6 +89,9 @@ public final class PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try interrupt.begin()
         defer { interrupt.end() }
+        if query.mayPrepare, let last = statements.last(query.sql, query.binds) {
+            return try queryPrepared(query, key: last.key, name: last.name)
+        }
         guard query.mayPrepare, let key = statements.key(query.sql, query.binds) else {
             let result = query.binds.withLibPQArrays { types, values, lengths, formats in
                 PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
@@ -229,27 +232,38 @@ public final class PostgresConnection {
             let name = PQfname(result, field).map { String(cString: $0) } ?? "?column?"
             columns.append(.init(name: name, type: PostgresDataType(oid: PQftype(result, field))))
         }
-        var storage: [UInt8] = []
-        var starts = [Int32](repeating: 0, count: rowCount * fieldCount)
-        var lengths = [Int32](repeating: -1, count: rowCount * fieldCount)
-        var cell = 0
-        for row in 0..<Int32(rowCount) {
-            for field in 0..<Int32(fieldCount) {
-                defer { cell += 1 }
-                if PQgetisnull(result, row, field) == 1 { continue }
-                let length = Int(PQgetlength(result, row, field))
-                starts[cell] = Int32(storage.count)
-                lengths[cell] = Int32(length)
-                if length > 0, let value = PQgetvalue(result, row, field) {
-                    value.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
-                        storage.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
-                    }
+        // Each cell's start and length first, then the bytes into one buffer of their total
+        // size: one allocation for each, none that grows (this runs after every statement).
+        let cellCount = rowCount * fieldCount
+        var byteCount = 0
+        let spans = [Int32](unsafeUninitializedCapacity: 2 * cellCount) { spans, initialized in
+            var cell = 0
+            for row in 0..<Int32(rowCount) {
+                for field in 0..<Int32(fieldCount) {
+                    let length = PQgetisnull(result, row, field) == 1 ? -1 : Int(PQgetlength(result, row, field))
+                    spans[2 * cell] = Int32(byteCount)
+                    spans[2 * cell + 1] = Int32(length)
+                    byteCount += max(length, 0)
+                    cell += 1
                 }
             }
+            initialized = 2 * cellCount
+        }
+        let storage = [UInt8](unsafeUninitializedCapacity: byteCount) { storage, initialized in
+            var cell = 0
+            for row in 0..<Int32(rowCount) {
+                for field in 0..<Int32(fieldCount) {
+                    defer { cell += 1 }
+                    let length = Int(spans[2 * cell + 1])
+                    guard length > 0, let value = PQgetvalue(result, row, field) else { continue }
+                    UnsafeMutableRawPointer(storage.baseAddress! + Int(spans[2 * cell])).copyMemory(from: value, byteCount: length)
+                }
+            }
+            initialized = byteCount
         }
         let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
         let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? rowCount
-        return PostgresRows(columns: columns, affectedRows: affected, commandTag: tag, storage: storage, starts: starts, lengths: lengths, rowCount: rowCount)
+        return PostgresRows(columns: columns, affectedRows: affected, commandTag: tag, storage: storage, spans: spans, rowCount: rowCount)
     }
 }
 

@@ -14,9 +14,25 @@ struct PreparedStatementCache {
         let types: [UInt32]
     }
 
+    /// The name a statement is prepared under, and the same as the C string libpq takes
+    /// (made once when it is prepared, not on every execution).
+    struct Name: Equatable {
+        let text: String
+        let cString: ContiguousArray<CChar>
+
+        init(_ text: String) {
+            self.text = text
+            self.cString = text.utf8CString
+        }
+    }
+
     /// Most statements kept; 0 turns preparing off.
     let capacity: Int
-    private var entries: [Key: (name: String, used: UInt64)] = [:]
+    private var entries: [Key: (name: Name, used: UInt64)] = [:]
+    /// The statement found or prepared last: a statement sent again and again (a queue's
+    /// insert, a worker's claim) is found by comparing its text (one step when it is the same
+    /// string) and its parameters' types, without making a key or hashing the text.
+    private var last: (key: Key, name: Name)?
     private var clock: UInt64 = 0
     private var counter = 0
     /// Names the server still holds that no longer belong to a key (replaced after a schema
@@ -67,11 +83,23 @@ struct PreparedStatementCache {
     func keeps(_ binds: PostgresBindings) -> Bool { capacity > 0 && !binds.hasArray }
 
     /// The name `key` was prepared under, marking it used; nil when it is not prepared.
-    mutating func name(for key: Key) -> String? {
+    mutating func name(for key: Key) -> Name? {
         guard let index = entries.index(forKey: key) else { return nil }
         clock += 1
         entries.values[index].used = clock
-        return entries.values[index].name
+        let name = entries.values[index].name
+        last = (key, name)
+        return name
+    }
+
+    /// The statement found or prepared last, when `sql` with `binds` is it. Finding it again
+    /// does not mark it used: it was marked last, so it stays the most recent until another
+    /// statement is found or prepared, and the order in which statements make room is that
+    /// of their use all the same.
+    func last(_ sql: String, _ binds: PostgresBindings) -> (key: Key, name: Name)? {
+        guard let last, last.key.sql == sql, last.key.types.count == binds.count else { return nil }
+        for (type, bind) in zip(last.key.types, binds.binds) where type != bind.type.oid { return nil }
+        return last
     }
 
     /// A name never used on this connection, for a statement about to be prepared.
@@ -87,22 +115,26 @@ struct PreparedStatementCache {
         var evicted: String?
         if entries[key] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
             entries[oldest.key] = nil
-            evicted = oldest.value.name
+            evicted = oldest.value.name.text
         }
-        if let previous = entries[key]?.name, previous != name { stale.append(previous) }
-        entries[key] = (name, clock)
+        if let previous = entries[key]?.name.text, previous != name { stale.append(previous) }
+        let prepared = Name(name)
+        entries[key] = (prepared, clock)
+        last = (key, prepared)
         return evicted
     }
 
     /// Forgets `key`; its server-side statement is deallocated later (``stale``).
     mutating func invalidate(_ key: Key) {
-        if let entry = entries.removeValue(forKey: key) { stale.append(entry.name) }
+        if let entry = entries.removeValue(forKey: key) { stale.append(entry.name.text) }
+        if last?.key == key { last = nil }
     }
 
     /// Forgets every statement: the server no longer holds them (`DEALLOCATE ALL`, `DISCARD ALL`).
     mutating func removeAll() {
         entries.removeAll()
         stale.removeAll()
+        last = nil
     }
 
     /// The stale names, handed over for deallocation.

@@ -16,22 +16,21 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public let commandTag: String
 
     let storage: [UInt8]
-    /// For each cell (row-major): the start offset in `storage`, and the length (-1 for NULL).
-    let starts: [Int32]
-    let lengths: [Int32]
+    /// For each cell (row-major), two numbers: its start offset in `storage`, and its length
+    /// (-1 for NULL).
+    let spans: [Int32]
     let rowCount: Int
 
-    init(columns: [Column], affectedRows: Int, commandTag: String, storage: [UInt8], starts: [Int32], lengths: [Int32], rowCount: Int) {
+    init(columns: [Column], affectedRows: Int, commandTag: String, storage: [UInt8], spans: [Int32], rowCount: Int) {
         self.columns = columns
         self.affectedRows = affectedRows
         self.commandTag = commandTag
         self.storage = storage
-        self.starts = starts
-        self.lengths = lengths
+        self.spans = spans
         self.rowCount = rowCount
     }
 
-    static let empty = PostgresRows(columns: [], affectedRows: 0, commandTag: "", storage: [], starts: [], lengths: [], rowCount: 0)
+    static let empty = PostgresRows(columns: [], affectedRows: 0, commandTag: "", storage: [], spans: [], rowCount: 0)
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { rowCount }
@@ -58,9 +57,9 @@ public struct PostgresRow: Sendable {
     /// The raw cell at a column, or `nil` for SQL NULL.
     public subscript(column: Int) -> PostgresCell? {
         let cell = index * rows.columns.count + column
-        let length = Int(rows.lengths[cell])
+        let length = Int(rows.spans[2 * cell + 1])
         guard length >= 0 else { return nil }
-        let start = Int(rows.starts[cell])
+        let start = Int(rows.spans[2 * cell])
         let info = rows.columns[column]
         return PostgresCell(bytes: rows.storage[start..<start + length], type: info.type, columnName: info.name)
     }

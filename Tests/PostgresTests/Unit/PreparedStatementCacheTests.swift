@@ -27,12 +27,41 @@ struct PreparedStatementCacheTests {
         let (a, b, c) = (Key(sql: "SELECT 1", types: []), Key(sql: "SELECT $1", types: [23]), Key(sql: "SELECT $1", types: [25]))
         #expect(cache.insert(a, name: cache.newName()) == nil)
         #expect(cache.insert(b, name: cache.newName()) == nil)
-        #expect(cache.name(for: a) == "civicq_1")  // a is now the most recent
+        #expect(cache.name(for: a)?.text == "civicq_1")  // a is now the most recent
         #expect(cache.insert(c, name: cache.newName()) == "civicq_2")  // b made room
         #expect(cache.name(for: b) == nil && cache.count == 2)
         cache.invalidate(a)
         #expect(cache.name(for: a) == nil && cache.takeStale() == ["civicq_1"] && cache.stale.isEmpty)
         // A name is never reused on the connection.
         #expect(cache.newName() == "civicq_4")
+    }
+
+    @Test func theLastStatementIsFoundByItsTextAndTypes() {
+        var cache = PreparedStatementCache(capacity: 2)
+        var number = PostgresBindings()
+        number.append(Int64(1))
+        var text = PostgresBindings()
+        text.append("x")
+        #expect(cache.last("SELECT $1", number) == nil)
+        let a = cache.key("SELECT $1", number)!
+        #expect(cache.insert(a, name: cache.newName()) == nil)
+        #expect(cache.last("SELECT $1", number)?.name.text == "civicq_1")
+        #expect(cache.last("SELECT $1", number)?.name.cString == ContiguousArray("civicq_1".utf8CString))
+        // The same text with another type, or another text, is another statement.
+        #expect(cache.last("SELECT $1", text) == nil && cache.last("SELECT $1 ", number) == nil && cache.last("SELECT $1", PostgresBindings()) == nil)
+        let b = cache.key("SELECT $1", text)!
+        #expect(cache.insert(b, name: cache.newName()) == nil)
+        #expect(cache.last("SELECT $1", number) == nil && cache.last("SELECT $1", text)?.name.text == "civicq_2")
+        // Found again by name: it is the last now, and the most recent, so the other makes room.
+        #expect(cache.name(for: a)?.text == "civicq_1")
+        for _ in 0..<3 { #expect(cache.last("SELECT $1", number)?.key == a) }
+        #expect(cache.insert(Key(sql: "SELECT 2", types: []), name: cache.newName()) == "civicq_2")
+        // Forgotten, it is not found as the last either.
+        _ = cache.name(for: a)
+        cache.invalidate(a)
+        #expect(cache.last("SELECT $1", number) == nil)
+        _ = cache.insert(a, name: cache.newName())
+        cache.removeAll()
+        #expect(cache.last("SELECT $1", number) == nil && cache.count == 0)
     }
 }
