@@ -42,7 +42,7 @@ public struct JobStore: Sendable {
         self.history = "\(quoted).job_history"
         self.enqueueFunction = "\(quoted).jobs_enqueue"
         self.jobRequest = "\(quoted).job_request"
-        self.singleInsert = SingleInsertStatements(jobs: jobs, jobState: jobState)
+        self.singleInsert = SingleInsertStatements.of(jobs: jobs, jobState: jobState)
         self.debouncer = NotifyDebouncer(window: notifyDebounce)
     }
 
