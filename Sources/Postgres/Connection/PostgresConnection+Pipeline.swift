@@ -56,7 +56,7 @@ extension PostgresConnection {
         releaseStale()
         // The names of this pipeline: known ones, and new ones with their prepare sent first.
         var names: [PreparedStatementCache.Key: String] = [:]
-        var preparing: [(key: PreparedStatementCache.Key, name: String)] = []
+        var preparing: [(key: PreparedStatementCache.Key, name: PreparedStatementCache.Name)] = []
         guard PQenterPipelineMode(raw) == 1 else { throw connectionError() }
         PQsetnonblocking(raw, 1)
         var reader = PipelineReader(statementCount: keys.count)
@@ -67,11 +67,11 @@ extension PostgresConnection {
                     if let known = names[key] ?? (unnamed ? nil : statements.name(for: key)?.text) {
                         name = known
                     } else {
-                        let fresh = unnamed ? "" : statements.newName()
-                        guard PQsendPrepare(raw, fresh, key.sql, Int32(key.types.count), key.types) == 1 else { throw connectionError() }
+                        let fresh = unnamed ? PreparedStatementCache.Name("") : statements.newName()
+                        guard PQsendPrepare(raw, fresh.text, key.sql, Int32(key.types.count), key.types) == 1 else { throw connectionError() }
                         reader.sent(.prepare(preparing.count, for: index))
                         preparing.append((key, fresh))
-                        name = fresh
+                        name = fresh.text
                     }
                     names[key] = name
                 }

@@ -35,9 +35,9 @@ extension PostgresConnection {
         if let name = statements.name(for: key) { return name }
         releaseStale()
         let name = statements.newName()
-        _ = try consume(PQprepare(raw, name, key.sql, Int32(key.types.count), key.types))
+        _ = try consume(PQprepare(raw, name.text, key.sql, Int32(key.types.count), key.types))
         if let evicted = statements.insert(key, name: name) { deallocate([evicted]) }
-        return PreparedStatementCache.Name(name)
+        return name
     }
 
     /// After a statement failed for its prepared state: a stale plan is forgotten (its name

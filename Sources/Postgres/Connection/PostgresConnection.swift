@@ -89,16 +89,13 @@ public final class PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try interrupt.begin()
         defer { interrupt.end() }
-        if query.mayPrepare, let last = statements.last(query.sql, query.binds) {
-            return try queryPrepared(query, key: last.key, name: last.name)
-        }
-        guard query.mayPrepare, let key = statements.key(query.sql, query.binds) else {
+        guard query.mayPrepare, let (key, name) = statements.statement(query.sql, query.binds) else {
             let result = query.binds.withLibPQArrays { types, values, lengths, formats in
                 PQexecParams(raw, query.sql, Int32(query.binds.count), types, values, lengths, formats, 0)
             }
             return try consume(result)
         }
-        return try queryPrepared(query, key: key)
+        return try queryPrepared(query, key: key, name: name)
     }
 
     /// Runs one statement and returns the number of rows it affected.
@@ -234,30 +231,25 @@ public final class PostgresConnection {
         }
         // Each cell's start and length first, then the bytes into one buffer of their total
         // size: one allocation for each, none that grows (this runs after every statement).
+        // Cells are row-major: cell c is row c / fieldCount, field c % fieldCount.
         let cellCount = rowCount * fieldCount
+        func position(_ cell: Int) -> (row: Int32, field: Int32) { (Int32(cell / fieldCount), Int32(cell % fieldCount)) }
         var byteCount = 0
         let spans = [Int32](unsafeUninitializedCapacity: 2 * cellCount) { spans, initialized in
-            var cell = 0
-            for row in 0..<Int32(rowCount) {
-                for field in 0..<Int32(fieldCount) {
-                    let length = PQgetisnull(result, row, field) == 1 ? -1 : Int(PQgetlength(result, row, field))
-                    spans[2 * cell] = Int32(byteCount)
-                    spans[2 * cell + 1] = Int32(length)
-                    byteCount += max(length, 0)
-                    cell += 1
-                }
+            for cell in 0..<cellCount {
+                let (row, field) = position(cell)
+                let length = PQgetisnull(result, row, field) == 1 ? -1 : Int(PQgetlength(result, row, field))
+                spans[2 * cell] = Int32(byteCount)
+                spans[2 * cell + 1] = Int32(length)
+                byteCount += max(length, 0)
             }
             initialized = 2 * cellCount
         }
         let storage = [UInt8](unsafeUninitializedCapacity: byteCount) { storage, initialized in
-            var cell = 0
-            for row in 0..<Int32(rowCount) {
-                for field in 0..<Int32(fieldCount) {
-                    defer { cell += 1 }
-                    let length = Int(spans[2 * cell + 1])
-                    guard length > 0, let value = PQgetvalue(result, row, field) else { continue }
-                    UnsafeMutableRawPointer(storage.baseAddress! + Int(spans[2 * cell])).copyMemory(from: value, byteCount: length)
-                }
+            for cell in 0..<cellCount where spans[2 * cell + 1] > 0 {
+                let (row, field) = position(cell)
+                guard let value = PQgetvalue(result, row, field) else { continue }
+                UnsafeMutableRawPointer(storage.baseAddress! + Int(spans[2 * cell])).copyMemory(from: value, byteCount: Int(spans[2 * cell + 1]))
             }
             initialized = byteCount
         }

@@ -92,35 +92,38 @@ struct PreparedStatementCache {
         return name
     }
 
-    /// The statement found or prepared last, when `sql` with `binds` is it. Finding it again
-    /// does not mark it used: it was marked last, so it stays the most recent until another
-    /// statement is found or prepared, and the order in which statements make room is that
-    /// of their use all the same.
-    func last(_ sql: String, _ binds: PostgresBindings) -> (key: Key, name: Name)? {
-        guard let last, last.key.sql == sql, last.key.types.count == binds.count else { return nil }
-        for (type, bind) in zip(last.key.types, binds.binds) where type != bind.type.oid { return nil }
-        return last
+    /// The statement `sql` with `binds` is kept as, and its name when it is the one found or
+    /// prepared last (otherwise ``name(for:)`` finds it, or it is prepared); nil when it is sent
+    /// unnamed (``key(_:_:)``). The last one is recognised without making a key or hashing
+    /// the text, and finding it again does not mark it used: it was marked when it became the
+    /// last, so it stays the most recent until another statement is found or prepared, and the
+    /// order in which statements make room is that of their use all the same.
+    func statement(_ sql: String, _ binds: PostgresBindings) -> (key: Key, name: Name?)? {
+        if let last, last.key.sql == sql, last.key.types.count == binds.count,
+           zip(last.key.types, binds.binds).allSatisfy({ $0 == $1.type.oid }) {
+            return (last.key, last.name)
+        }
+        return key(sql, binds).map { ($0, nil) }
     }
 
     /// A name never used on this connection, for a statement about to be prepared.
-    mutating func newName() -> String {
+    mutating func newName() -> Name {
         counter += 1
-        return "civicq_\(counter)"
+        return Name("civicq_\(counter)")
     }
 
     /// Records that `key` is prepared as `name`. Returns the name of the statement that made
     /// room, which the connection deallocates.
-    mutating func insert(_ key: Key, name: String) -> String? {
+    mutating func insert(_ key: Key, name: Name) -> String? {
         clock += 1
         var evicted: String?
         if entries[key] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
             entries[oldest.key] = nil
             evicted = oldest.value.name.text
         }
-        if let previous = entries[key]?.name.text, previous != name { stale.append(previous) }
-        let prepared = Name(name)
-        entries[key] = (prepared, clock)
-        last = (key, prepared)
+        if let previous = entries[key]?.name, previous != name { stale.append(previous.text) }
+        entries[key] = (name, clock)
+        last = (key, name)
         return evicted
     }
 

@@ -33,7 +33,7 @@ struct PreparedStatementCacheTests {
         cache.invalidate(a)
         #expect(cache.name(for: a) == nil && cache.takeStale() == ["civicq_1"] && cache.stale.isEmpty)
         // A name is never reused on the connection.
-        #expect(cache.newName() == "civicq_4")
+        #expect(cache.newName().text == "civicq_4")
     }
 
     @Test func theLastStatementIsFoundByItsTextAndTypes() {
@@ -42,26 +42,30 @@ struct PreparedStatementCacheTests {
         number.append(Int64(1))
         var text = PostgresBindings()
         text.append("x")
-        #expect(cache.last("SELECT $1", number) == nil)
+        /// The name `statement` gives without a lookup: only the last statement's.
+        func lastName(_ sql: String, _ binds: PostgresBindings) -> PreparedStatementCache.Name? { cache.statement(sql, binds)?.name }
+        #expect(cache.statement("SELECT $1", number)! == (Key(sql: "SELECT $1", types: [20]), nil))
+        #expect(cache.statement("SET ROLE x", number) == nil)
         let a = cache.key("SELECT $1", number)!
         #expect(cache.insert(a, name: cache.newName()) == nil)
-        #expect(cache.last("SELECT $1", number)?.name.text == "civicq_1")
-        #expect(cache.last("SELECT $1", number)?.name.cString == ContiguousArray("civicq_1".utf8CString))
+        #expect(lastName("SELECT $1", number)?.text == "civicq_1")
+        #expect(lastName("SELECT $1", number)?.cString == "civicq_1".utf8CString)
         // The same text with another type, or another text, is another statement.
-        #expect(cache.last("SELECT $1", text) == nil && cache.last("SELECT $1 ", number) == nil && cache.last("SELECT $1", PostgresBindings()) == nil)
+        #expect(lastName("SELECT $1", text) == nil && lastName("SELECT $1 ", number) == nil && lastName("SELECT $1", PostgresBindings()) == nil)
+        #expect(cache.statement("SELECT $1", text)?.key == Key(sql: "SELECT $1", types: [25]))
         let b = cache.key("SELECT $1", text)!
         #expect(cache.insert(b, name: cache.newName()) == nil)
-        #expect(cache.last("SELECT $1", number) == nil && cache.last("SELECT $1", text)?.name.text == "civicq_2")
+        #expect(lastName("SELECT $1", number) == nil && lastName("SELECT $1", text)?.text == "civicq_2")
         // Found again by name: it is the last now, and the most recent, so the other makes room.
         #expect(cache.name(for: a)?.text == "civicq_1")
-        for _ in 0..<3 { #expect(cache.last("SELECT $1", number)?.key == a) }
+        for _ in 0..<3 { #expect(cache.statement("SELECT $1", number)?.key == a && lastName("SELECT $1", number) != nil) }
         #expect(cache.insert(Key(sql: "SELECT 2", types: []), name: cache.newName()) == "civicq_2")
         // Forgotten, it is not found as the last either.
         _ = cache.name(for: a)
         cache.invalidate(a)
-        #expect(cache.last("SELECT $1", number) == nil)
+        #expect(lastName("SELECT $1", number) == nil)
         _ = cache.insert(a, name: cache.newName())
         cache.removeAll()
-        #expect(cache.last("SELECT $1", number) == nil && cache.count == 0)
+        #expect(lastName("SELECT $1", number) == nil && cache.count == 0)
     }
 }
