@@ -138,7 +138,9 @@ struct EventLogStoreTests {
                             }
                             expected = { $0.failure?.eventID == forged }
                         case 4:
-                            let other = ids[Int.random(in: 0..<ids.count, using: &random)]
+                            // Another event: one swapped with itself is no tampering (a draw of
+                            // the same event once counted "proven" as a miss, seed 18438514766279830457).
+                            let other = ids[(position + Int.random(in: 1..<ids.count, using: &random)) % ids.count]
                             let pair = Set([target, other])
                             let earlier = positionOf[target]! < positionOf[other]! ? target : other
                             if Bool.random(using: &random) {
@@ -151,7 +153,7 @@ struct EventLogStoreTests {
                                         FROM case_events o WHERE (e.id, o.id) IN ((\(target), \(other)), (\(other), \(target)))
                                         """)
                                 }
-                                expected = { target == other ? $0.proven : $0.failure?.eventID == earlier }
+                                expected = { $0.failure?.eventID == earlier }
                             } else {
                                 name = "swap two events' places"
                                 result = try await log.tampered { connection in
@@ -162,7 +164,7 @@ struct EventLogStoreTests {
                                         UPDATE log_leaves SET event_id = \(other) WHERE event_id = -1;
                                         """)
                                 }
-                                expected = { target == other ? $0.proven : pair.contains($0.failure?.eventID ?? 0) }
+                                expected = { pair.contains($0.failure?.eventID ?? 0) }
                             }
                         case 5:
                             let cut = Int.random(in: 1...800, using: &random)
