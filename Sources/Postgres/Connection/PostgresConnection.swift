@@ -229,33 +229,37 @@ public final class PostgresConnection {
             let name = PQfname(result, field).map { String(cString: $0) } ?? "?column?"
             columns.append(.init(name: name, type: PostgresDataType(oid: PQftype(result, field))))
         }
-        // Each cell's start and length first, then the bytes into one buffer of their total
-        // size: one allocation for each, none that grows (this runs after every statement).
-        // Cells are row-major: cell c is row c / fieldCount, field c % fieldCount.
+        // One buffer, one allocation: each cell's start and length (two Int32s, row-major), then
+        // the cells' bytes; the lengths are summed first, so that it is made at its size.
+        // Cell c is row c / fieldCount, field c % fieldCount. (The spans were an [Int32] of
+        // their own: making one looks up its generic metadata in the runtime on every call, 7 %
+        // of the client's user time at eight clients; a [UInt8] does not.)
         let cellCount = rowCount * fieldCount
         func position(_ cell: Int) -> (row: Int32, field: Int32) { (Int32(cell / fieldCount), Int32(cell % fieldCount)) }
-        var byteCount = 0
-        let spans = [Int32](unsafeUninitializedCapacity: 2 * cellCount) { spans, initialized in
+        var total = PostgresRows.spanBytes * cellCount
+        for cell in 0..<cellCount {
+            let (row, field) = position(cell)
+            total += Int(PQgetlength(result, row, field))  // 0 for NULL
+        }
+        let storage = cellCount == 0 ? [] : [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            var offset = PostgresRows.spanBytes * cellCount
             for cell in 0..<cellCount {
                 let (row, field) = position(cell)
-                let length = PQgetisnull(result, row, field) == 1 ? -1 : Int(PQgetlength(result, row, field))
-                spans[2 * cell] = Int32(byteCount)
-                spans[2 * cell + 1] = Int32(length)
-                byteCount += max(length, 0)
+                let null = PQgetisnull(result, row, field) == 1
+                let length = null ? 0 : Int(PQgetlength(result, row, field))
+                base.storeBytes(of: Int32(offset), toByteOffset: PostgresRows.spanBytes * cell, as: Int32.self)
+                base.storeBytes(of: null ? -1 : Int32(length), toByteOffset: PostgresRows.spanBytes * cell + 4, as: Int32.self)
+                if length > 0, let value = PQgetvalue(result, row, field) {
+                    (base + offset).copyMemory(from: value, byteCount: length)
+                }
+                offset += length
             }
-            initialized = 2 * cellCount
-        }
-        let storage = [UInt8](unsafeUninitializedCapacity: byteCount) { storage, initialized in
-            for cell in 0..<cellCount where spans[2 * cell + 1] > 0 {
-                let (row, field) = position(cell)
-                guard let value = PQgetvalue(result, row, field) else { continue }
-                UnsafeMutableRawPointer(storage.baseAddress! + Int(spans[2 * cell])).copyMemory(from: value, byteCount: Int(spans[2 * cell + 1]))
-            }
-            initialized = byteCount
+            initialized = total
         }
         let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
         let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? rowCount
-        return PostgresRows(columns: columns, affectedRows: affected, commandTag: tag, storage: storage, spans: spans, rowCount: rowCount)
+        return PostgresRows(columns: columns, affectedRows: affected, commandTag: tag, storage: storage, rowCount: rowCount)
     }
 }
 

@@ -15,22 +15,30 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     /// The command tag, e.g. `INSERT 0 1`.
     public let commandTag: String
 
+    /// For each cell (row-major), its span: two `Int32`s, its start offset in `storage` and its
+    /// length (-1 for NULL); then the cells' bytes.
     let storage: [UInt8]
-    /// For each cell (row-major), two numbers: its start offset in `storage`, and its length
-    /// (-1 for NULL).
-    let spans: [Int32]
     let rowCount: Int
+    /// The bytes of one cell's span.
+    static let spanBytes = 8
 
-    init(columns: [Column], affectedRows: Int, commandTag: String, storage: [UInt8], spans: [Int32], rowCount: Int) {
+    init(columns: [Column], affectedRows: Int, commandTag: String, storage: [UInt8], rowCount: Int) {
         self.columns = columns
         self.affectedRows = affectedRows
         self.commandTag = commandTag
         self.storage = storage
-        self.spans = spans
         self.rowCount = rowCount
     }
 
-    static let empty = PostgresRows(columns: [], affectedRows: 0, commandTag: "", storage: [], spans: [], rowCount: 0)
+    static let empty = PostgresRows(columns: [], affectedRows: 0, commandTag: "", storage: [], rowCount: 0)
+
+    /// Cell `cell`'s start in `storage` and its length (-1 for NULL).
+    func span(_ cell: Int) -> (start: Int, length: Int) {
+        storage.withUnsafeBytes { bytes in
+            (Int(bytes.loadUnaligned(fromByteOffset: Self.spanBytes * cell, as: Int32.self)),
+             Int(bytes.loadUnaligned(fromByteOffset: Self.spanBytes * cell + 4, as: Int32.self)))
+        }
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { rowCount }
@@ -57,9 +65,8 @@ public struct PostgresRow: Sendable {
     /// The raw cell at a column, or `nil` for SQL NULL.
     public subscript(column: Int) -> PostgresCell? {
         let cell = index * rows.columns.count + column
-        let length = Int(rows.spans[2 * cell + 1])
+        let (start, length) = rows.span(cell)
         guard length >= 0 else { return nil }
-        let start = Int(rows.spans[2 * cell])
         let info = rows.columns[column]
         return PostgresCell(bytes: rows.storage[start..<start + length], type: info.type, columnName: info.name)
     }

@@ -33,6 +33,35 @@ struct TypeRoundTripTests {
         }
     }
 
+    /// A result's cells are copied into one buffer (their spans first, then their bytes):
+    /// every cell of a result of many rows and columns comes back in its place, a NULL apart
+    /// from an empty string, and results with no rows or no columns are empty.
+    @Test("a result's cells, NULLs and empty strings in their places")
+    func resultCells() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            try await client.withConnection { connection in
+                let rows = try connection.query(
+                    """
+                    SELECT n, CASE WHEN n % 3 = 0 THEN NULL WHEN n % 3 = 1 THEN '' ELSE repeat('长', n) END, n * 2
+                    FROM generate_series(1, 500) AS n
+                    """)
+                #expect(rows.count == 500)
+                for (index, row) in rows.enumerated() {
+                    let n = index + 1
+                    let (first, text, last) = try row.decode((Int, String?, Int).self)
+                    #expect(first == n && last == 2 * n)
+                    #expect(text == (n % 3 == 0 ? nil : n % 3 == 1 ? "" : String(repeating: "长", count: n)))
+                }
+                let none = try connection.query("SELECT 1 WHERE false")
+                #expect(none.isEmpty && none.columns.count == 1)
+                let noColumns = try connection.query("SELECT FROM generate_series(1, 3)")
+                #expect(noColumns.count == 3 && noColumns.columns.isEmpty)
+                let nulls = try connection.query("SELECT NULL::text, NULL::int8")
+                #expect(try nulls[0].decode((String?, Int?).self) == (nil, nil))
+            }
+        }
+    }
+
     @Test("timestamptz keeps microseconds whatever the session's time zone")
     func timestamps() async throws {
         try await TestDatabase.withSchema { client, _ async throws in
