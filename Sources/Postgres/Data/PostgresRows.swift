@@ -40,6 +40,12 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         }
     }
 
+    /// Writes cell `cell`'s span into a `storage` being made at `base`: what ``span(_:)`` reads.
+    static func storeSpan(of cell: Int, start: Int, length: Int, into base: UnsafeMutableRawPointer) {
+        base.storeBytes(of: Int32(start), toByteOffset: spanBytes * cell, as: Int32.self)
+        base.storeBytes(of: Int32(length), toByteOffset: spanBytes * cell + 4, as: Int32.self)
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { rowCount }
     public subscript(position: Int) -> PostgresRow { PostgresRow(rows: self, index: position) }
