@@ -41,7 +41,7 @@ extension JobStore {
         let id = try row.decode(Int64.self, at: 0)
         // Without a unique key nothing can conflict: the row is new.
         let inserted = shape.contains(.uniqueKey) ? try row.decode(Bool.self, at: 1) : true
-        metrics.count("civicq_jobs_enqueued_total", kind: request.kind, by: 1)
+        metrics.count(.enqueued, kind: request.kind, by: 1)
         return EnqueuedJob(id: id, inserted: inserted)
     }
 

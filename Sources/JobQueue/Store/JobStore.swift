@@ -9,7 +9,7 @@ import Synchronization
 /// case and its routing job commit together or not at all. ``JobQueueClient`` wraps the
 /// common calls for code that has only a pool.
 ///
-/// `Sendable`: immutable SQL text plus a lock-protected debouncer.
+/// `Sendable`: immutable SQL text plus a debouncer whose state is atomic.
 public struct JobStore: Sendable {
     /// The schema holding `jobs` (``JobQueueSchema``'s migrations).
     public let schema: String
@@ -105,7 +105,7 @@ public struct JobStore: Sendable {
     private func countEnqueued(_ requests: [JobRequest]) {
         var perKind: [String: Int] = [:]
         for request in requests { perKind[request.kind, default: 0] += 1 }
-        for (kind, count) in perKind { metrics.count("civicq_jobs_enqueued_total", kind: kind, by: count) }
+        for (kind, count) in perKind { metrics.count(.enqueued, kind: kind, by: count) }
     }
 
     /// A batch without unique keys (nothing can conflict): one `INSERT … SELECT`, a column
@@ -180,19 +180,37 @@ public struct JobStore: Sendable {
 }
 
 /// Sends at most one wake-up per queue per window from this process.
-/// `Sendable`: its state is behind a `Mutex`.
+///
+/// Each queue has its clock, the time of its last wake-up, found in an ``ObjectTable`` and
+/// moved on by a compare-and-exchange: of the connections enqueueing into one queue at once,
+/// one sends the wake-up and the others see it sent, without a lock (a `Mutex` around a
+/// dictionary was contended at eight connections; see ``ObjectTable``).
+/// `Sendable`: its state is the table's and the clocks' atomics.
 final class NotifyDebouncer: Sendable {
-    private let window: Duration
-    private let lastSent = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// A queue's last wake-up, nanoseconds of the monotonic clock (0: never).
+    private final class LastWake: Sendable {
+        let nanoseconds = Atomic<UInt64>(0)
+    }
 
-    init(window: Duration) { self.window = window }
+    private let window: UInt64
+    private let queues = ObjectTable()
+
+    init(window: Duration) {
+        let (seconds, attoseconds) = window.components
+        self.window = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
 
     func shouldNotify(_ queue: String) -> Bool {
-        let now = ContinuousClock.now
-        return lastSent.withLock { lastSent in
-            if let last = lastSent[queue], now - last < window { return false }
-            lastSent[queue] = now
-            return true
+        queues.with(queue, make: { LastWake() }) { clock in
+            let now = DispatchTime.now().uptimeNanoseconds
+            var last = clock.nanoseconds.load(ordering: .relaxed)
+            while true {
+                // Another connection may have sent one after this one read the time (last > now).
+                if last != 0, last >= now || now - last < window { return false }
+                let (exchanged, seen) = clock.nanoseconds.compareExchange(expected: last, desired: now, ordering: .relaxed)
+                if exchanged { return true }
+                last = seen
+            }
         }
     }
 }

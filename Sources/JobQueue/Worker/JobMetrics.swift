@@ -21,11 +21,31 @@ import Synchronization
 /// | `civicq_jobs_rescued_total` | counter | (jobs put back after their lease ran out) |
 /// | `civicq_jobs_listener_reconnects_total` | counter | |
 ///
-/// `Sendable`: the caches are behind a `Mutex`; swift-metrics objects are thread-safe.
+/// The counters and the run timer, by kind, are found without a lock (``ObjectTable``): every
+/// enqueue and every settled batch count. The gauges, set once a scrape, are behind a `Mutex`.
+///
+/// `Sendable`: the tables are lock-free and immutable once an entry is added, the gauges'
+/// cache is behind a `Mutex`, and swift-metrics objects are thread-safe.
 public final class JobMetrics: Sendable {
+    /// The counters by kind.
+    enum Counted: Int, CaseIterable {
+        case enqueued, completed, failed, dead, snoozed
+
+        var label: String {
+            switch self {
+            case .enqueued: "civicq_jobs_enqueued_total"
+            case .completed: "civicq_jobs_completed_total"
+            case .failed: "civicq_jobs_failed_total"
+            case .dead: "civicq_jobs_dead_total"
+            case .snoozed: "civicq_jobs_snoozed_total"
+            }
+        }
+    }
+
     private let factory: any MetricsFactory
-    private let counters = Mutex<[CounterKey: Counter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    /// One table of counters by kind for each of ``Counted``, in its order.
+    private let counters = Counted.allCases.map { _ in ObjectTable() }
+    private let timers = ObjectTable()
     private let gauges = Mutex<[String: Gauge]>([:])
 
     let claimDuration: Timer
@@ -59,26 +79,17 @@ public final class JobMetrics: Sendable {
         "civicq_jobs_listener_reconnects_total": "Times the LISTEN connection was lost and made again.",
     ]
 
-    func count(_ name: String, kind: String, by amount: Int = 1) {
+    func count(_ counted: Counted, kind: String, by amount: Int = 1) {
         guard amount > 0 else { return }
-        let key = CounterKey(name: name, kind: kind)
-        let counter = counters.withLock { cache in
-            if let counter = cache[key] { return counter }
-            let counter = Counter(label: name, dimensions: [("kind", kind)], factory: factory)
-            cache[key] = counter
-            return counter
-        }
-        counter.increment(by: amount)
+        counters[counted.rawValue].with(kind, make: {
+            Counter(label: counted.label, dimensions: [("kind", kind)], factory: factory)
+        }) { $0.increment(by: amount) }
     }
 
     func recordRun(kind: String, duration: Duration) {
-        let timer = timers.withLock { cache in
-            if let timer = cache[kind] { return timer }
-            let timer = Timer(label: "civicq_jobs_run_duration_seconds", dimensions: [("kind", kind)], factory: factory)
-            cache[kind] = timer
-            return timer
-        }
-        timer.recordNanoseconds(duration.wholeNanoseconds)
+        timers.with(kind, make: {
+            Timer(label: "civicq_jobs_run_duration_seconds", dimensions: [("kind", kind)], factory: factory)
+        }) { $0.recordNanoseconds(duration.wholeNanoseconds) }
     }
 
     func gauge(_ name: String, _ dimensions: [(String, String)], _ value: Double) {
@@ -91,11 +102,4 @@ public final class JobMetrics: Sendable {
         }
         gauge.record(value)
     }
-}
-
-/// A counter's name and kind label: the cache's key, looked up on every enqueue (no string
-/// is built for it).
-private struct CounterKey: Hashable {
-    let name: String
-    let kind: String
 }

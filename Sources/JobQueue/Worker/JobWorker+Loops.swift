@@ -84,10 +84,10 @@ extension JobWorker {
             case .released: break
             }
         }
-        for (kind, count) in completed { metrics.count("civicq_jobs_completed_total", kind: kind, by: count) }
-        for (kind, count) in failed { metrics.count("civicq_jobs_failed_total", kind: kind, by: count) }
-        for (kind, count) in dead { metrics.count("civicq_jobs_dead_total", kind: kind, by: count) }
-        for (kind, count) in snoozed { metrics.count("civicq_jobs_snoozed_total", kind: kind, by: count) }
+        for (kind, count) in completed { metrics.count(.completed, kind: kind, by: count) }
+        for (kind, count) in failed { metrics.count(.failed, kind: kind, by: count) }
+        for (kind, count) in dead { metrics.count(.dead, kind: kind, by: count) }
+        for (kind, count) in snoozed { metrics.count(.snoozed, kind: kind, by: count) }
     }
 
     /// Cancels handlers past their timeout (checked every 100 ms) and renews leases.

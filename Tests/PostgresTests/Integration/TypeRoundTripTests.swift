@@ -62,6 +62,37 @@ struct TypeRoundTripTests {
         }
     }
 
+    /// A result shares the previous result's columns only when their names and types are the
+    /// same (``PostgresConnection/columns(of:reusing:)``): a name of the same length, a
+    /// type, or the number of columns that differs gets columns of its own.
+    @Test("a result's columns are its own, whatever ran before on the connection")
+    func resultColumns() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            try await client.withConnection { connection in
+                func columns(_ sql: String) throws -> [String] {
+                    try connection.query(PostgresQuery(unsafeSQL: sql)).columns.map { "\($0.name):\($0.type.oid)" }
+                }
+                #expect(try columns("SELECT 1 AS ab, 'x'::text AS cd") == ["ab:23", "cd:25"])
+                #expect(try columns("SELECT 2 AS ab, 'y'::text AS cd") == ["ab:23", "cd:25"])
+                #expect(try columns("SELECT 2 AS ab, 'y'::text AS ce") == ["ab:23", "ce:25"])
+                #expect(try columns("SELECT 2 AS ab, 3::int8 AS ce") == ["ab:23", "ce:20"])
+                #expect(try columns("SELECT 2 AS ab") == ["ab:23"])
+                #expect(try columns("SELECT 2 AS \"长\"") == ["长:23"])
+                #expect(try columns("SELECT 2 AS \"长\", 3 AS \"\"\"\"") == ["长:23", "\":23"])
+                #expect(try columns("SELECT 2 AS \"长\", 3 AS \"\"\"\"") == ["长:23", "\":23"])
+                #expect(try columns("SELECT 2") == ["?column?:23"])
+                #expect(try columns("SELECT FROM generate_series(1, 2)") == [])
+                #expect(try columns("SELECT 2 AS ab") == ["ab:23"])
+                // The same statement sent prepared, again and again, reads its rows right.
+                for n in 1...3 {
+                    let rows = try connection.query("SELECT \(n) AS ab, \(String(n)) AS cd")
+                    #expect(try rows[0].decode((Int, String).self) == (n, String(n)))
+                    #expect(rows.columnIndex(named: "cd") == 1)
+                }
+            }
+        }
+    }
+
     @Test("timestamptz keeps microseconds whatever the session's time zone")
     func timestamps() async throws {
         try await TestDatabase.withSchema { client, _ async throws in
