@@ -12,8 +12,9 @@ extension PostgresConnection {
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_SINGLE_TUPLE:
-            let rows = Self.rows(from: result, reusing: lastColumns)
+            let rows = Self.rows(from: result, reusing: lastColumns, tag: lastTag)
             lastColumns = rows.columns
+            lastTag = rows.commandTag
             return rows
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR, PGRES_BAD_RESPONSE:
             throw error(from: result)
@@ -75,8 +76,9 @@ extension PostgresConnection {
     }
 
     /// Copies a result's rows into one buffer.
-    /// `previous`: the columns of an earlier result, shared when this one's are the same.
-    static func rows(from result: OpaquePointer, reusing previous: [PostgresRows.Column] = []) -> PostgresRows {
+    /// `previous` and `previousTag`: the columns and command tag of an earlier result, shared
+    /// when this one's are the same.
+    static func rows(from result: OpaquePointer, reusing previous: [PostgresRows.Column] = [], tag previousTag: String = "") -> PostgresRows {
         let rowCount = Int(PQntuples(result))
         let fieldCount = Int(PQnfields(result))
         let columns = columns(of: result, reusing: previous)
@@ -106,8 +108,8 @@ extension PostgresConnection {
             }
             initialized = total
         }
-        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
-        let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? rowCount
+        let tag = PQcmdStatus(result).map { string(UnsafePointer($0), reusing: previousTag) } ?? ""
+        let affected = PQcmdTuples(result).flatMap { count(UnsafePointer($0)) } ?? rowCount
         return PostgresRows(columns: columns, affectedRows: affected, commandTag: tag, storage: storage, rowCount: rowCount)
     }
 }
@@ -124,16 +126,41 @@ extension PostgresConnection {
         if count == previous.count, count > 0, previous.indices.allSatisfy({ index in
             let field = Int32(index)
             guard PQftype(result, field) == previous[index].type.oid, let name = name(field) else { return false }
-            var expected = previous[index].name
-            return expected.withUTF8 { utf8 in
-                strlen(name) == utf8.count && (utf8.isEmpty || memcmp(name, utf8.baseAddress!, utf8.count) == 0)
-            }
+            return same(name, previous[index].name)
         }) {
             return previous
         }
         return (0..<Int32(count)).map { field in
             PostgresRows.Column(name: name(field).map { String(cString: $0) } ?? "?column?", type: PostgresDataType(oid: PQftype(result, field)))
         }
+    }
+
+    /// Whether the C string `text` has the bytes of `string`.
+    static func same(_ text: UnsafePointer<CChar>, _ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { utf8 in
+            strlen(text) == utf8.count && (utf8.isEmpty || memcmp(text, utf8.baseAddress!, utf8.count) == 0)
+        }
+    }
+
+    /// `text` as a string: `previous` itself when it has the same bytes (the command tag of a
+    /// statement sent again, `INSERT 0 1`), so that none is made and checked as UTF-8.
+    static func string(_ text: UnsafePointer<CChar>, reusing previous: String) -> String {
+        same(text, previous) ? previous : String(cString: text)
+    }
+
+    /// The number `PQcmdTuples` gives (decimal digits), read without making a string; nil for
+    /// an empty or any other text.
+    static func count(_ text: UnsafePointer<CChar>) -> Int? {
+        var value = 0
+        var next = text
+        while next.pointee != 0 {
+            let digit = Int(next.pointee) - Int(UInt8(ascii: "0"))
+            guard (0...9).contains(digit), value <= (Int.max - digit) / 10 else { return nil }
+            value = value * 10 + digit
+            next += 1
+        }
+        return next == text ? nil : value
     }
 }
 

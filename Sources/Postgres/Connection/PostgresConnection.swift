@@ -28,8 +28,10 @@ public final class PostgresConnection {
     var savepointDepth = 0
     var statements: PreparedStatementCache
     /// The columns of the last result: the next one with the same names and types shares them
-    /// (``rows(from:reusing:)``).
+    /// (``rows(from:reusing:tag:)``).
     var lastColumns: [PostgresRows.Column] = []
+    /// The command tag of the last result, shared likewise.
+    var lastTag = ""
 
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32

@@ -83,6 +83,18 @@ struct TypeRoundTripTests {
                 #expect(try columns("SELECT 2") == ["?column?:23"])
                 #expect(try columns("SELECT FROM generate_series(1, 2)") == [])
                 #expect(try columns("SELECT 2 AS ab") == ["ab:23"])
+                // The command tag and the rows affected are each result's own too.
+                try connection.executeScript("CREATE TEMP TABLE tagged (n int)")
+                let inserted = try connection.query("INSERT INTO tagged SELECT generate_series(1, 12)")
+                #expect(inserted.commandTag == "INSERT 0 12" && inserted.affectedRows == 12)
+                let updated = try connection.query("UPDATE tagged SET n = n + 1 WHERE n <= 3")
+                #expect(updated.commandTag == "UPDATE 3" && updated.affectedRows == 3)
+                let again = try connection.query("UPDATE tagged SET n = n + 1 WHERE n <= 4")
+                #expect(again.commandTag == "UPDATE 4" && again.affectedRows == 4)
+                let selected = try connection.query("SELECT n FROM tagged")
+                #expect(selected.commandTag == "SELECT 12" && selected.affectedRows == 12)
+                let listened = try connection.query(PostgresQuery(unsafeSQL: "LISTEN tagged_channel"))
+                #expect(listened.commandTag == "LISTEN" && listened.affectedRows == 0)
                 // The same statement sent prepared, again and again, reads its rows right.
                 for n in 1...3 {
                     let rows = try connection.query("SELECT \(n) AS ab, \(String(n)) AS cd")

@@ -24,4 +24,18 @@ struct QueryTests {
         #expect(query.sql == "INSERT INTO \"we\"\"ird\" VALUES ($1, $2::int4)")
         #expect(query.binds.binds[0] == PostgresBind(type: .text, value: nil))
     }
+
+    @Test("a command's row count is read from libpq's digits, and nothing else is a count")
+    func commandCounts() {
+        #expect(PostgresConnection.count("0") == 0)
+        #expect(PostgresConnection.count("12") == 12)
+        #expect(PostgresConnection.count("9223372036854775807") == Int.max)
+        #expect(PostgresConnection.count("") == nil)
+        #expect(PostgresConnection.count("9223372036854775808") == nil)
+        #expect(PostgresConnection.count("1x") == nil && PostgresConnection.count("-1") == nil)
+        #expect(PostgresConnection.string("INSERT 0 1", reusing: "INSERT 0 1") == "INSERT 0 1")
+        #expect(PostgresConnection.string("INSERT 0 2", reusing: "INSERT 0 1") == "INSERT 0 2")
+        #expect(PostgresConnection.string("INSERT 0 1", reusing: "INSERT 0 12") == "INSERT 0 1")
+        #expect(PostgresConnection.string("", reusing: "") == "")
+    }
 }
