@@ -27,11 +27,8 @@ public final class PostgresConnection {
     private let noticeSink: PostgresNoticeSink
     var savepointDepth = 0
     var statements: PreparedStatementCache
-    /// The columns of the last result: the next one with the same names and types shares them
-    /// (``rows(from:reusing:tag:)``).
-    var lastColumns: [PostgresRows.Column] = []
-    /// The command tag of the last result, shared likewise.
-    var lastTag = ""
+    /// What the next result may share with the last one (``rows(from:sharing:)``).
+    var lastResult = ResultReuse()
 
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32

@@ -62,6 +62,31 @@ struct TypeRoundTripTests {
         }
     }
 
+    /// Small results are copied over the buffer of the last one when nothing holds it any
+    /// longer (``ResultReuse``): a result that is kept keeps its values while more run, and
+    /// each result reads its own, small and large, in any order.
+    @Test("a kept result keeps its values while the connection runs more")
+    func keptResults() async throws {
+        try await TestDatabase.withSchema { client, _ async throws in
+            try await client.withConnection { connection in
+                let kept = try connection.query("SELECT 41 AS n, 'kept' AS word")
+                var many: [PostgresRows] = []
+                for n in 0..<300 {
+                    // Small, and now and then one over the spare buffer's size.
+                    let width = n % 50 == 0 ? 400 : n % 7
+                    let rows = try connection.query("SELECT \(n) AS n, repeat('x', \(width)::int) AS word")
+                    #expect(try rows[0].decode((Int, String).self) == (n, String(repeating: "x", count: width)))
+                    if n % 3 == 0 { many.append(rows) }
+                }
+                #expect(try kept[0].decode((Int, String).self) == (41, "kept"))
+                for (index, rows) in many.enumerated() {
+                    let n = index * 3
+                    #expect(try rows[0].decode((Int, String).self) == (n, String(repeating: "x", count: n % 50 == 0 ? 400 : n % 7)))
+                }
+            }
+        }
+    }
+
     /// A result shares the previous result's columns only when their names and types are the
     /// same (``PostgresConnection/columns(of:reusing:)``): a name of the same length, a
     /// type, or the number of columns that differs gets columns of its own.
