@@ -200,10 +200,7 @@ final class NotifyDebouncer: Sendable {
     private let window: UInt64
     private let queues = ObjectTable()
 
-    init(window: Duration) {
-        let (seconds, attoseconds) = window.components
-        self.window = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-    }
+    init(window: Duration) { self.window = UInt64(max(0, window.wholeNanoseconds)) }
 
     /// Nanoseconds of the monotonic clock, at the kernel's tick.
     static func coarseNow() -> UInt64 {

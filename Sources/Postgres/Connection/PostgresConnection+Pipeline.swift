@@ -136,6 +136,9 @@ struct PipelineReader {
     var prepared: Set<Int> = []
     var firstError: (any Error)?
     private(set) var isDone = false
+    /// Columns and tags shared from one result to the next; no spare buffer, since the
+    /// pipeline keeps every result.
+    private var reuse = ResultReuse()
 
     init(statementCount: Int) {
         self.rows = Array(repeating: .empty, count: statementCount)
@@ -157,7 +160,7 @@ struct PipelineReader {
             isDone = true
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             switch command {
-            case .statement(let index): rows[index] = PostgresConnection.rows(from: result)
+            case .statement(let index): rows[index] = PostgresConnection.rows(from: result, sharing: &reuse)
             case .prepare(let index, _): prepared.insert(index)
             case .sync: break
             }

@@ -72,21 +72,15 @@ extension PostgresConnection {
         return error
     }
 
-    /// Copies a result's rows into one buffer.
-    static func rows(from result: OpaquePointer) -> PostgresRows {
-        var nothing = ResultReuse()
-        return rows(from: result, sharing: &nothing)
-    }
-
     /// Copies a result's rows into one buffer, sharing what it can with the last result
     /// (`last`), which it then describes.
     static func rows(from result: OpaquePointer, sharing last: inout ResultReuse) -> PostgresRows {
         let rowCount = Int(PQntuples(result))
         let fieldCount = Int(PQnfields(result))
-        let columns = columns(of: result, reusing: last.columns)
+        let columns = columns(of: result, count: fieldCount, reusing: last.columns)
         // One buffer (``PostgresRows/storage``): the spans, then the cells' bytes; the lengths
-        // are summed first, so that it is made at its size, or a small result copied into the
-        // spare buffer. Cell c is row c / fieldCount, field c % fieldCount. (The spans were an
+        // are summed first, so that it is made at its size, or a small result copied over the
+        // spare buffer (ResultReuse.small). Cell c is row c / fieldCount, field c % fieldCount. (The spans were an
         // [Int32] of their own; making an array looks up its generic metadata in the Swift
         // runtime every time, and the [Int32] was 9 % of the client's user time at eight
         // clients.)
@@ -109,24 +103,9 @@ extension PostgresConnection {
                 offset += length
             }
         }
-        let storage: [UInt8]
-        if cellCount == 0 {
-            storage = []
-        } else if total <= ResultReuse.spareBytes {
-            // Over the last small result's buffer (ResultReuse.spare): in place when nothing
-            // holds that result any longer. Making an array looks its storage class up in the
-            // Swift runtime's metadata cache every time: with the allocation, 6.5 % of the
-            // client's user time at eight connections enqueueing.
-            last.spare.removeAll(keepingCapacity: true)
-            last.spare.reserveCapacity(ResultReuse.spareBytes)
-            last.spare.append(contentsOf: repeatElement(0, count: total))
-            last.spare.withUnsafeMutableBytes { copy(into: $0.baseAddress!) }
-            storage = last.spare
-        } else {
-            storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-                copy(into: UnsafeMutableRawPointer(buffer.baseAddress!))
-                initialized = total
-            }
+        let storage = cellCount == 0 ? [] : last.small(total, copy(into:)) ?? [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            copy(into: UnsafeMutableRawPointer(buffer.baseAddress!))
+            initialized = total
         }
         let tag = PQcmdStatus(result).map { string(UnsafePointer($0), reusing: last.tag) } ?? ""
         let affected = PQcmdTuples(result).flatMap { count(UnsafePointer($0)) } ?? rowCount
@@ -142,10 +121,9 @@ extension PostgresConnection {
     /// that it makes no array and no strings for them. The names are compared as bytes. (Made
     /// afresh, the columns of the queue's single insert were about 7 % of the client's user
     /// time at eight connections.)
-    static func columns(of result: OpaquePointer, reusing previous: [PostgresRows.Column]) -> [PostgresRows.Column] {
-        let count = Int(PQnfields(result))
+    static func columns(of result: OpaquePointer, count: Int, reusing previous: [PostgresRows.Column]) -> [PostgresRows.Column] {
         func name(_ field: Int32) -> UnsafePointer<CChar>? { PQfname(result, field).map { UnsafePointer($0) } }
-        if count == previous.count, count > 0, previous.indices.allSatisfy({ index in
+        if count == previous.count, previous.indices.allSatisfy({ index in
             let field = Int32(index)
             guard PQftype(result, field) == previous[index].type.oid, let name = name(field) else { return false }
             return same(name, previous[index].name)

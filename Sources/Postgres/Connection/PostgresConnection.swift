@@ -28,7 +28,7 @@ public final class PostgresConnection {
     var savepointDepth = 0
     var statements: PreparedStatementCache
     /// What the next result may share with the last one (``rows(from:sharing:)``).
-    var lastResult = ResultReuse()
+    var lastResult = ResultReuse(spare: [])
 
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32

@@ -104,6 +104,7 @@ struct TypeRoundTripTests {
                 #expect(try columns("SELECT 2 AS ab") == ["ab:23"])
                 #expect(try columns("SELECT 2 AS \"长\"") == ["长:23"])
                 #expect(try columns("SELECT 2 AS \"长\", 3 AS \"\"\"\"") == ["长:23", "\":23"])
+                // The same again: shared with the result before it.
                 #expect(try columns("SELECT 2 AS \"长\", 3 AS \"\"\"\"") == ["长:23", "\":23"])
                 #expect(try columns("SELECT 2") == ["?column?:23"])
                 #expect(try columns("SELECT FROM generate_series(1, 2)") == [])
