@@ -32,6 +32,12 @@ public struct PostgresConfiguration: Sendable {
         /// every statement unnamed, parsed and planned on each call: for a pooler in
         /// transaction mode that does not carry prepared statements between server sessions.
         public var statementCacheSize: Int
+        /// `jit` for the session: whether the server may compile a costly plan's expressions
+        /// to machine code. Default `nil`: the server's setting (on since PostgreSQL 12). The
+        /// server decides by the plan's estimated cost, so a short statement whose estimate is
+        /// off (a table grown since it was last analyzed) can spend longer compiling than
+        /// running; an application of short statements turns it off.
+        public var jit: Bool?
 
         public init(
             statementTimeout: Duration? = nil,
@@ -39,7 +45,8 @@ public struct PostgresConfiguration: Sendable {
             searchPath: [String]? = nil,
             fallbackApplicationName: String? = nil,
             connectTimeoutSeconds: Int = 10,
-            statementCacheSize: Int = 256
+            statementCacheSize: Int = 256,
+            jit: Bool? = nil
         ) {
             self.statementTimeout = statementTimeout
             self.lockTimeout = lockTimeout
@@ -47,6 +54,7 @@ public struct PostgresConfiguration: Sendable {
             self.fallbackApplicationName = fallbackApplicationName
             self.connectTimeoutSeconds = connectTimeoutSeconds
             self.statementCacheSize = statementCacheSize
+            self.jit = jit
         }
     }
 

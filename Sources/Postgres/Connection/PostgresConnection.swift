@@ -69,6 +69,7 @@ public final class PostgresConnection {
         var settings: [(String, String)] = [("DateStyle", "ISO, YMD"), ("IntervalStyle", "iso_8601")]
         if let timeout = options.statementTimeout { settings.append(("statement_timeout", "\(timeout.wholeMilliseconds)ms")) }
         if let timeout = options.lockTimeout { settings.append(("lock_timeout", "\(timeout.wholeMilliseconds)ms")) }
+        if let jit = options.jit { settings.append(("jit", jit ? "on" : "off")) }
         if let path = options.searchPath {
             settings.append(("search_path", path.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")))
         }

@@ -47,10 +47,18 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
+    /// Every civicq session's settings. civicq's tables and functions are found through the
+    /// search path. JIT compilation is off: civicq's statements are short, and the server
+    /// compiles by a plan's estimated cost, which can be far off while a table grows faster
+    /// than it is analyzed: routing's read of a batch of 500 cases paid 13 ms a call of
+    /// compiling in `civicq-bench route` (docs/benchmarks.md).
+    var sessionOptions: PostgresConfiguration.Options {
+        .init(searchPath: [schemaName], fallbackApplicationName: "civicq", jit: false)
+    }
+
     /// The connection settings: `--database-url`, else `DATABASE_URL`, else libpq's `PG*` defaults.
     func connectionConfiguration() throws -> PostgresConfiguration {
-        // civicq's tables and functions are found through the search path.
-        let options = PostgresConfiguration.Options(searchPath: [schemaName], fallbackApplicationName: "civicq")
+        let options = sessionOptions
         if let databaseURL { return try PostgresConfiguration(conninfo: databaseURL, options: options) }
         return try PostgresConfiguration.fromEnvironment(environment, options: options)
     }
@@ -59,7 +67,7 @@ struct GlobalOptions: ParsableArguments {
     /// `CIVICQ_READ_DATABASE_URL`; nil when neither is set (reads go to the primary).
     func readConnectionConfiguration() throws -> PostgresConfiguration? {
         guard let url = readDatabaseURL ?? environment["CIVICQ_READ_DATABASE_URL"], !url.isEmpty else { return nil }
-        return try PostgresConfiguration(conninfo: url, options: .init(searchPath: [schemaName], fallbackApplicationName: "civicq"))
+        return try PostgresConfiguration(conninfo: url, options: sessionOptions)
     }
 
     /// Runs `body` with a small pool, closing it afterwards. `reading`: on the read server
