@@ -12,7 +12,7 @@ struct FiguresBench {
 
     func run() async throws {
         guard let schema = options.schema else { throw BenchError("figures needs --schema (scripts/bench figures passes it)") }
-        let environment = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [schema]))
+        let environment = try PostgresConfiguration.fromEnvironment(options: CaseworkStore.sessionOptions(schema: schema))
         var logger = Logger(label: "civicq-bench")
         logger.logLevel = .warning
         let client = PostgresClient(configuration: .init(connection: environment, size: 1), logger: logger)
@@ -137,6 +137,6 @@ struct FiguresBench {
             components.password = nil
             conninfo = components.string ?? conninfo
         }
-        return try PostgresConfiguration(conninfo: conninfo, options: .init(searchPath: [schema]))
+        return try PostgresConfiguration(conninfo: conninfo, options: CaseworkStore.sessionOptions(schema: schema))
     }
 }

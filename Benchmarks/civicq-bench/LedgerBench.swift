@@ -69,7 +69,7 @@ struct LedgerBench {
         let rows = options.rows == 10_000 ? 1_000_000 : options.rows
         try await BenchDatabase.with(prefix: "bench_ledger", migrated: true) { database in
             let schema = database.schema
-            let environment = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [schema]))
+            let environment = try PostgresConfiguration.fromEnvironment(options: CaseworkStore.sessionOptions(schema: schema))
             let client = PostgresClient(configuration: .init(connection: environment, size: 1), logger: database.logger)
             let store = CaseworkStore(schema: schema)
             let texts = DuplicateCorpus(problems: 700, streets: 20).reports.prefix(1_000).map(\.text)

@@ -20,7 +20,7 @@ struct LogBench {
             let schema = database.schema
             let store = CaseworkStore(schema: schema)
             let client = PostgresClient(
-                configuration: .init(connection: try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [schema])), size: 2),
+                configuration: .init(connection: try PostgresConfiguration.fromEnvironment(options: CaseworkStore.sessionOptions(schema: schema)), size: 2),
                 logger: database.logger)
             defer { Task { await client.close() } }
             let (version, fsync, synchronous) = try await database.settings()

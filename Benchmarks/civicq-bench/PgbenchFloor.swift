@@ -145,11 +145,16 @@ struct PgbenchFloor {
     static var pgbench: String? { tool("pgbench") }
     static var psql: String? { tool("psql") }
 
+    /// Runs pgbench or psql. Their sessions get civicq's `jit = off` (`PGOPTIONS`,
+    /// ``CaseworkStore/sessionOptions(schema:applicationName:)``): a floor runs its SQL as
+    /// civicq's sessions do.
     static func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        merged["PGOPTIONS"] = (merged["PGOPTIONS"].map { $0 + " " } ?? "") + "-c jit=off"
+        process.environment = merged
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -17,7 +17,7 @@ struct RouteBench {
         let cases = options.jobs
         let workers = options.workers.first ?? 2
         try await BenchDatabase.with(prefix: "bench_route", migrated: true) { database in
-            let configuration = try PostgresConfiguration.fromEnvironment(options: .init(searchPath: [database.schema]))
+            let configuration = try PostgresConfiguration.fromEnvironment(options: CaseworkStore.sessionOptions(schema: database.schema))
             let client = PostgresClient(configuration: .init(connection: configuration, size: 2), logger: database.logger)
             defer { Task { await client.close() } }
             let store = CaseworkStore(schema: database.schema)

@@ -47,13 +47,9 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    /// Every civicq session's settings. civicq's tables and functions are found through the
-    /// search path. JIT compilation is off: civicq's statements are short, and the server
-    /// compiles by a plan's estimated cost, which can be far off while a table grows faster
-    /// than it is analyzed: routing's read of a batch of 500 cases paid 13 ms a call of
-    /// compiling in `civicq-bench route` (docs/benchmarks.md).
+    /// Every civicq session's settings (``CaseworkStore/sessionOptions(schema:applicationName:)``).
     var sessionOptions: PostgresConfiguration.Options {
-        .init(searchPath: [schemaName], fallbackApplicationName: "civicq", jit: false)
+        CaseworkStore.sessionOptions(schema: schemaName, applicationName: "civicq")
     }
 
     /// The connection settings: `--database-url`, else `DATABASE_URL`, else libpq's `PG*` defaults.
