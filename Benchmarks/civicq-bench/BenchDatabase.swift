@@ -1,3 +1,4 @@
+import Casework
 import CivicSchema
 import Foundation
 import Logging
@@ -14,7 +15,9 @@ struct BenchDatabase {
     static func with<R>(prefix: String, migrated: Bool, _ body: (BenchDatabase) async throws -> R) async throws -> R {
         var logger = Logger(label: "civicq-bench")
         logger.logLevel = .warning
-        let connection = try PostgresConfiguration.fromEnvironment()
+        // The bench's own sessions run as civicq's do (CaseworkStore.sessionOptions: jit off).
+        var connection = try PostgresConfiguration.fromEnvironment()
+        connection.options.jit = CaseworkStore.sessionOptions(schema: "").jit
         let admin = PostgresClient(configuration: .init(connection: connection, size: 2), logger: logger)
         let database = BenchDatabase(
             logger: logger, connection: connection, admin: admin, schema: "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())")

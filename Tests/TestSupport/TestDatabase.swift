@@ -163,6 +163,15 @@ extension TestDatabase {
         }
     }
 
+    /// Whether the server JIT-compiles plans in this session: EXPLAIN ANALYZE prints a `JIT:`
+    /// section when it did. `jit_above_cost = 0` (for the session) makes every plan costly
+    /// enough, so only the `jit` setting decides.
+    public static func compilesPlans(on connection: PostgresConnection) throws -> Bool {
+        try connection.execute("SET jit_above_cost = 0")
+        let plan = try connection.query("EXPLAIN (ANALYZE) SELECT sum(g) FROM generate_series(1, 1000) g").map { try $0.decode(String.self) }
+        return plan.contains { $0.hasPrefix("JIT:") }
+    }
+
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
     /// The default is generous: the whole suite runs at once on two cores, and a wait on a
     /// condition only costs its length when the condition never comes.
