@@ -15,9 +15,8 @@ struct BenchDatabase {
     static func with<R>(prefix: String, migrated: Bool, _ body: (BenchDatabase) async throws -> R) async throws -> R {
         var logger = Logger(label: "civicq-bench")
         logger.logLevel = .warning
-        // The bench's own sessions run as civicq's do (CaseworkStore.sessionOptions: jit off).
-        var connection = try PostgresConfiguration.fromEnvironment()
-        connection.options.jit = CaseworkStore.sessionOptions(schema: "").jit
+        // The bench's own sessions run as civicq's do (jit off); its SQL names the schema.
+        let connection = try PostgresConfiguration.fromEnvironment(options: CaseworkStore.sessionOptions(schema: nil))
         let admin = PostgresClient(configuration: .init(connection: connection, size: 2), logger: logger)
         let database = BenchDatabase(
             logger: logger, connection: connection, admin: admin, schema: "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())")

@@ -31,16 +31,18 @@ public enum TestDatabase {
         return text
     }
 
+    /// `startupOptions`: libpq's `options`, settings the server applies as the session starts
+    /// (`-c jit=off`), before anything the configuration's own options set after connecting.
     public static func configuration(
         schema: String? = nil,
         applicationName: String? = nil,
+        startupOptions: String? = nil,
         statementTimeout: Duration? = nil,
         user: String? = nil
     ) throws -> PostgresConfiguration {
         var conninfo = try user.map(self.conninfo(user:)) ?? self.conninfo
-        if let applicationName {
-            conninfo += (conninfo.contains("://") ? (conninfo.contains("?") ? "&" : "?") + "application_name=" : " application_name=") + applicationName
-        }
+        if let applicationName { conninfo = adding("application_name", applicationName, to: conninfo) }
+        if let startupOptions { conninfo = adding("options", startupOptions, to: conninfo) }
         let options = PostgresConfiguration.Options(
             statementTimeout: statementTimeout,
             searchPath: schema.map { [$0] },
@@ -51,13 +53,19 @@ public enum TestDatabase {
 
     /// The test database's configuration with another host and port (a proxy in front of it).
     public static func configuration(host: String, port: UInt16) throws -> PostgresConfiguration {
-        var conninfo = try self.conninfo
-        if conninfo.contains("://") {
-            conninfo += (conninfo.contains("?") ? "&" : "?") + "host=\(host)&port=\(port)"
-        } else {
-            conninfo += " host=\(host) port=\(port)"
-        }
+        let conninfo = adding("port", String(port), to: adding("host", host, to: try self.conninfo))
         return try PostgresConfiguration(conninfo: conninfo, options: .init(fallbackApplicationName: "civicq-tests"))
+    }
+
+    /// `conninfo` with one more keyword: a query parameter of a URI (percent-encoded), or a
+    /// quoted `key='value'` of a keyword string; it overrides what the string said before.
+    static func adding(_ key: String, _ value: String, to conninfo: String) -> String {
+        guard conninfo.contains("://") else {
+            let quoted = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+            return conninfo + " \(key)='\(quoted)'"
+        }
+        let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+        return conninfo + (conninfo.contains("?") ? "&" : "?") + key + "=" + encoded
     }
 
     public static let logger = Logger(label: "civicq.tests") { _ in SwiftLogNoOpLogHandler() }

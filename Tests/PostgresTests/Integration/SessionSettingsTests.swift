@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Session settings from the configuration (PostgreSQL)")
 struct SessionSettingsTests {
-    private func client(jit: Bool?) throws -> PostgresClient {
-        var configuration = try TestDatabase.configuration()
+    /// A pool whose sessions start with `startupOptions` (libpq's `options`) and then get `jit`.
+    private func client(jit: Bool?, startupOptions: String? = nil) throws -> PostgresClient {
+        var configuration = try TestDatabase.configuration(startupOptions: startupOptions)
         configuration.options.jit = jit
         return PostgresClient(configuration: .init(connection: configuration, size: 1), logger: TestDatabase.logger)
     }
@@ -33,19 +34,20 @@ struct SessionSettingsTests {
         await client.close()
     }
 
-    @Test("jit: nil leaves the server's setting; jit: true compiles where the server can")
-    func jitServerDefault() async throws {
-        let client = try client(jit: nil)
-        let (setting, serverSetting, available) = try await client.withConnection { connection in
-            try connection.query(
-                "SELECT current_setting('jit'), (SELECT reset_val FROM pg_settings WHERE name = 'jit'), pg_jit_available()"
-            )[0].decode((String, String, Bool).self)
-        }
-        await client.close()
-        #expect(setting == serverSetting)
-        let on = try self.client(jit: true)
-        let (onSetting, compiled) = try await on.withConnection { connection in
+    @Test("jit: nil leaves the session's setting as it started; jit: true turns it on and compiles where the server can")
+    func jitLeftOrOn() async throws {
+        // Sessions that start with jit off, so that neither outcome is the server's default.
+        let left = try client(jit: nil, startupOptions: "-c jit=off")
+        let (leftSetting, leftCompiled) = try await left.withConnection { connection in
             (try connection.query("SELECT current_setting('jit')").scalar(String.self), try TestDatabase.compilesPlans(on: connection))
+        }
+        await left.close()
+        #expect(leftSetting == "off")
+        #expect(leftCompiled == false)
+        let on = try client(jit: true, startupOptions: "-c jit=off")
+        let (onSetting, compiled, available) = try await on.withConnection { connection in
+            (try connection.query("SELECT current_setting('jit')").scalar(String.self), try TestDatabase.compilesPlans(on: connection),
+             try connection.query("SELECT pg_jit_available()").scalar(Bool.self))
         }
         await on.close()
         #expect(onSetting == "on")
