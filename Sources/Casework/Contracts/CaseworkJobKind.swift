@@ -1,3 +1,6 @@
+public import JobQueue
+import Postgres
+
 /// The jobs civicq enqueues: each kind with its queue and the keys of its payload.
 ///
 /// The database holds the same contract (`casework_jobs()`, migration 020): the casework SQL
@@ -57,6 +60,22 @@ public struct CasePayload: Codable, Sendable, Equatable {
     public let `case`: Int64
     public init(case id: Int64) { self.case = id }
     enum CodingKeys: String, CodingKey, CaseIterable { case `case` }
+
+    /// The payload of a claimed job. The server prints a `jsonb` object in one form
+    /// (`{"case": 123}`), read here directly; any other text goes through `JSONDecoder`
+    /// (which cost a routing worker about 2 µs a job, issue 19).
+    public init(_ job: Job) throws {
+        let prefix = #"{"case": "#.utf8
+        let text = job.payload.text.utf8
+        if text.starts(with: prefix), text.last == UInt8(ascii: "}") {
+            let digits = text.dropFirst(prefix.count).dropLast()
+            if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                self.init(case: digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) })
+                return
+            }
+        }
+        self = try job.decodePayload(CasePayload.self)
+    }
 }
 
 /// The payload of `ledger.clock`: `{"item": id}`.

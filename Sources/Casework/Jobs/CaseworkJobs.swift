@@ -53,7 +53,7 @@ public enum CaseworkJobs {
     /// and the calendar.
     static func reclock(client: PostgresClient, store: CaseworkStore) -> ClosureJobHandler {
         ClosureJobHandler(kind: CaseworkJobKind.reclock.rawValue) { job in
-            let id = try job.decodePayload(CasePayload.self).case
+            let id = try CasePayload(job).case
             try await client.withConnection { connection in
                 let rows = try connection.query("SELECT coalesce(policy, 'ordinary') FROM cases WHERE id = \(id)")
                 guard let name = try rows.scalar(String.self) else { return }
@@ -69,7 +69,7 @@ public enum CaseworkJobs {
     /// `callback.expire`: the callback window ended; an unanswered callback closes the case.
     static func callbackExpiry(client: PostgresClient) -> ClosureJobHandler {
         ClosureJobHandler(kind: CaseworkJobKind.callbackExpire.rawValue) { job in
-            let id = try job.decodePayload(CasePayload.self).case
+            let id = try CasePayload(job).case
             let result = try await client.withConnection { try $0.query("SELECT callback_expire(\(id))").scalar(String.self) }
             // Run early (a clock skew between hosts): look again in a minute.
             return result == "early" ? .snooze(.seconds(60)) : .completed

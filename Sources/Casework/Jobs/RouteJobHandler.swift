@@ -34,7 +34,7 @@ public final class RouteJobHandler: JobBatchHandler {
         var results = [Result<JobOutcome, any Error>](repeating: .success(.completed), count: batch.count)
         for (index, job) in batch.enumerated() {
             do {
-                ids.append(try job.decodePayload(CasePayload.self).case)
+                ids.append(try CasePayload(job).case)
             } catch {
                 results[index] = .failure(PermanentJobError("the payload has no case id"))
             }

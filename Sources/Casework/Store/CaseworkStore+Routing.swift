@@ -12,8 +12,9 @@ public struct RoutingCase: Sendable {
     public let hasDeadlines: Bool
 }
 
-/// A routing decision for the database to apply (`route_apply`, migration 006).
-public struct RouteApplication: Sendable, Encodable {
+/// A routing decision for the database to apply (`route_apply`, migration 006), written as one
+/// element of its JSON array by ``write(to:)``.
+public struct RouteApplication: Sendable {
     let case_id: Int64
     let version: Int
     /// The state and deadline flag as read; the version makes them a precondition.
@@ -57,6 +58,35 @@ public struct RouteApplication: Sendable, Encodable {
         explanation = decision.reason
         self.model = model
     }
+
+    /// This decision as `route_apply` reads it (`jsonb_to_recordset`); an absent value is left
+    /// out, which the server reads as NULL (a JSON `null` would be a `jsonb` null for `model`).
+    func write(to json: inout PostgresJSONB.Writer) {
+        json.beginObject()
+        json.key("case_id"); json.value(case_id)
+        json.key("version"); json.value(version)
+        json.key("from_state"); json.value(from_state)
+        json.key("first_dispatch"); json.value(first_dispatch)
+        json.key("outcome"); json.value(outcome)
+        if let lead { json.key("lead"); json.value(lead) }
+        json.key("assists"); json.value(assists)
+        if let priority { json.key("priority"); json.value(priority) }
+        json.key("policy"); json.value(policy)
+        if let rule_id { json.key("rule_id"); json.value(rule_id) }
+        if let rule_version { json.key("rule_version"); json.value(rule_version) }
+        if let response_due { json.key("response_due"); json.value(response_due) }
+        if let resolution_due { json.key("resolution_due"); json.value(resolution_due) }
+        json.key("explanation"); json.value(explanation)
+        if let model {
+            json.key("model")
+            json.beginObject()
+            json.key("source"); json.value(model.source)
+            json.key("model"); json.value(model.model)
+            json.key("probability"); json.value(model.probability)
+            json.endObject()
+        }
+        json.endObject()
+    }
 }
 
 extension CaseworkStore {
@@ -88,7 +118,10 @@ extension CaseworkStore {
     @discardableResult
     public func applyRoutes(_ applications: [RouteApplication], on connection: PostgresConnection) throws -> Int {
         guard !applications.isEmpty else { return 0 }
-        let json = try PostgresJSONB(encoding: applications)
-        return try connection.query("SELECT route_apply(\(json))").scalar(Int.self) ?? 0
+        var json = PostgresJSONB.Writer(reservingCapacity: applications.count * 400)
+        json.beginArray()
+        for application in applications { application.write(to: &json) }
+        json.endArray()
+        return try connection.query("SELECT route_apply(\(json.jsonb))").scalar(Int.self) ?? 0
     }
 }

@@ -174,6 +174,33 @@ struct TypeRoundTripTests {
         }
     }
 
+    /// What `PostgresJSONB.Writer` writes is read by the server as written: each string
+    /// (control characters, quotes, non-ASCII) as the same text, each date as the same
+    /// timestamptz to the microsecond, as `jsonb_to_recordset` reads them for `route_apply`.
+    @Test("JSON from the writer: the server reads each string and date as written")
+    func writtenJSON() async throws {
+        let texts = ["say \"hi\"", "back\\slash", "tab\tnew\nline", String((1..<32).map { Character(Unicode.Scalar($0)!) }), "井盖缺失 🚧", ""]
+        let dates = [Date(timeIntervalSince1970: 1_795_370_579.000001), Date(timeIntervalSince1970: -1.5), Date(timeIntervalSince1970: 951_782_400)]
+        var json = PostgresJSONB.Writer()
+        json.beginArray()
+        for (text, date) in zip(texts, dates + dates) {
+            json.beginObject()
+            json.key("text"); json.value(text)
+            json.key("at"); json.value(date)
+            json.endObject()
+        }
+        json.endArray()
+        let written = json.jsonb
+        try await TestDatabase.withSchema { client, _ async throws in
+            let rows = try await client.withConnection { connection in
+                try connection.query("SELECT text, at FROM jsonb_to_recordset(\(written)) AS x(text text, at timestamptz)")
+                    .map { try $0.decode((String, Date).self) }
+            }
+            #expect(rows.map(\.0) == texts)
+            #expect(zip(rows.map(\.1), dates + dates).allSatisfy { abs($0.timeIntervalSince($1)) < 0.000_000_5 })
+        }
+    }
+
     @Test("text[] and int8[], with awkward elements and NULLs")
     func arrays() async throws {
         try await TestDatabase.withSchema { client, _ async throws in

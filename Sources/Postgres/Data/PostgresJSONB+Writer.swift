@@ -1,0 +1,95 @@
+public import Foundation
+
+extension PostgresJSONB {
+    /// JSON text written value by value, for the paths where `JSONEncoder` shows: a routing
+    /// worker spent about a third of its CPU encoding each claimed batch's decisions with it
+    /// (a perf profile of `civicq-bench route`, issue 19). What it writes is plain JSON: strings
+    /// escaped as RFC 8259 asks, dates as `timestamptz` text in UTC with microseconds (what
+    /// the server reads back exactly), non-finite numbers as `null`.
+    ///
+    /// Commas are the writer's business: a value, an object or an array begun after another
+    /// value in the same container is preceded by one. Value type; any thread.
+    public struct Writer: Sendable {
+        private var bytes: [UInt8] = []
+        /// Whether the next key or value follows another one in its container.
+        private var follows = false
+
+        public init(reservingCapacity capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+        /// The text written so far, as a `jsonb` value.
+        public var jsonb: PostgresJSONB { PostgresJSONB(text: String(decoding: bytes, as: UTF8.self)) }
+
+        public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); follows = false }
+        public mutating func endObject() { bytes.append(UInt8(ascii: "}")); follows = true }
+        public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); follows = false }
+        public mutating func endArray() { bytes.append(UInt8(ascii: "]")); follows = true }
+
+        /// An object's key; its value comes next.
+        public mutating func key(_ name: String) {
+            separate()
+            quote(name)
+            bytes.append(UInt8(ascii: ":"))
+            follows = false
+        }
+
+        public mutating func null() { value { $0.bytes.append(contentsOf: "null".utf8) } }
+        public mutating func value(_ flag: Bool) { value { $0.bytes.append(contentsOf: (flag ? "true" : "false").utf8) } }
+        public mutating func value(_ number: Int) { value { $0.bytes.append(contentsOf: String(number).utf8) } }
+        public mutating func value(_ number: Int64) { value(Int(number)) }
+        public mutating func value(_ number: Double) {
+            guard number.isFinite else { return null() }
+            value { $0.bytes.append(contentsOf: number.description.utf8) }
+        }
+        public mutating func value(_ text: String) { value { $0.quote(text) } }
+        /// The date as `timestamptz` text (`2026-12-04 23:01:35.5+00`), a JSON string.
+        public mutating func value(_ date: Date) { value(PostgresTimestampCodec.format(date)) }
+        public mutating func value(_ texts: [String]) {
+            beginArray()
+            for text in texts { value(text) }
+            endArray()
+        }
+
+        /// The value, or `null`.
+        public mutating func value(_ text: String?) { if let text { value(text) } else { null() } }
+        public mutating func value(_ number: Int?) { if let number { value(number) } else { null() } }
+        public mutating func value(_ date: Date?) { if let date { value(date) } else { null() } }
+
+        private mutating func value(_ write: (inout Writer) -> Void) {
+            separate()
+            write(&self)
+            follows = true
+        }
+
+        private mutating func separate() {
+            if follows { bytes.append(UInt8(ascii: ",")) }
+        }
+
+        private mutating func quote(_ text: String) {
+            bytes.append(UInt8(ascii: "\""))
+            var text = text
+            text.withUTF8 { utf8 in
+                var start = 0
+                for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: utf8[start..<index])
+                    escape(byte)
+                    start = index + 1
+                }
+                bytes.append(contentsOf: utf8[start...])
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+
+        private mutating func escape(_ byte: UInt8) {
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                let digits = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            }
+        }
+    }
+}
