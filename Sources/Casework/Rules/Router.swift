@@ -55,7 +55,7 @@ public struct Router: Sendable {
         var skipped: [String] = []
         for index in candidates(forCategory: input.category) {
             let rule = compiled[index]
-            guard rule.failure(on: input, text: text) == nil else { continue }
+            guard rule.failedCondition(on: input, text: text) == nil else { continue }
             if input.excluded.contains(rule.rule.then.lead) {
                 skipped.append(rule.rule.id)
                 continue
@@ -120,22 +120,31 @@ private struct CompiledRule: Sendable {
         keywords = rule.when.keywords.map { Array($0.utf8).map(asciiLowercased) }.filter { !$0.isEmpty }
     }
 
-    /// Why the rule does not match, or nil when it does. Cheapest conditions first.
+    /// The conditions of a rule, cheapest first.
+    enum Condition { case channel, category, area, keywords }
+
+    /// The first condition the rule fails, or nil when it matches: what routing asks of each
+    /// candidate, without the sentence (`failure`), which cost a routing worker a tenth of its
+    /// CPU when built for every rule passed over.
+    func failedCondition(on input: RoutingInput, text: MatchText) -> Condition? {
+        let when = rule.when
+        if !when.channel.isEmpty, !when.channel.contains(input.channel) { return .channel }
+        if !when.category.isEmpty, !when.category.contains(where: { input.category.hasPrefix($0) }) { return .category }
+        if !when.area.isEmpty, !when.area.contains(where: { input.area.hasPrefix($0) }) { return .area }
+        if !keywords.isEmpty, !keywords.contains(where: text.contains) { return .keywords }
+        return nil
+    }
+
+    /// Why the rule does not match, or nil when it does.
     func failure(on input: RoutingInput, text: MatchText) -> String? {
         let when = rule.when
-        if !when.channel.isEmpty, !when.channel.contains(input.channel) {
-            return "channel \(input.channel) is not \(when.channel.joined(separator: " or "))"
+        switch failedCondition(on: input, text: text) {
+        case nil: return nil
+        case .channel: return "channel \(input.channel) is not \(when.channel.joined(separator: " or "))"
+        case .category: return "category \(input.category) does not start with \(when.category.joined(separator: " or "))"
+        case .area: return "area \(input.area) does not start with \(when.area.joined(separator: " or "))"
+        case .keywords: return "none of the keywords \(when.keywords.joined(separator: ", ")) is in the title or description"
         }
-        if !when.category.isEmpty, !when.category.contains(where: { input.category.hasPrefix($0) }) {
-            return "category \(input.category) does not start with \(when.category.joined(separator: " or "))"
-        }
-        if !when.area.isEmpty, !when.area.contains(where: { input.area.hasPrefix($0) }) {
-            return "area \(input.area) does not start with \(when.area.joined(separator: " or "))"
-        }
-        if !keywords.isEmpty, !keywords.contains(where: text.contains) {
-            return "none of the keywords \(when.keywords.joined(separator: ", ")) is in the title or description"
-        }
-        return nil
     }
 }
 
