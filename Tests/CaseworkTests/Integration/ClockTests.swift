@@ -116,6 +116,17 @@ import Testing
                 #expect(try first(nil, nil) == [])
                 // Both already past: both deadlines are due now, the response clock first.
                 #expect(try first("-2 hours", "-1 hours") == ["response due resolution"])
+                // The job is clock_job's for the clock chosen, carrying the other's deadline as
+                // clock_job writes it (migration 033 makes only the chosen one).
+                let same = try connection.query(
+                    """
+                    WITH t(response, resolution) AS (SELECT now() + interval '2 hours', now() + interval '24 hours')
+                    SELECT f.run_at = r.run_at AND f.unique_key = r.unique_key AND f.payload - 'then' = r.payload
+                           AND f.payload -> 'then' = jsonb_build_object('clock', 'resolution', 'due', o.payload ->> 'due')
+                    FROM t, clock_first_job(7, now(), t.response, t.resolution, 0.8) AS f,
+                         clock_job(7, 'response', now(), t.response, 0.8) AS r, clock_job(7, 'resolution', now(), t.resolution, 0.8) AS o
+                    """).scalar(Bool.self)
+                #expect(same == true)
             }
         }
     }
