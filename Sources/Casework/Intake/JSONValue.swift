@@ -1,4 +1,5 @@
 public import Foundation
+public import Postgres
 
 /// A JSON document as parsed (by ``JSONParser``), keeping the difference between numbers,
 /// booleans and null that validation needs (Foundation's `JSONSerialization` blurs numbers
@@ -63,6 +64,30 @@ extension JSONValue: Encodable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension JSONValue {
+    /// Writes the value as the JSON it is, as ``encode(to:)`` does, for the statements that
+    /// store attribute answers (``PostgresJSONB/Writer``).
+    public func write(to json: inout PostgresJSONB.Writer) {
+        switch self {
+        case .null: json.null()
+        case .bool(let value): json.value(value)
+        case .number(let value): json.value(value)
+        case .string(let value): json.value(value)
+        case .array(let items):
+            json.beginArray()
+            for item in items { item.write(to: &json) }
+            json.endArray()
+        case .object(let fields):
+            json.beginObject()
+            for (key, value) in fields {
+                json.key(key)
+                value.write(to: &json)
+            }
+            json.endObject()
         }
     }
 }

@@ -102,7 +102,11 @@ extension CaseworkStore {
     }
 
     private static func submitQuery(_ source: String, _ complaints: [NewCase], office: Bool = false) throws -> PostgresQuery {
-        let rows = try PostgresJSONB(encoding: complaints.map(IntakeRow.init))
+        var json = PostgresJSONB.Writer(reservingCapacity: complaints.count * 600)
+        json.beginArray()
+        for complaint in complaints { IntakeRow(complaint).write(to: &json) }
+        json.endArray()
+        let rows = json.jsonb
         return """
             SELECT ord, case_id, created FROM \(unsafe: office ? "office_submit" : "submit_cases")(\(source), ARRAY(
                 SELECT jsonb_populate_record(NULL::intake_case, e.doc)
@@ -146,7 +150,9 @@ extension CaseworkStore {
 }
 
 /// A complaint as `submit_cases` reads it (the `intake_case` type of migration 007).
-private struct IntakeRow: Encodable {
+/// One complaint as `submit_cases` reads it (`jsonb_populate_record` into `intake_case`); an
+/// absent value is left out, which the server reads as NULL.
+private struct IntakeRow {
     let external_id: String
     let category: String
     let area: String
@@ -179,5 +185,25 @@ private struct IntakeRow: Encodable {
         received_at = complaint.receivedAt
         attributes = complaint.attributes
         media_url = complaint.mediaURL
+    }
+
+    func write(to json: inout PostgresJSONB.Writer) {
+        json.beginObject()
+        json.key("external_id"); json.value(external_id)
+        json.key("category"); json.value(category)
+        json.key("area"); json.value(area)
+        json.key("title"); json.value(title)
+        json.key("description"); json.value(description)
+        json.key("channel"); json.value(channel)
+        if let citizen_name { json.key("citizen_name"); json.value(citizen_name) }
+        if let citizen_phone { json.key("citizen_phone"); json.value(citizen_phone) }
+        if let address { json.key("address"); json.value(address) }
+        if let latitude { json.key("latitude"); json.value(latitude) }
+        if let longitude { json.key("longitude"); json.value(longitude) }
+        json.key("priority"); json.value(priority)
+        if let received_at { json.key("received_at"); json.value(received_at) }
+        if let attributes { json.key("attributes"); JSONValue.object(attributes).write(to: &json) }
+        if let media_url { json.key("media_url"); json.value(media_url) }
+        json.endObject()
     }
 }

@@ -5,7 +5,7 @@ extension PostgresJSONB {
     /// worker spent about a third of its CPU encoding each claimed batch's decisions with it
     /// (a perf profile of `civicq-bench route`, issue 19). What it writes is plain JSON: strings
     /// escaped as RFC 8259 asks, dates as `timestamptz` text in UTC with microseconds (what
-    /// the server reads back exactly), non-finite numbers as `null`.
+    /// the server reads back exactly), whole numbers as integers, non-finite numbers as `null`.
     ///
     /// Commas are the writer's business: a value, an object or an array begun after another
     /// value in the same container is preceded by one. Value type; any thread.
@@ -36,8 +36,11 @@ extension PostgresJSONB {
         public mutating func value(_ flag: Bool) { value { $0.bytes.append(contentsOf: (flag ? "true" : "false").utf8) } }
         public mutating func value(_ number: Int) { value { $0.bytes.append(contentsOf: String(number).utf8) } }
         public mutating func value(_ number: Int64) { value(Int(number)) }
+        /// A whole number as an integer (`5`, as `JSONEncoder` writes it, not `5.0`, which
+        /// `jsonb` would keep as written); others in Swift's shortest exact form.
         public mutating func value(_ number: Double) {
             guard number.isFinite else { return null() }
+            if number == number.rounded(), abs(number) < 1e15 { return value(Int(number)) }
             value { $0.bytes.append(contentsOf: number.description.utf8) }
         }
         public mutating func value(_ text: String) { value { $0.quote(text) } }
