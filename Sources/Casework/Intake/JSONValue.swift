@@ -69,8 +69,8 @@ extension JSONValue: Encodable {
 }
 
 extension JSONValue {
-    /// Writes the value as the JSON it is, as ``encode(to:)`` does, for the statements that
-    /// store attribute answers (``PostgresJSONB/Writer``).
+    /// Writes the value as the JSON it is, for the statements that store attribute answers
+    /// (``PostgresJSONB/Writer``).
     public func write(to json: inout PostgresJSONB.Writer) {
         switch self {
         case .null: json.null()

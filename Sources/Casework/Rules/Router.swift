@@ -124,8 +124,9 @@ private struct CompiledRule: Sendable {
     enum Condition { case channel, category, area, keywords }
 
     /// The first condition the rule fails, or nil when it matches: what routing asks of each
-    /// candidate, without the sentence (`failure`), which cost a routing worker a tenth of its
-    /// CPU when built for every rule passed over.
+    /// candidate, without the sentence (`failure`, for `trace`). Built for every rule passed
+    /// over, the sentences took about a quarter of a routing worker's CPU (1.1 → 0.8 s over
+    /// 100,000 cases without them, issue 19).
     func failedCondition(on input: RoutingInput, text: MatchText) -> Condition? {
         let when = rule.when
         if !when.channel.isEmpty, !when.channel.contains(input.channel) { return .channel }

@@ -149,9 +149,8 @@ extension CaseworkStore {
     }
 }
 
-/// A complaint as `submit_cases` reads it (the `intake_case` type of migration 007).
-/// One complaint as `submit_cases` reads it (`jsonb_populate_record` into `intake_case`); an
-/// absent value is left out, which the server reads as NULL.
+/// A complaint as `submit_cases` reads it (`jsonb_populate_record` into the `intake_case` type
+/// of migration 007); an absent value is left out, which the server reads as NULL.
 private struct IntakeRow {
     let external_id: String
     let category: String

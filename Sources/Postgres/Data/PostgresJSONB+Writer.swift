@@ -36,15 +36,15 @@ extension PostgresJSONB {
         public mutating func value(_ flag: Bool) { value { $0.bytes.append(contentsOf: (flag ? "true" : "false").utf8) } }
         public mutating func value(_ number: Int) { value { $0.bytes.append(contentsOf: String(number).utf8) } }
         public mutating func value(_ number: Int64) { value(Int(number)) }
-        /// A whole number as an integer (`5`, as `JSONEncoder` writes it, not `5.0`, which
-        /// `jsonb` would keep as written); others in Swift's shortest exact form.
+        /// A whole number below 10^15 as an integer (`5`, as `JSONEncoder` wrote it, not `5.0`,
+        /// which `jsonb` would keep as written); others in Swift's shortest exact form.
         public mutating func value(_ number: Double) {
             guard number.isFinite else { return null() }
             if number == number.rounded(), abs(number) < 1e15 { return value(Int(number)) }
             value { $0.bytes.append(contentsOf: number.description.utf8) }
         }
         public mutating func value(_ text: String) { value { $0.quote(text) } }
-        /// The date as `timestamptz` text (`2026-12-04 23:01:35.5+00`), a JSON string.
+        /// The date as `timestamptz` text (`2026-12-04 23:01:35.500000+00`), a JSON string.
         public mutating func value(_ date: Date) { value(PostgresTimestampCodec.format(date)) }
         public mutating func value(_ texts: [String]) {
             beginArray()
