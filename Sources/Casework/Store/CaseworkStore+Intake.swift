@@ -188,21 +188,24 @@ private struct IntakeRow {
 
     func write(to json: inout PostgresJSONB.Writer) {
         json.beginObject()
-        json.key("external_id"); json.value(external_id)
-        json.key("category"); json.value(category)
-        json.key("area"); json.value(area)
-        json.key("title"); json.value(title)
-        json.key("description"); json.value(description)
-        json.key("channel"); json.value(channel)
-        if let citizen_name { json.key("citizen_name"); json.value(citizen_name) }
-        if let citizen_phone { json.key("citizen_phone"); json.value(citizen_phone) }
-        if let address { json.key("address"); json.value(address) }
-        if let latitude { json.key("latitude"); json.value(latitude) }
-        if let longitude { json.key("longitude"); json.value(longitude) }
-        json.key("priority"); json.value(priority)
-        if let received_at { json.key("received_at"); json.value(received_at) }
-        if let attributes { json.key("attributes"); JSONValue.object(attributes).write(to: &json) }
-        if let media_url { json.key("media_url"); json.value(media_url) }
+        json.field("external_id", external_id)
+        json.field("category", category)
+        json.field("area", area)
+        json.field("title", title)
+        json.field("description", description)
+        json.field("channel", channel)
+        json.field("citizen_name", citizen_name)
+        json.field("citizen_phone", citizen_phone)
+        json.field("address", address)
+        json.field("latitude", latitude)
+        json.field("longitude", longitude)
+        json.field("priority", priority)
+        json.field("received_at", received_at)
+        if let attributes {
+            json.key("attributes")
+            JSONValue.object(attributes).write(to: &json)
+        }
+        json.field("media_url", media_url)
         json.endObject()
     }
 }

@@ -60,29 +60,29 @@ public struct RouteApplication: Sendable {
     }
 
     /// This decision as `route_apply` reads it (`jsonb_to_recordset`); an absent value is left
-    /// out, which the server reads as NULL (a JSON `null` would be a `jsonb` null for `model`).
+    /// out (`field`), which the server reads as NULL.
     func write(to json: inout PostgresJSONB.Writer) {
         json.beginObject()
-        json.key("case_id"); json.value(case_id)
-        json.key("version"); json.value(version)
-        json.key("from_state"); json.value(from_state)
-        json.key("first_dispatch"); json.value(first_dispatch)
-        json.key("outcome"); json.value(outcome)
-        if let lead { json.key("lead"); json.value(lead) }
-        json.key("assists"); json.value(assists)
-        if let priority { json.key("priority"); json.value(priority) }
-        json.key("policy"); json.value(policy)
-        if let rule_id { json.key("rule_id"); json.value(rule_id) }
-        if let rule_version { json.key("rule_version"); json.value(rule_version) }
-        if let response_due { json.key("response_due"); json.value(response_due) }
-        if let resolution_due { json.key("resolution_due"); json.value(resolution_due) }
-        json.key("explanation"); json.value(explanation)
+        json.field("case_id", case_id)
+        json.field("version", version)
+        json.field("from_state", from_state)
+        json.field("first_dispatch", first_dispatch)
+        json.field("outcome", outcome)
+        json.field("lead", lead)
+        json.field("assists", assists)
+        json.field("priority", priority)
+        json.field("policy", policy)
+        json.field("rule_id", rule_id)
+        json.field("rule_version", rule_version)
+        json.field("response_due", response_due)
+        json.field("resolution_due", resolution_due)
+        json.field("explanation", explanation)
         if let model {
             json.key("model")
             json.beginObject()
-            json.key("source"); json.value(model.source)
-            json.key("model"); json.value(model.model)
-            json.key("probability"); json.value(model.probability)
+            json.field("source", model.source)
+            json.field("model", model.model)
+            json.field("probability", model.probability)
             json.endObject()
         }
         json.endObject()

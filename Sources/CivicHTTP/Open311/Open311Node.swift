@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// An Open311 answer as a tree that renders both ways the spec lays out: XML (elements named
 /// as in the spec, lists as repeated elements) and JSON (the "Spark convention": objects with
@@ -22,51 +23,29 @@ indirect enum Open311Node: Sendable, Equatable {
     // MARK: JSON
 
     var json: String {
-        var out = ""
-        writeJSON(into: &out)
-        return out
+        var json = PostgresJSONB.Writer()
+        write(to: &json)
+        return json.jsonb.text
     }
 
-    private func writeJSON(into out: inout String) {
+    private func write(to json: inout PostgresJSONB.Writer) {
         switch self {
-        case .text(let text?): Self.quote(text, into: &out)
-        case .number(let number?): out += number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .text(nil), .number(nil): out += "null"
-        case .bool(let value): out += value ? "true" : "false"
+        case .text(let text?): json.value(text)
+        case .number(let number?): json.value(number)
+        case .text(nil), .number(nil): json.null()
+        case .bool(let value): json.value(value)
         case .element(let fields):
-            out += "{"
-            for (index, (name, value)) in fields.enumerated() {
-                if index > 0 { out += "," }
-                Self.quote(name, into: &out)
-                out += ":"
-                value.writeJSON(into: &out)
+            json.beginObject()
+            for (name, value) in fields {
+                json.key(name)
+                value.write(to: &json)
             }
-            out += "}"
+            json.endObject()
         case .list(_, let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.writeJSON(into: &out)
-            }
-            out += "]"
+            json.beginArray()
+            for item in items { item.write(to: &json) }
+            json.endArray()
         }
-    }
-
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     // MARK: XML

@@ -3,9 +3,11 @@ public import Foundation
 extension PostgresJSONB {
     /// JSON text written value by value, for the paths where `JSONEncoder` shows: a routing
     /// worker spent about a third of its CPU encoding each claimed batch's decisions with it
-    /// (a perf profile of `civicq-bench route`, issue 19). What it writes is plain JSON: strings
-    /// escaped as RFC 8259 asks, dates as `timestamptz` text in UTC with microseconds (what
-    /// the server reads back exactly), whole numbers as integers, non-finite numbers as `null`.
+    /// (a perf profile of `civicq-bench route`, issue 19); Open311's JSON answers are written
+    /// with it too. What it writes is plain JSON: strings escaped as RFC 8259 asks, and U+2028
+    /// and U+2029 (line ends to JavaScript) as `\u2028`/`\u2029`; dates as `timestamptz` text in
+    /// UTC with microseconds (what the server reads back exactly); whole numbers as integers,
+    /// non-finite numbers as `null`.
     ///
     /// Commas are the writer's business: a value, an object or an array begun after another
     /// value in the same container is preceded by one. Value type; any thread.
@@ -52,10 +54,15 @@ extension PostgresJSONB {
             endArray()
         }
 
-        /// The value, or `null`.
-        public mutating func value(_ text: String?) { if let text { value(text) } else { null() } }
-        public mutating func value(_ number: Int?) { if let number { value(number) } else { null() } }
-        public mutating func value(_ date: Date?) { if let date { value(date) } else { null() } }
+        /// A key and its value, or nothing when the value is nil: the server reads an absent
+        /// key as NULL (where a JSON `null` would be a `jsonb` null for a `jsonb` column).
+        public mutating func field(_ name: String, _ text: String?) { if let text { key(name); value(text) } }
+        public mutating func field(_ name: String, _ number: Int?) { if let number { key(name); value(number) } }
+        public mutating func field(_ name: String, _ number: Int64?) { if let number { key(name); value(number) } }
+        public mutating func field(_ name: String, _ number: Double?) { if let number { key(name); value(number) } }
+        public mutating func field(_ name: String, _ date: Date?) { if let date { key(name); value(date) } }
+        public mutating func field(_ name: String, _ flag: Bool) { key(name); value(flag) }
+        public mutating func field(_ name: String, _ texts: [String]) { key(name); value(texts) }
 
         private mutating func value(_ write: (inout Writer) -> Void) {
             separate()
@@ -72,15 +79,32 @@ extension PostgresJSONB {
             var text = text
             text.withUTF8 { utf8 in
                 var start = 0
-                for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                var index = 0
+                while index < utf8.count {
+                    let byte = utf8[index]
+                    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                    let separator = byte == 0xE2 && index + 2 < utf8.count && utf8[index + 1] == 0x80 && utf8[index + 2] & 0xFE == 0xA8
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || separator else {
+                        index += 1
+                        continue
+                    }
                     bytes.append(contentsOf: utf8[start..<index])
-                    escape(byte)
-                    start = index + 1
+                    if separator {
+                        bytes.append(contentsOf: "\\u202".utf8)
+                        bytes.append(utf8[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                        index += 3
+                    } else {
+                        escape(byte)
+                        index += 1
+                    }
+                    start = index
                 }
                 bytes.append(contentsOf: utf8[start...])
             }
             bytes.append(UInt8(ascii: "\""))
         }
+
+        private static let hexDigits = Array("0123456789abcdef".utf8)
 
         private mutating func escape(_ byte: UInt8) {
             bytes.append(UInt8(ascii: "\\"))
@@ -90,8 +114,7 @@ extension PostgresJSONB {
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             case 0x09: bytes.append(UInt8(ascii: "t"))
             default:
-                let digits = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
             }
         }
     }

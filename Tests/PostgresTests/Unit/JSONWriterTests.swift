@@ -20,7 +20,8 @@ struct JSONWriterTests {
             json.key("n"); json.value(index)
             json.key("list"); json.value([text, "x"])
             json.key("empty"); json.beginObject(); json.endObject()
-            json.key("none"); json.value(nil as String?)
+            json.key("none"); json.null()
+            json.field("absent", nil as String?)
             json.key("flag"); json.value(index % 2 == 0)
             json.endObject()
         }
@@ -35,9 +36,17 @@ struct JSONWriterTests {
             #expect(object["list"] as? [String] == [text, "x"])
             #expect((object["empty"] as? [String: Any])?.isEmpty == true)
             #expect(object["none"] is NSNull)
+            #expect(object["absent"] == nil)
             #expect(object["flag"] as? Bool == (index % 2 == 0))
         }
         #expect((parsed[Self.awkward.count] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("U+2028 and U+2029, line ends to JavaScript, are escaped")
+    func lineSeparators() {
+        var json = PostgresJSONB.Writer()
+        json.value("a\u{2028}b\u{2029}c\u{2027}")
+        #expect(json.jsonb.text == #""a\u2028b\u2029c\#u{2027}""#)
     }
 
     @Test("numbers: integers at their edges, doubles exactly, whole doubles as integers, non-finite ones as null")
@@ -55,7 +64,8 @@ struct JSONWriterTests {
         var json = PostgresJSONB.Writer()
         json.beginObject()
         json.key("at"); json.value(Date(timeIntervalSince1970: 1_795_370_579.25))
-        json.key("due"); json.value(nil as Date?)
+        json.key("due"); json.null()
+        json.field("none", nil as Date?)
         json.endObject()
         #expect(json.jsonb.text == #"{"at":"2026-11-22 18:02:59.250000+00","due":null}"#)
     }
